@@ -1,0 +1,46 @@
+# Buurtwacht: `make demo` runs the app with demo data, `make test` runs the whole suite.
+# Each target creates/updates the virtual environment in .venv by itself.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint format bench messages clean
+
+$(VENV)/.runtime: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+messages: $(VENV)/.runtime
+	@command -v msgfmt >/dev/null || { echo "msgfmt ontbreekt: installeer gettext (apt-get install gettext)"; exit 1; }
+	cd buurtwacht && ../$(PY) ../manage.py compilemessages --verbosity 0
+
+demo: messages
+	DEBUG=1 $(PY) manage.py demo
+	DEBUG=1 $(PY) manage.py serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.dev messages
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy buurtwacht
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(VENV)/.dev
+	DATA_DIR=$$(mktemp -d) $(PY) bench/geo_lookup.py
+
+clean:
+	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache

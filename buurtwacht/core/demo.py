@@ -1,0 +1,122 @@
+"""Demo data for `make demo`: real open data and a handful of personas.  Safe to re-run."""
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from django.conf import settings
+
+from buurtwacht.accounts import actions as account_actions
+from buurtwacht.accounts.models import User
+from buurtwacht.geo import actions as geo_actions
+from buurtwacht.geo.geocoders import GazetteerGeocoder
+from buurtwacht.geo.geocoding import AddressQuery
+from buurtwacht.geo.models import Address
+
+DEMO_PASSWORD = "buurtwacht-demo"  # noqa: S105  (printed for the demo, never used in production)
+
+AREA_FILES = [
+    "boundaries/nl_gemeenten_2021_spatialrisk.geojson",
+    "boundaries/nl_pc4_spatialrisk.geojson",
+    "boundaries/amsterdam_buurten_2022.geojson",
+]
+ADDRESS_FILE = "addresses/groningen_bag_addresses_25k.csv"
+
+
+class Output(Protocol):
+    def write(self, msg: str) -> object: ...
+
+
+@dataclass(frozen=True)
+class Persona:
+    email: str
+    name: str
+    role: str  # shown in the printed list only
+    street: str
+    index: int  # which address on that street (by house number)
+    police: bool = False
+    municipality_code: str = ""
+    staff: bool = False
+
+
+PERSONAS = [
+    Persona("anna@demo.buurtwacht.nl", "Anna de Vries", "beheerder", "Grote Beerstraat", 0),
+    Persona("mo@demo.buurtwacht.nl", "Mo Bakker", "lid", "Grote Beerstraat", 10),
+    Persona("lotte@demo.buurtwacht.nl", "Lotte Jansen", "lid", "Grote Beerstraat", 20),
+    Persona("sem@demo.buurtwacht.nl", "Sem Visser", "lid", "Grote Beerstraat", 30),
+    Persona("pieter@demo.buurtwacht.nl", "Pieter Politie", "wijkagent", "Korreweg", 5, police=True),
+    Persona(
+        "gea@demo.buurtwacht.nl",
+        "Gea Gemeente",
+        "gemeente",
+        "Damsterdiep",
+        3,
+        municipality_code="GM0014",
+    ),
+    Persona("bob@demo.buurtwacht.nl", "Bob Buiten", "buitenstaander", "Paterswoldseweg", 7),
+    Persona(
+        "beheer@demo.buurtwacht.nl", "Platform Beheer", "platformbeheer", "Korreweg", 9, staff=True
+    ),
+]
+
+
+def load_open_data(*, data_dir: Path, out: Output) -> None:
+    for name in AREA_FILES:
+        out.write(f"{name}\n")
+        geo_actions.import_areas(path=data_dir / name, stdout=out)
+    out.write(f"{ADDRESS_FILE}\n")
+    geo_actions.import_addresses(path=data_dir / ADDRESS_FILE, stdout=out)
+
+
+def _address_for(persona: Persona) -> AddressQuery:
+    row = Address.objects.filter(street__name=persona.street).order_by(
+        "number", "letter", "suffix"
+    )[persona.index]
+    return AddressQuery(
+        postcode=row.postcode, number=row.number, letter=row.letter, addition=row.suffix
+    )
+
+
+def ensure_personas() -> list[tuple[Persona, User]]:
+    geocoder = GazetteerGeocoder()
+    result = []
+    for persona in PERSONAS:
+        user = User.objects.filter(email=persona.email).first()
+        if user is None:
+            address = geocoder.lookup(_address_for(persona))
+            if address is None:
+                raise RuntimeError(f"demo address for {persona.email} not in the gazetteer")
+            user = account_actions.register_user(
+                registration=account_actions.Registration(
+                    email=persona.email,
+                    name=persona.name,
+                    password=DEMO_PASSWORD,
+                    date_of_birth=dt.date(1980, 5, 17),
+                    address=address,
+                )
+            )
+            if persona.police or persona.municipality_code:
+                account_actions.set_verification(
+                    user=user,
+                    police_verified=persona.police,
+                    municipality_code=persona.municipality_code,
+                )
+            if persona.staff:
+                account_actions.make_staff(user=user)
+        result.append((persona, user))
+    return result
+
+
+def run(*, out: Output) -> None:
+    data_dir = Path(settings.OPEN_DATA_DIR)
+    out.write(f"Open data from {data_dir}\n")
+    load_open_data(data_dir=data_dir, out=out)
+    personas = ensure_personas()
+    out.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):\n")
+    for persona, user in personas:
+        address = user.home_address
+        out.write(
+            f"  {persona.role:<15} {persona.email:<28} {user.name:<16} "
+            f"{address.street} {address.house_number}, {address.postcode}\n"
+        )

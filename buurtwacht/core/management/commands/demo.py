@@ -1,0 +1,12 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from buurtwacht.core import demo
+
+
+class Command(BaseCommand):
+    help = "Migrate, import the open data and create the demo personas (safe to re-run)."
+
+    def handle(self, *args: object, **options: object) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        demo.run(out=self.stdout)
