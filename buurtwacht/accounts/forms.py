@@ -1,0 +1,222 @@
+"""Forms parse and validate; they never write (see actions.py)."""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from buurtwacht.core import clock
+from buurtwacht.geo.geocoding import (
+    AddressQuery,
+    GeocodedAddress,
+    GeocoderUnavailable,
+    get_geocoder,
+    normalize_addition,
+    normalize_letter,
+    normalize_postcode,
+)
+
+from .age import age_on
+from .models import User
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class AddressFields(forms.Form):
+    """Postcode + house number (+ letter/addition), resolved through the geocoder."""
+
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=7,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "placeholder": "9712 KB"}),
+    )
+    house_number = forms.IntegerField(label=_("House number"), min_value=1, max_value=99999)
+    house_letter = forms.CharField(label=_("Letter"), max_length=1, required=False)
+    house_addition = forms.CharField(label=_("Addition"), max_length=4, required=False)
+
+    address: GeocodedAddress | None = None
+
+    def resolved_address(self) -> GeocodedAddress:
+        """The geocoded address of a valid form."""
+        if self.address is None:
+            raise ValueError("resolved_address() is only available on a valid form")
+        return self.address
+
+    def clean_postcode(self) -> str:
+        postcode = normalize_postcode(self.cleaned_data["postcode"])
+        if postcode is None:
+            raise forms.ValidationError(
+                _("Enter a valid Dutch postcode: four digits and two letters, e.g. 9712 KB."),
+                code="invalid_postcode",
+            )
+        return postcode
+
+    def clean_house_letter(self) -> str:
+        letter = normalize_letter(self.cleaned_data["house_letter"])
+        if letter and not letter.isalpha():
+            raise forms.ValidationError(_("A house letter is a single letter."), code="letter")
+        return letter
+
+    def clean_house_addition(self) -> str:
+        return normalize_addition(self.cleaned_data["house_addition"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:  # only ask the geocoder for a well-formed address
+            return cleaned
+        query = AddressQuery(
+            postcode=cleaned["postcode"],
+            number=cleaned["house_number"],
+            letter=cleaned.get("house_letter", ""),
+            addition=cleaned.get("house_addition", ""),
+        )
+        try:
+            self.address = get_geocoder().lookup(query)
+        except GeocoderUnavailable as exc:
+            raise forms.ValidationError(
+                _(
+                    "The address service cannot be reached right now. "
+                    "Please try again in a few minutes."
+                ),
+                code="geocoder_unavailable",
+            ) from exc
+        if self.address is None:
+            raise forms.ValidationError(
+                _(
+                    "We cannot find this address. Check the postcode and house number, "
+                    "and the letter or addition if your address has one."
+                ),
+                code="address_not_found",
+            )
+        return cleaned
+
+
+class RegistrationForm(AddressFields):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        help_text=_(
+            "Other members see this name (or your initials), never your e-mail or address."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        help_text=_("Members are 18 or older. Nobody else sees your date of birth."),
+        widget=DateInput(),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters; not only digits, not a common password."),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    field_order = [
+        "name",
+        "email",
+        "date_of_birth",
+        "postcode",
+        "house_number",
+        "house_letter",
+        "house_addition",
+        "password1",
+        "password2",
+    ]
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "There is already an account with this e-mail address. "
+                    "Log in or reset your password."
+                ),
+                code="email_taken",
+            )
+        return email
+
+    def clean_date_of_birth(self) -> dt.date:
+        born = self.cleaned_data["date_of_birth"]
+        today = clock.today()
+        if born > today:
+            raise forms.ValidationError(
+                _("A date of birth cannot be in the future."), code="future"
+            )
+        age = age_on(born, today)
+        if age > 120:
+            raise forms.ValidationError(_("Check your date of birth."), code="too_old")
+        if age < settings.MINIMUM_AGE:  # R-RUL-1
+            raise forms.ValidationError(
+                _(
+                    "You must be 18 or older to join a neighbourhood watch group. "
+                    "This is one of the national rules."
+                ),
+                code="under_age",
+            )
+        return born
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2:
+            if password1 != password2:
+                self.add_error("password2", _("The two passwords are not the same."))
+            else:
+                candidate = User(email=cleaned.get("email", ""), name=cleaned.get("name", ""))
+                try:
+                    password_validation.validate_password(password1, candidate)
+                except forms.ValidationError as error:
+                    self.add_error("password1", error)
+        return cleaned
+
+
+class PasswordConfirmedForm(forms.Form):
+    """A form for a change to one's own account that asks for the current password."""
+
+    password = forms.CharField(label=_("Current password"), strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Your password is not correct."), code="wrong_password")
+        return password
+
+
+class ChangeEmailForm(PasswordConfirmedForm):
+    email = forms.EmailField(label=_("New e-mail address"))
+    field_order = ["email", "password"]
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
+            raise forms.ValidationError(
+                _("There is already an account with this e-mail address."), code="email_taken"
+            )
+        return email
+
+
+class DeleteAccountForm(PasswordConfirmedForm):
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and personal data will be removed."),
+    )

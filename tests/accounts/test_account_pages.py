@@ -1,0 +1,155 @@
+import json
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from buurtwacht.accounts.models import HomeAddress, User
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, email, password=PASSWORD):
+    return client.post(reverse("login"), {"username": email, "password": password})
+
+
+def test_login_and_logout(client, make_resident):
+    femke = make_resident("Femke de Boer")
+    response = login(client, femke.email.upper())  # e-mail addresses are case-insensitive
+    assert response.status_code == 302
+    assert client.get(reverse("profile")).status_code == 200
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("profile")).status_code == 302  # back to login
+
+
+def test_wrong_password_is_a_dutch_error(client, make_resident):
+    femke = make_resident("Femke de Boer")
+    response = login(client, femke.email, "verkeerd-wachtwoord")
+    assert response.status_code == 200
+    assert "horen niet bij elkaar" in response.text
+
+
+def test_login_is_throttled_after_five_failures(client, make_resident, settings):
+    femke = make_resident("Femke de Boer")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert login(client, femke.email, "fout").status_code == 200
+    locked = login(client, femke.email, "fout")
+    assert locked.status_code == 429
+    assert "Te veel pogingen" in locked.text
+    # Even the right password is refused while locked, however the address is written.
+    assert login(client, femke.email).status_code == 429
+    assert login(client, femke.email.upper()).status_code == 429
+
+
+def test_profile_requires_login(client):
+    response = client.get(reverse("profile"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_password_reset_by_email(client, make_resident):
+    femke = make_resident("Femke de Boer")
+    response = client.post(reverse("password_reset"), {"email": femke.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [femke.email]
+    assert "nieuw wachtwoord" in message.subject.lower()
+    link = re.search(r"https?://[^/]+(/\S+)", message.body).group(1)
+    form_url = client.get(link).url  # Django swaps the token for a session and redirects
+    new = "lindeboom-plein-42"
+    done = client.post(form_url, {"new_password1": new, "new_password2": new})
+    assert done.status_code == 302
+    assert login(client, femke.email, new).status_code == 302
+    # The link works once.
+    assert "werkt niet meer" in client.get(link, follow=True).text
+
+
+def test_password_reset_for_unknown_email_sends_nothing_and_says_the_same(client, db):
+    response = client.post(reverse("password_reset"), {"email": "niemand@example.nl"}, follow=True)
+    assert "Kijk in je e-mail" in response.text
+    assert mail.outbox == []
+
+
+def test_change_email_needs_the_current_password(client, make_resident):
+    femke = make_resident("Femke de Boer")
+    client.force_login(femke)
+    wrong = client.post(reverse("change_email"), {"email": "nieuw@example.nl", "password": "fout"})
+    assert "Je wachtwoord klopt niet" in wrong.text
+    ok = client.post(reverse("change_email"), {"email": "Nieuw@Example.nl", "password": PASSWORD})
+    assert ok.status_code == 302
+    femke.refresh_from_db()
+    assert femke.email == "nieuw@example.nl"
+
+
+def test_change_email_to_someone_elses_is_refused(client, make_resident):
+    femke, joost = make_resident("Femke de Boer"), make_resident("Joost Mulder")
+    client.force_login(femke)
+    response = client.post(reverse("change_email"), {"email": joost.email, "password": PASSWORD})
+    assert "Er bestaat al een account met dit e-mailadres" in response.text
+    femke.refresh_from_db()
+    assert femke.email != joost.email
+
+
+def test_change_password_keeps_the_session(client, make_resident):
+    femke = make_resident("Femke de Boer")
+    client.force_login(femke)
+    new = "kastanje-laan-19"
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("profile")).status_code == 200
+    femke.refresh_from_db()
+    assert femke.check_password(new)
+
+
+def test_export_contains_everything_about_me_and_no_secrets(client, make_resident):
+    femke = make_resident("Femke de Boer")
+    client.force_login(femke)
+    response = client.get(reverse("export_data"))
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["account"]["email"] == femke.email
+    assert data["account"]["date_of_birth"] == "1980-05-17"
+    assert data["home_address"]["street"] == "Poelestraat"
+    assert data["home_address"]["house_number"] == 24
+    assert "password" not in response.text
+    assert femke.password not in response.text
+
+
+def test_delete_account_removes_personal_data_and_keeps_an_anonymous_row(client, make_resident):
+    femke = make_resident("Femke de Boer")
+    email = femke.email
+    client.force_login(femke)
+    refused = client.post(reverse("delete_account"), {"password": PASSWORD})
+    assert refused.status_code == 200  # the confirmation box is required
+    response = client.post(reverse("delete_account"), {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 302
+    femke.refresh_from_db()
+    assert femke.name == ""
+    assert femke.date_of_birth is None
+    assert femke.email != email
+    assert not femke.is_active
+    assert not femke.has_usable_password()
+    assert femke.deleted_at is not None
+    assert not HomeAddress.objects.filter(user=femke).exists()
+    assert User.objects.filter(pk=femke.pk).exists()
+    assert login(client, email).status_code == 200  # cannot log in any more
+
+
+def test_date_of_birth_and_house_number_only_on_own_profile(client, make_resident):
+    femke, joost = (
+        make_resident("Femke de Boer"),
+        make_resident("Joost Mulder", number=23, letter="A", postcode="9711PH"),
+    )
+    client.force_login(joost)
+    page = client.get(reverse("profile")).text
+    assert "Joost Mulder" in page
+    assert "Femke" not in page
+    assert "1980" in page  # his own date of birth
+    assert femke.email not in page
