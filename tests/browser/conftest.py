@@ -1,0 +1,55 @@
+"""Playwright driving Debian's Chromium (headless) against pytest-django's live server."""
+
+import os
+import shutil
+
+import pytest
+from django.test import override_settings
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("BROWSER_TESTS") == "required":
+            pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+        pytest.skip(f"Chromium not found at {CHROMIUM}; install Debian's chromium package")
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
+    # happen between browser steps, never concurrently.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_live_server():
+    """The live server speaks plain http; production's HTTPS-only settings must be off
+    before it starts (its middleware reads them once)."""
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SECURE_HSTS_SECONDS=0,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+    ):
+        yield
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
