@@ -1,0 +1,62 @@
+"""The one gate: fetch a group and authorize the caller in one step.
+
+Everything that touches a group (views, API, sockets) calls `access_group`.  Callers who may
+not read the group get 404 (they cannot tell a private part exists); members who may read
+but not do this action get 403.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from buurtwacht.accounts.models import User
+
+from .models import Group, JoinRequest, JoinRequestStatus, Membership, MembershipStatus
+from .policy import Action, Role, allowed, can_read
+
+
+@dataclass(frozen=True)
+class GroupAccess:
+    group: Group
+    role: Role
+    membership: Membership | None
+
+
+def role_in(*, user: User, group: Group) -> tuple[Role, Membership | None]:
+    if not user.is_authenticated or not user.is_active:
+        return Role.OUTSIDER, None
+    membership = Membership.objects.filter(group=group, user=user).first()
+    if membership is not None and membership.status == MembershipStatus.ACTIVE:
+        return Role(membership.role), membership
+    if JoinRequest.objects.filter(
+        group=group, user=user, status=JoinRequestStatus.PENDING
+    ).exists():
+        return Role.PENDING, membership
+    if (
+        membership is not None
+        and membership.status == MembershipStatus.REMOVED
+        and not membership.may_request_again
+    ):
+        return Role.REMOVED, membership
+    return Role.OUTSIDER, membership
+
+
+def access_group(
+    *, user: User, group_id: int, action: Action, for_update: bool = False
+) -> GroupAccess:
+    """The group and the caller's role, or Http404 / PermissionDenied.  With `for_update`
+    the group row stays locked until the surrounding transaction ends."""
+    groups: QuerySet[Group] = Group.objects.all()
+    if for_update:
+        groups = groups.select_for_update()
+    group = groups.filter(pk=group_id).first()
+    if group is None:
+        raise Http404
+    role, membership = role_in(user=user, group=group)
+    if allowed(role, action):
+        return GroupAccess(group=group, role=role, membership=membership)
+    if not can_read(role):
+        raise Http404
+    raise PermissionDenied

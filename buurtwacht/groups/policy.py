@@ -1,0 +1,82 @@
+"""Who may do what in a group: a table of roles x actions, and one pure function.
+
+No database here.  `access.py` finds the caller's role and asks `allowed()`; tests walk
+every (role, action) pair (tests/groups/test_policy.py).  Rule ids: docs/PRODUCT.md.
+"""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # beheerder
+    MEMBER = "member"  # lid
+    WIJKAGENT = "wijkagent"  # reads, never posts (R-POL-1)
+    PENDING = "pending"  # asked to join, not yet admitted
+    REMOVED = "removed"  # removed by an admin (R-GRP-4)
+    OUTSIDER = "outsider"  # any other logged-in resident
+
+
+class Action(StrEnum):
+    VIEW_PUBLIC = "view_public"  # name, streets, how to join (R-REG-1)
+    REQUEST_JOIN = "request_join"
+    WITHDRAW_REQUEST = "withdraw_request"
+    READ = "read"  # the group's alerts, chat and member names
+    POST_ALERT = "post_alert"
+    POST_CHAT = "post_chat"
+    ACKNOWLEDGE = "acknowledge"
+    ACCEPT_RULES = "accept_rules"
+    LEAVE = "leave"  # R-GRP-3
+    VET = "vet"  # decide on join requests (R-GRP-5)
+    ADD = "add"  # propose/admit someone directly (R-GRP-2: admins only)
+    REMOVE = "remove"  # R-GRP-4
+    CHANGE_ROLES = "change_roles"
+    MODERATE = "moderate"
+    FORWARD = "forward"  # warn adjacent groups (R-ADJ-1)
+    EDIT_GROUP = "edit_group"  # name, photo, description, streets, own rules
+    REQUEST_SIGNS = "request_signs"  # R-VIS-1
+    VIEW_AUDIT = "view_audit"
+    RECORD_POLICE_FEEDBACK = "record_police_feedback"
+
+
+_ADMIN_ONLY = {
+    Action.VET,
+    Action.ADD,
+    Action.REMOVE,
+    Action.CHANGE_ROLES,
+    Action.MODERATE,
+    Action.FORWARD,
+    Action.EDIT_GROUP,
+    Action.REQUEST_SIGNS,
+    Action.VIEW_AUDIT,
+}
+_MEMBER = {
+    Action.VIEW_PUBLIC,
+    Action.READ,
+    Action.POST_ALERT,
+    Action.POST_CHAT,
+    Action.ACKNOWLEDGE,
+    Action.ACCEPT_RULES,
+    Action.LEAVE,
+}
+
+PERMISSIONS: dict[Role, frozenset[Action]] = {
+    Role.ADMIN: frozenset(_MEMBER | _ADMIN_ONLY),
+    Role.MEMBER: frozenset(_MEMBER),
+    # R-POL-1: the wijkagent reads along and records police feedback; never posts.
+    Role.WIJKAGENT: frozenset(
+        {Action.VIEW_PUBLIC, Action.READ, Action.LEAVE, Action.RECORD_POLICE_FEEDBACK}
+    ),
+    Role.PENDING: frozenset({Action.VIEW_PUBLIC, Action.WITHDRAW_REQUEST}),
+    # R-GRP-4: a removed person cannot ask again (unless an admin consents, see access.py).
+    Role.REMOVED: frozenset({Action.VIEW_PUBLIC}),
+    Role.OUTSIDER: frozenset({Action.VIEW_PUBLIC, Action.REQUEST_JOIN}),
+}
+
+
+def allowed(role: Role, action: Action) -> bool:
+    return action in PERMISSIONS[role]
+
+
+def can_read(role: Role) -> bool:
+    """Whether the role sees the group's private content.  Others get 404, not 403."""
+    return allowed(role, Action.READ)

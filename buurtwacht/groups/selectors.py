@@ -1,0 +1,100 @@
+"""Reads for groups: members, requests, the area of a set of streets, overlaps."""
+
+import json
+
+import shapely
+from django.db.models import QuerySet
+
+from buurtwacht.accounts.models import User
+from buurtwacht.geo.models import Address, Street
+
+from .models import (
+    AuditEntry,
+    Group,
+    GroupStreet,
+    JoinRequest,
+    JoinRequestStatus,
+    Membership,
+    MembershipStatus,
+)
+
+# About 40 m around the addresses of a street, so the area covers the street itself.
+STREET_MARGIN_DEGREES = 0.0004
+
+
+def active_memberships(*, group: Group) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(group=group, status=MembershipStatus.ACTIVE)
+        .select_related("user")
+        .order_by("user__name")
+    )
+
+
+def member_count(*, group: Group) -> int:
+    return Membership.objects.filter(group=group, status=MembershipStatus.ACTIVE).count()
+
+
+def pending_requests(*, group: Group) -> QuerySet[JoinRequest]:
+    return (
+        JoinRequest.objects.filter(group=group, status=JoinRequestStatus.PENDING)
+        .select_related("user", "user__home_address", "proposed_by")
+        .order_by("created_at")
+    )
+
+
+def audit_log(*, group: Group) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(group=group).select_related("actor", "subject")
+
+
+def area_of_streets(*, street_ids: list[int]) -> shapely.Geometry | None:
+    """The group's area (R-RUL-4): the union of each street's addresses, hulled and buffered."""
+    parts = []
+    for street_id in street_ids:
+        points = list(Address.objects.filter(street_id=street_id).values_list("lon", "lat"))
+        if points:
+            parts.append(shapely.MultiPoint(points).convex_hull.buffer(STREET_MARGIN_DEGREES))
+    return shapely.union_all(parts) if parts else None
+
+
+def overlapping_groups(*, street_ids: list[int], exclude: Group | None = None) -> list[Group]:
+    """Existing groups that share a street or whose area overlaps (R-REG-2)."""
+    found: dict[int, Group] = {
+        link.group.pk: link.group
+        for link in GroupStreet.objects.filter(street_id__in=street_ids).select_related("group")
+    }
+    area = area_of_streets(street_ids=street_ids)
+    if area is not None:
+        for group in Group.objects.exclude(area_geometry="").exclude(pk__in=found):
+            other = shapely.from_geojson(group.area_geometry)
+            if area.intersects(other) and area.intersection(other).area > 0:
+                found[group.pk] = group
+    if exclude is not None:
+        found.pop(exclude.pk, None)
+    return sorted(found.values(), key=lambda group: group.name)
+
+
+def groups_for_address(*, user: User) -> list[Group]:
+    """The groups whose streets include the user's home address."""
+    home = getattr(user, "home_address", None)
+    if home is None:
+        return []
+    return list(
+        Group.objects.filter(streets__name=home.street, streets__city=home.city)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def lives_on_group_streets(*, user: User, group: Group) -> bool:
+    home = getattr(user, "home_address", None)
+    if home is None:
+        return False
+    return group.streets.filter(name=home.street, city=home.city).exists()
+
+
+def streets_of(*, group: Group) -> QuerySet[Street]:
+    return group.streets.order_by("name")
+
+
+def area_geojson(geometry: shapely.Geometry | None) -> str:
+    return "" if geometry is None else json.dumps(shapely.geometry.mapping(geometry))
