@@ -172,7 +172,12 @@ PDOK_LOCATIESERVER_URL = os.environ.get(
 PDOK_TIMEOUT_SECONDS = float(os.environ.get("PDOK_TIMEOUT_SECONDS", "5"))
 
 # Real open data (BAG addresses, CBS/PC4 outlines) used by `make demo` and the tests.
-OPEN_DATA_DIR = Path(os.environ.get("OPEN_DATA_DIR", PROJECT_DIR.parent / "shared" / "data"))
+# Default: ../shared/data next to the checkout, else the shared folder of this workplace.
+_SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
+OPEN_DATA_DIR = Path(
+    os.environ.get("OPEN_DATA_DIR")
+    or (_SHARED_DATA if _SHARED_DATA.is_dir() else "/work/shared/data")
+)
 
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "nl"
