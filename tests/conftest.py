@@ -56,10 +56,11 @@ def make_resident(groningen_addresses, db):
         postcode: str = "9712KB",
         number: int = 24,
         letter: str = "C",
+        addition: str = "",
         born: dt.date = dt.date(1980, 5, 17),
     ) -> User:
         address = GazetteerGeocoder().lookup(
-            AddressQuery(postcode=postcode, number=number, letter=letter)
+            AddressQuery(postcode=postcode, number=number, letter=letter, addition=addition)
         )
         assert address is not None
         return account_actions.register_user(

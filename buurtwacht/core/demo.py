@@ -9,10 +9,13 @@ from django.conf import settings
 
 from buurtwacht.accounts import actions as account_actions
 from buurtwacht.accounts.models import User
+from buurtwacht.core import clock
 from buurtwacht.geo import actions as geo_actions
 from buurtwacht.geo.geocoders import GazetteerGeocoder
 from buurtwacht.geo.geocoding import AddressQuery
-from buurtwacht.geo.models import Address
+from buurtwacht.geo.models import Address, Street
+from buurtwacht.groups import actions as group_actions
+from buurtwacht.groups.models import Group, VettingMethod
 
 DEMO_PASSWORD = "buurtwacht-demo"  # noqa: S105  (printed for the demo, never used in production)
 
@@ -44,7 +47,7 @@ PERSONAS = [
     Persona("anna@demo.buurtwacht.nl", "Anna de Vries", "beheerder", "Grote Beerstraat", 0),
     Persona("mo@demo.buurtwacht.nl", "Mo Bakker", "lid", "Grote Beerstraat", 10),
     Persona("lotte@demo.buurtwacht.nl", "Lotte Jansen", "lid", "Grote Beerstraat", 20),
-    Persona("sem@demo.buurtwacht.nl", "Sem Visser", "lid", "Grote Beerstraat", 30),
+    Persona("sem@demo.buurtwacht.nl", "Sem Visser", "aanvrager", "Grote Beerstraat", 30),
     Persona("pieter@demo.buurtwacht.nl", "Pieter Politie", "wijkagent", "Korreweg", 5, police=True),
     Persona(
         "gea@demo.buurtwacht.nl",
@@ -108,11 +111,56 @@ def ensure_personas() -> list[tuple[Persona, User]]:
     return result
 
 
+DEMO_GROUP = "Buurtpreventie Grote Beerstraat"
+
+
+def ensure_group(users: dict[str, User]) -> Group:
+    """A Groningen group with members, a pending request and a wijkagent."""
+    existing = Group.objects.filter(name=DEMO_GROUP).first()
+    if existing is not None:
+        return existing
+    anna = users["anna@demo.buurtwacht.nl"]
+    street_ids = list(Street.objects.filter(name="Grote Beerstraat").values_list("pk", flat=True))
+    group = group_actions.create_group(
+        founder=anna,
+        new=group_actions.NewGroup(
+            name=DEMO_GROUP,
+            description="Samen letten we op elkaar in de Grote Beerstraat (Groningen).",
+            municipality_code=anna.home_address.municipality_code,
+            street_ids=street_ids,
+        ),
+        overlaps_confirmed=True,
+    )
+    vetting = group_actions.Vetting(
+        contact_date=clock.today(),
+        method=VettingMethod.IN_PERSON,
+        note="Kennismaking aan de deur",
+        age_checked=True,
+        address_checked=True,
+    )
+    for email in ("mo@demo.buurtwacht.nl", "lotte@demo.buurtwacht.nl"):
+        request = group_actions.request_to_join(
+            user=users[email], group_id=group.pk, rules_accepted=True
+        )
+        group_actions.admit_member(admin=anna, request_id=request.pk, vetting=vetting)
+    group_actions.request_to_join(
+        user=users["sem@demo.buurtwacht.nl"],
+        group_id=group.pk,
+        message="Ik woon sinds kort op nummer 173.",
+        rules_accepted=True,
+    )
+    group_actions.attach_wijkagent(
+        admin=anna, group_id=group.pk, officer=users["pieter@demo.buurtwacht.nl"]
+    )
+    return group
+
+
 def run(*, out: Output) -> None:
     data_dir = Path(settings.OPEN_DATA_DIR)
     out.write(f"Open data from {data_dir}\n")
     load_open_data(data_dir=data_dir, out=out)
     personas = ensure_personas()
+    group = ensure_group({user.email: user for _persona, user in personas})
     out.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):\n")
     for persona, user in personas:
         address = user.home_address
@@ -120,3 +168,4 @@ def run(*, out: Output) -> None:
             f"  {persona.role:<15} {persona.email:<28} {user.name:<16} "
             f"{address.street} {address.house_number}, {address.postcode}\n"
         )
+    out.write(f"\nDemo group: {group.name} (/groepen/{group.pk}/)\n")

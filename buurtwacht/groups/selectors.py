@@ -30,6 +30,14 @@ def active_memberships(*, group: Group) -> QuerySet[Membership]:
     )
 
 
+def memberships_of(*, user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
+        .select_related("group")
+        .order_by("group__name")
+    )
+
+
 def member_count(*, group: Group) -> int:
     return Membership.objects.filter(group=group, status=MembershipStatus.ACTIVE).count()
 

@@ -1,10 +1,30 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .views import accounts, home
+from .views import accounts, groups, home
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("groepen/", groups.my_groups, name="my_groups"),
+    path("groepen/nieuw/", groups.create_group, name="group_create"),
+    path("groepen/<int:group_id>/", groups.group_page, name="group"),
+    path("groepen/<int:group_id>/foto/", groups.group_photo, name="group_photo"),
+    path("groepen/<int:group_id>/verlaten/", groups.leave, name="group_leave"),
+    path("groepen/<int:group_id>/regels/", groups.accept_rules, name="group_accept_rules"),
+    path("groepen/<int:group_id>/aanvragen/", groups.requests_queue, name="group_requests"),
+    path(
+        "groepen/<int:group_id>/aanvragen/<int:request_id>/",
+        groups.decide,
+        name="group_decide",
+    ),
+    path("groepen/<int:group_id>/leden/", groups.members_admin, name="group_members"),
+    path(
+        "groepen/<int:group_id>/leden/<int:user_id>/",
+        groups.member_action,
+        name="group_member_action",
+    ),
+    path("groepen/<int:group_id>/instellingen/", groups.settings_page, name="group_settings"),
+    path("groepen/<int:group_id>/logboek/", groups.audit_log, name="group_audit"),
     path("account/registreren/", accounts.register, name="register"),
     path(
         "account/inloggen/",

@@ -156,7 +156,7 @@ def test_retire_missing_refuses_a_file_without_usable_areas(
     geo_data: GeoData, tmp_path: Path
 ) -> None:
     empty = _write(tmp_path / "empty.geojson", {"type": "FeatureCollection", "features": []})
-    with pytest.raises(ImportFileError, match="no usable areas"):
+    with pytest.raises(ImportFileError, match="geen bruikbare gebieden"):
         import_areas(path=empty, kind="gemeente", source=SOURCE, retire_missing=True)
     assert current_areas(kind=AreaKind.GEMEENTE).count() == 352
 
@@ -245,7 +245,7 @@ def test_unknown_layout_and_rd_coordinates_are_refused(tmp_path: Path) -> None:
         tmp_path / "unknown.geojson",
         {"type": "FeatureCollection", "features": [_feature(_square(5, 52), foo="x")]},
     )
-    with pytest.raises(ImportFileError, match="Cannot tell"):
+    with pytest.raises(ImportFileError, match="Niet te bepalen"):
         import_areas(path=unknown)
     rd = _write(
         tmp_path / "rd.geojson",
@@ -274,8 +274,8 @@ def test_command_prints_the_report_and_fails_clearly(tmp_path: Path) -> None:
     assert "buurt: 1 created" in out.getvalue()
     assert "rejected feature 1 (BU9999XX02): not a polygon but a Point" in err.getvalue()
 
-    with pytest.raises(CommandError, match="File not found"):
+    with pytest.raises(CommandError, match="Bestand niet gevonden"):
         call_command("import_areas", str(tmp_path / "missing.geojson"))
     _write(tmp_path / "feature.geojson", data["features"][0])
-    with pytest.raises(CommandError, match="not a GeoJSON FeatureCollection"):
+    with pytest.raises(CommandError, match="geen GeoJSON FeatureCollection"):
         call_command("import_areas", str(tmp_path / "feature.geojson"))

@@ -1,0 +1,103 @@
+"""Forms for the group pages: they parse and validate, the actions write."""
+
+from typing import Any
+
+from django import forms
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext_lazy as _
+
+from buurtwacht.accounts.models import User
+from buurtwacht.core import clock
+from buurtwacht.geo.models import Street
+from buurtwacht.media.images import ImageRejected, reencode_image
+
+from .models import MembershipRole, VettingMethod
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        help_text=_("For example: Buurtpreventie Almere Muziekwijk"),
+    )
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    photo = forms.FileField(label=_("Photo"), required=False)
+    streets = forms.ModelMultipleChoiceField(
+        label=_("Streets"),
+        queryset=Street.objects.none(),
+        help_text=_("The streets that belong to the group. Only their residents can join."),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+    overlaps_confirmed = forms.BooleanField(
+        label=_("I have seen the existing groups in this area and still want a new group."),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, municipality_code: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["streets"].queryset = Street.objects.filter(  # type: ignore[attr-defined]
+            municipality_code=municipality_code
+        )
+
+    def clean_photo(self) -> ContentFile | None:
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return None
+        try:
+            return reencode_image(upload)
+        except ImageRejected as exc:
+            raise forms.ValidationError(str(exc), code="photo") from exc
+
+
+class JoinForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the admins (optional)"), widget=forms.Textarea, required=False
+    )
+    rules_accepted = forms.BooleanField(label=_("I accept the house rules of this group."))
+
+
+class AdmitForm(forms.Form):
+    contact_date = forms.DateField(
+        label=_("Date of the personal contact"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        initial=clock.today,
+    )
+    contact_method = forms.ChoiceField(label=_("How"), choices=VettingMethod.choices)
+    contact_note = forms.CharField(label=_("Note (optional)"), required=False)
+    age_checked = forms.BooleanField(label=_("I checked that this person is 18 or older."))
+    address_checked = forms.BooleanField(
+        label=_("I checked that this person lives on our streets.")
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(MembershipRole.ADMIN, _("admin")), (MembershipRole.MEMBER, _("member"))],
+    )
+
+
+class RulesForm(forms.Form):
+    own_rules = forms.CharField(
+        label=_("The group's own rules"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_("On top of the national rules. Members accept them again when they change."),
+    )
+
+
+class WijkagentForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the community police officer"))
+
+    def clean_email(self) -> User:
+        officer = User.objects.filter(email__iexact=self.cleaned_data["email"]).first()
+        if officer is None or not officer.police_verified:
+            raise forms.ValidationError(
+                _("There is no account verified as police with this e-mail address."),
+                code="not_police",
+            )
+        return officer

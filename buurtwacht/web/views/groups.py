@@ -1,0 +1,315 @@
+"""Group pages.  Each view: parse, pass the access gate, call an action, render.
+Refusals of an action come back as a Dutch message on the same page."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from buurtwacht.core.errors import ActionError
+from buurtwacht.groups import actions, selectors
+from buurtwacht.groups.access import access_group
+from buurtwacht.groups.forms import (
+    AdmitForm,
+    GroupForm,
+    JoinForm,
+    ReasonForm,
+    RoleForm,
+    RulesForm,
+    WijkagentForm,
+)
+from buurtwacht.groups.models import MembershipRole, VettingMethod
+from buurtwacht.groups.policy import Action, Role
+
+from .accounts import _user
+
+
+def _attempt(request: HttpRequest, call: Callable[[], Any], success: str) -> bool:
+    try:
+        call()
+    except ActionError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+@login_required
+def my_groups(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    return render(
+        request,
+        "groups/my_groups.html",
+        {
+            "memberships": selectors.memberships_of(user=user),
+            "nearby": selectors.groups_for_address(user=user),
+        },
+    )
+
+
+@login_required
+def create_group(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    home = getattr(user, "home_address", None)
+    if home is None:
+        raise Http404
+    form = GroupForm(
+        request.POST or None, request.FILES or None, municipality_code=home.municipality_code
+    )
+    overlaps = []
+    if request.method == "POST" and form.is_valid():
+        street_ids = [street.pk for street in form.cleaned_data["streets"]]
+        overlaps = selectors.overlapping_groups(street_ids=street_ids)
+        try:
+            group = actions.create_group(
+                founder=user,
+                new=actions.NewGroup(
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                    municipality_code=home.municipality_code,
+                    street_ids=street_ids,
+                    photo=form.cleaned_data["photo"],
+                ),
+                overlaps_confirmed=form.cleaned_data["overlaps_confirmed"],
+            )
+        except ActionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your group has been created. You are its admin."))
+            return redirect("group", group_id=group.pk)
+    return render(request, "groups/create.html", {"form": form, "overlaps": overlaps})
+
+
+@login_required
+def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
+    user = _user(request)
+    access = access_group(user=user, group_id=group_id, action=Action.VIEW_PUBLIC)
+    group = access.group
+    if request.method == "POST":
+        form = JoinForm(request.POST)
+        if form.is_valid() and _attempt(
+            request,
+            lambda: actions.request_to_join(
+                user=user,
+                group_id=group.pk,
+                message=form.cleaned_data["message"],
+                rules_accepted=form.cleaned_data["rules_accepted"],
+            ),
+            _("Your request has been sent. An admin will contact you personally."),
+        ):
+            return redirect("group", group_id=group.pk)
+    else:
+        form = JoinForm()
+    count = selectors.member_count(group=group)
+    reads = access.role in (Role.ADMIN, Role.MEMBER, Role.WIJKAGENT)
+    return render(
+        request,
+        "groups/group.html",
+        {
+            "group": group,
+            "role": access.role,
+            "membership": access.membership,
+            "reads": reads,
+            "is_admin": access.role == Role.ADMIN,
+            "members": selectors.active_memberships(group=group) if reads else [],
+            "member_count": count,
+            "split_advice": access.role == Role.ADMIN and count > settings.GROUP_SPLIT_ADVICE_AT,
+            "streets": selectors.streets_of(group=group),
+            "join_form": form,
+            "must_accept_rules": access.membership is not None
+            and reads
+            and access.role != Role.WIJKAGENT
+            and access.membership.rules_accepted_version < group.rules_version,
+            "pending_count": selectors.pending_requests(group=group).count()
+            if access.role == Role.ADMIN
+            else 0,
+        },
+    )
+
+
+@login_required
+def group_photo(request: HttpRequest, group_id: int) -> FileResponse:
+    group = access_group(user=_user(request), group_id=group_id, action=Action.VIEW_PUBLIC).group
+    if not group.photo:
+        raise Http404
+    return FileResponse(group.photo.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+@require_POST
+def leave(request: HttpRequest, group_id: int) -> HttpResponse:
+    if _attempt(
+        request,
+        lambda: actions.leave_group(user=_user(request), group_id=group_id),
+        _("You have left the group."),
+    ):
+        return redirect("my_groups")
+    return redirect("group", group_id=group_id)
+
+
+@login_required
+@require_POST
+def accept_rules(request: HttpRequest, group_id: int) -> HttpResponse:
+    _attempt(
+        request,
+        lambda: actions.accept_rules(user=_user(request), group_id=group_id),
+        _("Thank you. You have accepted the house rules."),
+    )
+    return redirect("group", group_id=group_id)
+
+
+@login_required
+def requests_queue(request: HttpRequest, group_id: int) -> HttpResponse:
+    user = _user(request)
+    group = access_group(user=user, group_id=group_id, action=Action.VET).group
+    return render(
+        request,
+        "groups/requests.html",
+        {
+            "group": group,
+            "requests": selectors.pending_requests(group=group),
+            "admit_form": AdmitForm(),
+            "deny_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, group_id: int, request_id: int) -> HttpResponse:
+    user = _user(request)
+    access_group(user=user, group_id=group_id, action=Action.VET)
+    if request.POST.get("decision") == "admit":
+        form: AdmitForm | ReasonForm = AdmitForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            vetting = actions.Vetting(
+                contact_date=data["contact_date"],
+                method=VettingMethod(data["contact_method"]),
+                note=data["contact_note"],
+                age_checked=data["age_checked"],
+                address_checked=data["address_checked"],
+            )
+            _attempt(
+                request,
+                lambda: actions.admit_member(admin=user, request_id=request_id, vetting=vetting),
+                _("The new member has been admitted."),
+            )
+    else:
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            _attempt(
+                request,
+                lambda: actions.deny_request(
+                    admin=user, request_id=request_id, reason=form.cleaned_data["reason"]
+                ),
+                _("The request has been denied."),
+            )
+    if not form.is_valid():
+        messages.error(request, _("Fill in every required field and tick the checks."))
+    return redirect("group_requests", group_id=group_id)
+
+
+@login_required
+def members_admin(request: HttpRequest, group_id: int) -> HttpResponse:
+    user = _user(request)
+    group = access_group(user=user, group_id=group_id, action=Action.REMOVE).group
+    return render(
+        request,
+        "groups/members.html",
+        {
+            "group": group,
+            "members": selectors.active_memberships(group=group),
+            "removed": group.memberships.filter(status="removed").select_related("user"),
+            "reason_form": ReasonForm(),
+            "role_form": RoleForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_action(request: HttpRequest, group_id: int, user_id: int) -> HttpResponse:
+    admin = _user(request)
+    what = request.POST.get("do")
+    if what == "remove":
+        reason = ReasonForm(request.POST)
+        _attempt(
+            request,
+            lambda: actions.remove_member(
+                admin=admin,
+                group_id=group_id,
+                user_id=user_id,
+                reason=reason.data.get("reason", ""),
+            ),
+            _("The member has been removed."),
+        )
+    elif what == "role":
+        role = RoleForm(request.POST)
+        if role.is_valid():
+            _attempt(
+                request,
+                lambda: actions.change_role(
+                    admin=admin,
+                    group_id=group_id,
+                    user_id=user_id,
+                    role=MembershipRole(role.cleaned_data["role"]),
+                ),
+                _("The role has been changed."),
+            )
+    elif what == "allow_again":
+        _attempt(
+            request,
+            lambda: actions.allow_request_again(admin=admin, group_id=group_id, user_id=user_id),
+            _("This person may ask to join again."),
+        )
+    else:
+        access_group(user=admin, group_id=group_id, action=Action.REMOVE)
+    return redirect("group_members", group_id=group_id)
+
+
+@login_required
+def settings_page(request: HttpRequest, group_id: int) -> HttpResponse:
+    admin = _user(request)
+    group = access_group(user=admin, group_id=group_id, action=Action.EDIT_GROUP).group
+    rules_form = RulesForm(initial={"own_rules": group.own_rules})
+    wijkagent_form = WijkagentForm()
+    if request.method == "POST" and request.POST.get("do") == "rules":
+        rules_form = RulesForm(request.POST)
+        if rules_form.is_valid() and _attempt(
+            request,
+            lambda: actions.update_own_rules(
+                admin=admin, group_id=group.pk, own_rules=rules_form.cleaned_data["own_rules"]
+            ),
+            _("The house rules have been saved. Members accept them again."),
+        ):
+            return redirect("group_settings", group_id=group.pk)
+    elif request.method == "POST" and request.POST.get("do") == "wijkagent":
+        wijkagent_form = WijkagentForm(request.POST)
+        if wijkagent_form.is_valid() and _attempt(
+            request,
+            lambda: actions.attach_wijkagent(
+                admin=admin, group_id=group.pk, officer=wijkagent_form.cleaned_data["email"]
+            ),
+            _("The community police officer now reads along."),
+        ):
+            return redirect("group_settings", group_id=group.pk)
+    return render(
+        request,
+        "groups/settings.html",
+        {"group": group, "rules_form": rules_form, "wijkagent_form": wijkagent_form},
+    )
+
+
+@login_required
+def audit_log(request: HttpRequest, group_id: int) -> HttpResponse:
+    group = access_group(user=_user(request), group_id=group_id, action=Action.VIEW_AUDIT).group
+    return render(
+        request, "groups/audit.html", {"group": group, "entries": selectors.audit_log(group=group)}
+    )

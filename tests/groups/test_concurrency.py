@@ -1,0 +1,101 @@
+"""Real concurrency on PostgreSQL: threads with their own connections decide at the same
+moment.  (SQLite serialises every writer, so there is nothing to race there.)"""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from buurtwacht.accounts.models import User
+from buurtwacht.core.errors import ActionError
+from buurtwacht.groups import actions
+from buurtwacht.groups.models import JoinRequestStatus, Membership, MembershipRole, MembershipStatus
+
+from .conftest import GROUP_STREET, VETTED
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)"),
+]
+
+
+def run_together(*calls):
+    """Start all calls at the same moment; return what each returned or raised."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def worker(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@pytest.fixture
+def groningen_addresses(groningen_csv):
+    """Transactional tests cannot use the session import (it is flushed): import again."""
+    from buurtwacht.geo import actions as geo_actions
+
+    geo_actions.import_addresses(path=groningen_csv)
+
+
+def test_two_admins_deciding_at_once_make_one_decision(group, anna_admin, mo_member, resident_on):
+    actions.change_role(
+        admin=anna_admin, group_id=group.pk, user_id=mo_member.pk, role=MembershipRole.ADMIN
+    )
+    lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
+    request = actions.request_to_join(user=lotte, group_id=group.pk, rules_accepted=True)
+
+    results = run_together(
+        lambda: actions.admit_member(admin=anna_admin, request_id=request.pk, vetting=VETTED),
+        lambda: actions.deny_request(admin=mo_member, request_id=request.pk, reason="Onbekend"),
+    )
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1, results
+    assert isinstance(errors[0], ActionError) and errors[0].code == "decided"
+    request.refresh_from_db()
+    assert request.status in {JoinRequestStatus.ADMITTED, JoinRequestStatus.DENIED}
+    admitted = Membership.objects.filter(group=group, user=lotte, status="active").exists()
+    assert admitted == (request.status == JoinRequestStatus.ADMITTED)
+
+
+def test_r_grp_1_the_257th_member_is_refused_under_concurrent_admits(
+    group, anna_admin, resident_on
+):
+    fillers = User.objects.bulk_create(
+        [User(email=f"vul{i}@example.nl", name=f"Buur {i}") for i in range(254)]
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                group=group, user=u, role=MembershipRole.MEMBER, status=MembershipStatus.ACTIVE
+            )
+            for u in fillers
+        ]
+    )  # anna + 254 = 255 members: room for exactly one more
+    applicants = [resident_on(f"Nieuw {i}", GROUP_STREET, 30 + i) for i in range(3)]
+    requests = [
+        actions.request_to_join(user=u, group_id=group.pk, rules_accepted=True) for u in applicants
+    ]
+    results = run_together(
+        *[
+            (lambda r=r: actions.admit_member(admin=anna_admin, request_id=r.pk, vetting=VETTED))
+            for r in requests
+        ]
+    )
+    admitted = [r for r in results if isinstance(r, Membership)]
+    refused = [r for r in results if isinstance(r, ActionError)]
+    assert len(admitted) == 1, results
+    assert [e.code for e in refused] == ["full", "full"]
+    assert Membership.objects.filter(group=group, status="active").count() == 256

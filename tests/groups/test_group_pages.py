@@ -1,0 +1,135 @@
+"""The Dutch group pages, through the real views and forms."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from buurtwacht.geo.models import Street
+from buurtwacht.groups.models import Group, JoinRequest, Membership
+
+from .conftest import GROUP_STREET
+
+pytestmark = pytest.mark.django_db
+
+
+def jpeg_with_gps() -> bytes:
+    image = Image.new("RGB", (64, 48), "orange")
+    exif = Image.Exif()
+    exif[0x8825] = {2: (52.0, 13.0, 0.0)}  # GPSInfo
+    exif[0x010F] = "Camera Maker"
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_r_cre_1_create_group_page_with_photo_stripped_of_metadata(
+    client, anna_admin, group_street_ids, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(anna_admin)
+    page = client.get(reverse("group_create"))
+    assert page.status_code == 200
+    assert "Groep starten" in page.text
+    photo = SimpleUploadedFile("buurt.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    response = client.post(
+        reverse("group_create"),
+        {
+            "name": "Buurtpreventie Grote Beer",
+            "description": "",
+            "streets": group_street_ids,
+            "photo": photo,
+        },
+    )
+    group = Group.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("group", args=[group.pk])
+    served = client.get(reverse("group_photo", args=[group.pk]))
+    data = b"".join(served.streaming_content)
+    with Image.open(io.BytesIO(data)) as stored:
+        assert stored.format == "JPEG"
+        assert dict(stored.getexif()) == {}
+
+
+def test_a_file_that_is_not_a_photo_is_refused_in_dutch(client, anna_admin, group_street_ids):
+    client.force_login(anna_admin)
+    fake = SimpleUploadedFile("buurt.jpg", b"<?php echo 'hi'; ?>", content_type="image/jpeg")
+    response = client.post(
+        reverse("group_create"),
+        {"name": "Buurtpreventie", "streets": group_street_ids, "photo": fake},
+    )
+    assert response.status_code == 200
+    assert "geen foto die we kunnen lezen" in response.text
+    assert not Group.objects.exists()
+
+
+def test_r_reg_2_page_shows_overlapping_groups_before_creating(
+    client, group, resident_on, group_street_ids
+):
+    lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
+    client.force_login(lotte)
+    data = {"name": "Nog een groep", "streets": group_street_ids}
+    response = client.post(reverse("group_create"), data)
+    assert response.status_code == 200
+    assert group.name in response.text
+    assert Group.objects.count() == 1
+    confirmed = client.post(reverse("group_create"), {**data, "overlaps_confirmed": "on"})
+    assert confirmed.status_code == 302
+    assert Group.objects.count() == 2
+
+
+def test_resident_finds_group_asks_to_join_and_admin_admits(client, group, anna_admin, resident_on):
+    lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
+    client.force_login(lotte)
+    assert group.name in client.get(reverse("my_groups")).text
+    refused = client.post(reverse("group", args=[group.pk]), {"message": "Hoi"})
+    assert "huisregels" in refused.text.lower() or "verplicht" in refused.text.lower()
+    assert not JoinRequest.objects.exists()
+    asked = client.post(
+        reverse("group", args=[group.pk]), {"message": "Hoi", "rules_accepted": "on"}, follow=True
+    )
+    assert "Je aanvraag is verstuurd" in asked.text
+
+    client.force_login(anna_admin)
+    queue = client.get(reverse("group_requests", args=[group.pk]))
+    assert "Lotte Jansen" in queue.text
+    request = JoinRequest.objects.get()
+    url = reverse("group_decide", args=[group.pk, request.pk])
+    incomplete = client.post(
+        url,
+        {"decision": "admit", "contact_date": "2026-11-20", "contact_method": "phone"},
+        follow=True,
+    )
+    assert "Vul alle verplichte velden in" in incomplete.text
+    client.post(
+        url,
+        {
+            "decision": "admit",
+            "contact_date": "2026-11-20",
+            "contact_method": "phone",
+            "age_checked": "on",
+            "address_checked": "on",
+        },
+    )
+    assert Membership.objects.get(user=lotte).status == "active"
+    client.force_login(lotte)
+    page = client.get(reverse("group", args=[group.pk])).text
+    assert "Anna de Vries" in page  # members see names
+    assert anna_admin.email not in page  # never e-mail addresses
+    assert anna_admin.home_address.postcode not in page  # nor house numbers/postcodes
+
+
+def test_admin_sees_split_advice_above_100(client, group, anna_admin, settings):
+    settings.GROUP_SPLIT_ADVICE_AT = 0
+    client.force_login(anna_admin)
+    assert "overweeg de groep te splitsen" in client.get(reverse("group", args=[group.pk])).text
+
+
+def test_streets_offered_are_those_of_the_founders_municipality(client, anna_admin):
+    client.force_login(anna_admin)
+    page = client.get(reverse("group_create")).text
+    code = anna_admin.home_address.municipality_code
+    assert Street.objects.filter(municipality_code=code).count() > 1000
+    assert GROUP_STREET in page

@@ -1,0 +1,252 @@
+"""The house rules as behaviour, named after the rule they prove (docs/PRODUCT.md)."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from buurtwacht.core import clock
+from buurtwacht.core.errors import ActionError
+from buurtwacht.groups import actions, selectors
+from buurtwacht.groups.access import access_group, role_in
+from buurtwacht.groups.models import (
+    AuditEntry,
+    JoinRequest,
+    JoinRequestStatus,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+)
+from buurtwacht.groups.policy import Action, Role
+
+from .conftest import GROUP_STREET, OTHER_STREET, VETTED, admit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_r_cre_1_founder_becomes_admin_of_a_group_with_name_and_streets(group, anna_admin):
+    assert group.name == "Buurtpreventie Grote Beerstraat"
+    assert [s.name for s in selectors.streets_of(group=group)] == [GROUP_STREET]
+    role, _ = role_in(user=anna_admin, group=group)
+    assert role == Role.ADMIN
+    assert group.area_geometry  # derived from the street's addresses
+    assert AuditEntry.objects.filter(group=group, action="create_group").exists()
+
+
+def test_r_rul_4_group_area_contains_its_addresses_and_not_far_away(group):
+    import shapely
+
+    from buurtwacht.geo.models import Address
+
+    area = shapely.from_geojson(group.area_geometry)
+    inside = Address.objects.filter(street__name=GROUP_STREET).first()
+    outside = Address.objects.filter(street__name=OTHER_STREET).first()
+    assert area.contains(shapely.Point(inside.lon, inside.lat))
+    assert not area.contains(shapely.Point(outside.lon, outside.lat))
+
+
+def test_r_reg_2_overlapping_group_needs_confirmation(group, resident_on, group_street_ids):
+    lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
+    new = actions.NewGroup(
+        name="Tweede groep",
+        description="",
+        municipality_code=group.municipality_code,
+        street_ids=group_street_ids,
+    )
+    assert selectors.overlapping_groups(street_ids=group_street_ids) == [group]
+    with pytest.raises(ActionError) as refused:
+        actions.create_group(founder=lotte, new=new, overlaps_confirmed=False)
+    assert refused.value.code == "overlap"
+    second = actions.create_group(founder=lotte, new=new, overlaps_confirmed=True)
+    assert second.pk != group.pk
+
+
+def test_r_rul_2_only_residents_of_the_streets_can_ask(group, bob_buiten):
+    with pytest.raises(ActionError) as refused:
+        actions.request_to_join(user=bob_buiten, group_id=group.pk, rules_accepted=True)
+    assert refused.value.code == "not_on_streets"
+    assert "straten" in refused.value.message or "streets" in refused.value.message
+    assert not JoinRequest.objects.filter(user=bob_buiten).exists()
+
+
+def test_r_rul_1_under_18_cannot_join(group, resident_on):
+    today = clock.today()
+    young = resident_on("Jong Mens", GROUP_STREET, 5, born=today.replace(year=today.year - 17))
+    with pytest.raises(ActionError) as refused:
+        actions.request_to_join(user=young, group_id=group.pk, rules_accepted=True)
+    assert refused.value.code == "under_age"
+
+
+def test_r_rul_8_rules_must_be_accepted_and_again_when_they_change(group, anna_admin, resident_on):
+    lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
+    with pytest.raises(ActionError):
+        actions.request_to_join(user=lotte, group_id=group.pk, rules_accepted=False)
+    membership = admit(group, anna_admin, lotte)
+    assert membership.rules_accepted_version == group.rules_version
+    group = actions.update_own_rules(
+        admin=anna_admin, group_id=group.pk, own_rules="Geen meldingen na 23:00 behalve 112."
+    )
+    membership.refresh_from_db()
+    assert membership.rules_accepted_version < group.rules_version
+    actions.accept_rules(user=lotte, group_id=group.pk)
+    membership.refresh_from_db()
+    assert membership.rules_accepted_version == group.rules_version
+    assert AuditEntry.objects.filter(group=group, action="change_rules").exists()
+
+
+def test_r_grp_2_members_cannot_add_or_propose(group, mo_member, resident_on):
+    lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
+    with pytest.raises(PermissionDenied):
+        actions.propose_member(admin=mo_member, group_id=group.pk, user=lotte)
+    assert not JoinRequest.objects.filter(user=lotte).exists()
+
+
+def test_r_grp_2_admin_proposes_and_still_vets(group, anna_admin, resident_on):
+    lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
+    proposal = actions.propose_member(admin=anna_admin, group_id=group.pk, user=lotte)
+    assert role_in(user=lotte, group=group)[0] == Role.PENDING
+    actions.admit_member(admin=anna_admin, request_id=proposal.pk, vetting=VETTED)
+    assert role_in(user=lotte, group=group)[0] == Role.MEMBER
+
+
+def test_r_grp_5_admission_records_personal_contact(
+    group, anna_admin, resident_on, django_capture_on_commit_callbacks
+):
+    lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
+    request = actions.request_to_join(user=lotte, group_id=group.pk, rules_accepted=True)
+    unchecked = actions.Vetting(
+        contact_date=dt.date(2026, 11, 1),
+        method=VETTED.method,
+        note="",
+        age_checked=True,
+        address_checked=False,
+    )
+    with pytest.raises(ActionError):
+        actions.admit_member(admin=anna_admin, request_id=request.pk, vetting=unchecked)
+    assert role_in(user=lotte, group=group)[0] == Role.PENDING
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.admit_member(admin=anna_admin, request_id=request.pk, vetting=VETTED)
+    request.refresh_from_db()
+    assert request.status == JoinRequestStatus.ADMITTED
+    assert request.decided_by == anna_admin
+    assert request.contact_method == "in_person"
+    assert request.contact_date == dt.date(2026, 11, 1)
+    assert request.age_checked and request.address_checked
+    entry = AuditEntry.objects.get(group=group, action="admit", subject=lotte)
+    assert entry.actor == anna_admin
+    assert [m.to for m in mail.outbox] == [[lotte.email]]  # told the outcome
+
+
+def test_r_grp_5_denial_records_a_reason_and_tells_the_applicant(
+    group, anna_admin, resident_on, django_capture_on_commit_callbacks
+):
+    lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
+    request = actions.request_to_join(user=lotte, group_id=group.pk, rules_accepted=True)
+    with pytest.raises(ActionError):
+        actions.deny_request(admin=anna_admin, request_id=request.pk, reason=" ")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.deny_request(admin=anna_admin, request_id=request.pk, reason="Niet bereikt")
+    request.refresh_from_db()
+    assert (request.status, request.reason) == (JoinRequestStatus.DENIED, "Niet bereikt")
+    assert "Niet bereikt" in mail.outbox[0].body
+    with pytest.raises(ActionError) as twice:
+        actions.admit_member(admin=anna_admin, request_id=request.pk, vetting=VETTED)
+    assert twice.value.code == "decided"
+
+
+def test_r_grp_3_member_leaves_by_themselves(group, mo_member):
+    actions.leave_group(user=mo_member, group_id=group.pk)
+    assert role_in(user=mo_member, group=group)[0] == Role.OUTSIDER
+    with pytest.raises(Http404):
+        access_group(user=mo_member, group_id=group.pk, action=Action.READ)
+
+
+def test_last_admin_cannot_leave_without_handing_over(group, anna_admin, mo_member):
+    with pytest.raises(ActionError) as refused:
+        actions.leave_group(user=anna_admin, group_id=group.pk)
+    assert refused.value.code == "last_admin"
+    with pytest.raises(ActionError):
+        actions.change_role(
+            admin=anna_admin, group_id=group.pk, user_id=anna_admin.pk, role=MembershipRole.MEMBER
+        )
+    actions.change_role(
+        admin=anna_admin, group_id=group.pk, user_id=mo_member.pk, role=MembershipRole.ADMIN
+    )
+    actions.leave_group(user=anna_admin, group_id=group.pk)
+    assert role_in(user=mo_member, group=group)[0] == Role.ADMIN
+    assert AuditEntry.objects.filter(group=group, action="change_role", subject=mo_member).exists()
+
+
+def test_r_grp_4_only_admins_remove_with_a_reason_and_no_rerequest(
+    group, anna_admin, mo_member, resident_on
+):
+    lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
+    admit(group, anna_admin, lotte)
+    with pytest.raises(PermissionDenied):
+        actions.remove_member(admin=mo_member, group_id=group.pk, user_id=lotte.pk, reason="x")
+    with pytest.raises(ActionError):
+        actions.remove_member(admin=anna_admin, group_id=group.pk, user_id=mo_member.pk, reason="")
+    actions.remove_member(
+        admin=anna_admin, group_id=group.pk, user_id=mo_member.pk, reason="Ongewenst gedrag"
+    )
+    membership = Membership.objects.get(group=group, user=mo_member)
+    assert (membership.status, membership.end_reason) == (
+        MembershipStatus.REMOVED,
+        "Ongewenst gedrag",
+    )
+    entry = AuditEntry.objects.get(group=group, action="remove")
+    assert (entry.actor, entry.subject, entry.reason) == (anna_admin, mo_member, "Ongewenst gedrag")
+    with pytest.raises(Http404):  # a removed person cannot even ask again
+        actions.request_to_join(user=mo_member, group_id=group.pk, rules_accepted=True)
+    actions.allow_request_again(admin=anna_admin, group_id=group.pk, user_id=mo_member.pk)
+    actions.request_to_join(user=mo_member, group_id=group.pk, rules_accepted=True)
+
+
+def test_r_grp_1_capacity_is_a_hard_limit(group, anna_admin, mo_member, resident_on, settings):
+    settings.GROUP_MAX_MEMBERS = 2  # anna + mo
+    lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
+    request = actions.request_to_join(user=lotte, group_id=group.pk, rules_accepted=True)
+    with pytest.raises(ActionError) as refused:
+        actions.admit_member(admin=anna_admin, request_id=request.pk, vetting=VETTED)
+    assert refused.value.code == "full"
+    assert role_in(user=lotte, group=group)[0] == Role.PENDING
+
+
+def test_r_pol_1_only_verified_police_can_be_wijkagent_and_never_posts(
+    group, anna_admin, bob_buiten, pieter_politie
+):
+    with pytest.raises(ActionError) as refused:
+        actions.attach_wijkagent(admin=anna_admin, group_id=group.pk, officer=bob_buiten)
+    assert refused.value.code == "not_police"
+    assert access_group(user=pieter_politie, group_id=group.pk, action=Action.READ)
+    with pytest.raises(PermissionDenied):
+        access_group(user=pieter_politie, group_id=group.pk, action=Action.POST_ALERT)
+    with pytest.raises(PermissionDenied):
+        access_group(user=pieter_politie, group_id=group.pk, action=Action.POST_CHAT)
+    with pytest.raises(ActionError) as promoted:
+        actions.change_role(
+            admin=anna_admin,
+            group_id=group.pk,
+            user_id=pieter_politie.pk,
+            role=MembershipRole.ADMIN,
+        )
+    assert promoted.value.code == "wijkagent"
+
+
+def test_access_gate_hides_groups_from_outsiders(group, bob_buiten):
+    with pytest.raises(Http404):
+        access_group(user=bob_buiten, group_id=group.pk, action=Action.READ)
+    with pytest.raises(Http404):
+        access_group(user=bob_buiten, group_id=group.pk, action=Action.VET)
+    with pytest.raises(Http404):
+        access_group(user=bob_buiten, group_id=10_000_000, action=Action.VIEW_PUBLIC)
+
+
+def test_finding_your_group_by_address(group, resident_on, bob_buiten):
+    lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
+    assert selectors.groups_for_address(user=lotte) == [group]
+    assert selectors.groups_for_address(user=bob_buiten) == []
