@@ -21,20 +21,24 @@ def some_groningen_addresses(groningen_csv, tmp_path):
     geo_actions.import_addresses(path=part)
 
 
+def fill_registration(page, *, name, email, number, letter=""):
+    page.get_by_label("Naam").fill(name)
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Geboortedatum").fill("1990-04-12")
+    page.get_by_label("Postcode").fill("9712 KB")
+    page.get_by_label("Huisnummer").fill(number)
+    page.get_by_label("Huisletter").fill(letter)
+    page.get_by_label("Wachtwoord:", exact=True).fill("zonnebloem-straat-77")
+    page.get_by_label("Wachtwoord (nogmaals)").fill("zonnebloem-straat-77")
+    page.get_by_role("button", name="Account aanmaken").click()
+
+
 def test_resident_registers_and_logs_in(page, live_server, some_groningen_addresses):
     page.goto(live_server.url + "/")
     assert page.locator("h1").inner_text() == "Samen letten we op elkaar"
     page.get_by_role("link", name="Account aanmaken").click()
 
-    page.get_by_label("Naam").fill("Femke de Boer")
-    page.get_by_label("E-mailadres").fill("femke@example.nl")
-    page.get_by_label("Geboortedatum").fill("1990-04-12")
-    page.get_by_label("Postcode").fill("9712 KB")
-    page.get_by_label("Huisnummer").fill("24")
-    page.get_by_label("Huisletter").fill("c")
-    page.get_by_label("Wachtwoord:", exact=True).fill("zonnebloem-straat-77")
-    page.get_by_label("Wachtwoord (nogmaals)").fill("zonnebloem-straat-77")
-    page.get_by_role("button", name="Account aanmaken").click()
+    fill_registration(page, name="Femke de Boer", email="femke@example.nl", number="24", letter="c")
 
     page.wait_for_url(f"{live_server.url}/account/")
     assert "Je account is aangemaakt" in page.content()
@@ -58,13 +62,6 @@ def test_unknown_address_shows_dutch_error_in_the_browser(
     page, live_server, some_groningen_addresses
 ):
     page.goto(live_server.url + "/account/registreren/")
-    page.get_by_label("Naam").fill("Kees Smit")
-    page.get_by_label("E-mailadres").fill("kees@example.nl")
-    page.get_by_label("Geboortedatum").fill("1985-01-02")
-    page.get_by_label("Postcode").fill("9712 KB")
-    page.get_by_label("Huisnummer").fill("9999")
-    page.get_by_label("Wachtwoord:", exact=True).fill("zonnebloem-straat-77")
-    page.get_by_label("Wachtwoord (nogmaals)").fill("zonnebloem-straat-77")
-    page.get_by_role("button", name="Account aanmaken").click()
+    fill_registration(page, name="Kees Smit", email="kees@example.nl", number="9999")
     assert page.get_by_text("We kunnen dit adres niet vinden").is_visible()
     assert not User.objects.filter(email="kees@example.nl").exists()
