@@ -1,5 +1,6 @@
 """The only writers for accounts.  Views parse and validate input, then call these."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
@@ -16,7 +17,7 @@ class Registration:
     email: str
     name: str
     password: str
-    date_of_birth: object  # datetime.date; checked 18+ by the form (R-RUL-1)
+    date_of_birth: dt.date  # checked 18+ by the form (R-RUL-1)
     address: GeocodedAddress
 
 

@@ -253,26 +253,27 @@ def admit_member(*, admin: User, request_id: int, vetting: Vetting) -> Membershi
 
 @transaction.atomic
 def deny_request(*, admin: User, request_id: int, reason: str) -> JoinRequest:
-    if not reason.strip():
+    reason = reason.strip()
+    if not reason:
         raise ActionError("reason", _("Give a reason."))
     join_request = _locked_pending_request(admin=admin, request_id=request_id, action=Action.VET)
     join_request.status = JoinRequestStatus.DENIED
     join_request.decided_by = admin
     join_request.decided_at = clock.now()
-    join_request.reason = reason.strip()
+    join_request.reason = reason
     join_request.save()
     _audit(
         group=join_request.group,
         actor=admin,
         action="deny",
         subject=join_request.user,
-        reason=reason.strip(),
+        reason=reason,
     )
     _tell(
         join_request.user,
         _("Your request to join %(group)s") % {"group": join_request.group.name},
         _("The admins of %(group)s did not admit you. Reason: %(reason)s")
-        % {"group": join_request.group.name, "reason": reason.strip()},
+        % {"group": join_request.group.name, "reason": reason},
     )
     return join_request
 
@@ -327,18 +328,19 @@ def _active_membership(group: Group, user_id: int) -> Membership:
 @transaction.atomic
 def remove_member(*, admin: User, group_id: int, user_id: int, reason: str) -> None:
     access = access_group(user=admin, group_id=group_id, action=Action.REMOVE, for_update=True)
-    if not reason.strip():
+    reason = reason.strip()
+    if not reason:
         raise ActionError("reason", _("Give a reason."))
     if user_id == admin.pk:
         raise ActionError("self", _("To stop yourself, leave the group."))
     membership = _active_membership(access.group, user_id)
-    _end(membership, status=MembershipStatus.REMOVED, reason=reason.strip())
+    _end(membership, status=MembershipStatus.REMOVED, reason=reason)
     _audit(
         group=access.group,
         actor=admin,
         action="remove",
         subject=membership.user,
-        reason=reason.strip(),
+        reason=reason,
     )
 
 

@@ -227,8 +227,6 @@ def members_admin(request: HttpRequest, group_id: int) -> HttpResponse:
             "group": group,
             "members": selectors.active_memberships(group=group),
             "removed": group.memberships.filter(status="removed").select_related("user"),
-            "reason_form": ReasonForm(),
-            "role_form": RoleForm(),
         },
     )
 
@@ -238,15 +236,14 @@ def members_admin(request: HttpRequest, group_id: int) -> HttpResponse:
 def member_action(request: HttpRequest, group_id: int, user_id: int) -> HttpResponse:
     admin = _user(request)
     what = request.POST.get("do")
-    if what == "remove":
-        reason = ReasonForm(request.POST)
+    if what == "remove":  # the action refuses an empty reason with a message
         _attempt(
             request,
             lambda: actions.remove_member(
                 admin=admin,
                 group_id=group_id,
                 user_id=user_id,
-                reason=reason.data.get("reason", ""),
+                reason=request.POST.get("reason", ""),
             ),
             _("The member has been removed."),
         )
