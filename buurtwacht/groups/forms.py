@@ -90,6 +90,19 @@ class RulesForm(forms.Form):
     )
 
 
+class ProposeForm(forms.Form):
+    UNKNOWN = _("No resident with this e-mail address lives on the group's streets.")
+    email = forms.EmailField(label=_("E-mail address of the resident"))
+
+    def clean_email(self) -> User:
+        resident = User.objects.filter(
+            email__iexact=self.cleaned_data["email"], is_active=True
+        ).first()
+        if resident is None:  # same words as "not on our streets": no account lookup by e-mail
+            raise forms.ValidationError(self.UNKNOWN, code="unknown")
+        return resident
+
+
 class WijkagentForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of the community police officer"))
 

@@ -133,3 +133,19 @@ def test_streets_offered_are_those_of_the_founders_municipality(client, anna_adm
     code = anna_admin.home_address.municipality_code
     assert Street.objects.filter(municipality_code=code).count() > 1000
     assert GROUP_STREET in page
+
+
+def test_r_grp_2_admin_proposes_a_resident_on_the_requests_page(
+    client, group, anna_admin, resident_on, bob_buiten
+):
+    lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
+    client.force_login(anna_admin)
+    page = reverse("group_requests", args=[group.pk])
+    for unknown in ("niemand@example.nl", bob_buiten.email):  # no account / not on our streets
+        response = client.post(page, {"email": unknown})
+        assert "Er woont geen bewoner met dit e-mailadres" in response.text
+    assert not JoinRequest.objects.exists()
+    assert client.post(page, {"email": lotte.email.upper()}).status_code == 302
+    proposal = JoinRequest.objects.get()
+    assert (proposal.user, proposal.proposed_by, proposal.status) == (lotte, anna_admin, "pending")
+    assert "Lotte Jansen" in client.get(page).text

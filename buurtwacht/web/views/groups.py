@@ -19,6 +19,7 @@ from buurtwacht.groups.forms import (
     AdmitForm,
     GroupForm,
     JoinForm,
+    ProposeForm,
     ReasonForm,
     RoleForm,
     RulesForm,
@@ -168,6 +169,23 @@ def accept_rules(request: HttpRequest, group_id: int) -> HttpResponse:
 def requests_queue(request: HttpRequest, group_id: int) -> HttpResponse:
     user = _user(request)
     group = access_group(user=user, group_id=group_id, action=Action.VET).group
+    propose_form = ProposeForm()
+    if request.method == "POST":
+        access_group(user=user, group_id=group_id, action=Action.ADD)
+        propose_form = ProposeForm(request.POST)
+        if propose_form.is_valid():
+            try:
+                actions.propose_member(
+                    admin=user, group_id=group.pk, user=propose_form.cleaned_data["email"]
+                )
+            except ActionError as error:
+                if error.code == "not_on_streets":  # same words as an unknown address
+                    propose_form.add_error("email", ProposeForm.UNKNOWN)
+                else:
+                    propose_form.add_error("email", error.message)
+            else:
+                messages.success(request, _("The resident has been proposed. Vet them below."))
+                return redirect("group_requests", group_id=group.pk)
     return render(
         request,
         "groups/requests.html",
@@ -176,6 +194,7 @@ def requests_queue(request: HttpRequest, group_id: int) -> HttpResponse:
             "requests": selectors.pending_requests(group=group),
             "admit_form": AdmitForm(),
             "deny_form": ReasonForm(),
+            "propose_form": propose_form,
         },
     )
 
