@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "buurtwacht.accounts",
     "buurtwacht.geo",
     "buurtwacht.groups",
+    "buurtwacht.alerts",
+    "buurtwacht.chat",
     "buurtwacht.realtime",
 ]
 

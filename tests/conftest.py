@@ -1,6 +1,7 @@
 """Shared fixtures.  Personas (see ARCHITECTURE.md): anna_admin, mo_member,
 pieter_politie (wijkagent), bob_buiten (outsider), gea_gemeente (municipality)."""
 
+import csv
 import datetime as dt
 import itertools
 from pathlib import Path
@@ -13,8 +14,13 @@ from buurtwacht.accounts.models import User
 from buurtwacht.geo import actions as geo_actions
 from buurtwacht.geo.geocoders import GazetteerGeocoder
 from buurtwacht.geo.geocoding import AddressQuery
+from buurtwacht.geo.models import Address, Street
+from buurtwacht.groups import actions
+from buurtwacht.groups.models import VettingMethod
 
 PASSWORD = "veilig-in-de-buurt-2026"
+GROUP_STREET = "Grote Beerstraat"
+OTHER_STREET = "Paterswoldseweg"
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +41,20 @@ def groningen_addresses(django_db_setup, django_db_blocker, groningen_csv: Path)
     `transactional_db` flush the database; they import what they need themselves.)"""
     with django_db_blocker.unblock():
         geo_actions.import_addresses(path=groningen_csv)
+
+
+@pytest.fixture(scope="session")
+def groningen_subset_csv(groningen_csv: Path, tmp_path_factory) -> Path:
+    """The real rows of the streets the personas live on: quick to import again in tests
+    with `transactional_db`, whose database is emptied after each test."""
+    part = tmp_path_factory.mktemp("bag") / "groningen_personas.csv"
+    streets = {GROUP_STREET, OTHER_STREET, "Poelestraat"}
+    with groningen_csv.open(newline="") as src, part.open("w", newline="") as dst:
+        rows = csv.reader(src)
+        writer = csv.writer(dst)
+        writer.writerow(next(rows))
+        writer.writerows(row for row in rows if row[0] in streets)
+    return part
 
 
 @pytest.fixture(autouse=True)
@@ -74,3 +94,83 @@ def make_resident(groningen_addresses, db):
         )
 
     return make
+
+
+# --- personas in a real Groningen group on Grote Beerstraat -----------------------------
+
+
+@pytest.fixture
+def resident_on(make_resident):
+    def make(name: str, street: str, index: int = 0, born: dt.date = dt.date(1980, 5, 17)):
+        row = Address.objects.filter(street__name=street).order_by("number", "letter", "suffix")[
+            index
+        ]
+        return make_resident(
+            name,
+            postcode=row.postcode,
+            number=row.number,
+            letter=row.letter,
+            addition=row.suffix,
+            born=born,
+        )
+
+    return make
+
+
+@pytest.fixture
+def group_street_ids(groningen_addresses):
+    return list(Street.objects.filter(name=GROUP_STREET).values_list("pk", flat=True))
+
+
+@pytest.fixture
+def anna_admin(resident_on):
+    return resident_on("Anna de Vries", GROUP_STREET, 0)
+
+
+@pytest.fixture
+def group(anna_admin, group_street_ids):
+    street = Street.objects.get(pk=group_street_ids[0])
+    return actions.create_group(
+        founder=anna_admin,
+        new=actions.NewGroup(
+            name="Buurtpreventie Grote Beerstraat",
+            description="Samen letten we op elkaar.",
+            municipality_code=street.municipality_code,
+            street_ids=group_street_ids,
+        ),
+        overlaps_confirmed=False,
+    )
+
+
+VETTED = actions.Vetting(
+    contact_date=dt.date(2026, 11, 1),
+    method=VettingMethod.IN_PERSON,
+    note="Bij de voordeur gesproken",
+    age_checked=True,
+    address_checked=True,
+)
+
+
+def admit(group, admin, user):
+    join_request = actions.request_to_join(user=user, group_id=group.pk, rules_accepted=True)
+    return actions.admit_member(admin=admin, request_id=join_request.pk, vetting=VETTED)
+
+
+@pytest.fixture
+def mo_member(resident_on, group, anna_admin):
+    mo = resident_on("Mo Bakker", GROUP_STREET, 10)
+    admit(group, anna_admin, mo)
+    return mo
+
+
+@pytest.fixture
+def pieter_politie(resident_on, group, anna_admin):
+    pieter = resident_on("Pieter Politie", OTHER_STREET, 3)
+    account_actions.set_verification(user=pieter, police_verified=True, municipality_code="")
+    actions.attach_wijkagent(admin=anna_admin, group_id=group.pk, officer=pieter)
+    return pieter
+
+
+@pytest.fixture
+def bob_buiten(resident_on):
+    return resident_on("Bob Buiten", OTHER_STREET, 7)

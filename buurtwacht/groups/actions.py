@@ -15,6 +15,7 @@ from buurtwacht.accounts.models import User
 from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.geo.models import Street
+from buurtwacht.realtime.actions import revoke_access
 
 from . import selectors
 from .access import access_group, role_in
@@ -314,6 +315,7 @@ def leave_group(*, user: User, group_id: int) -> None:
             _("You are the last admin. Appoint another admin before you leave."),
         )
     _end(membership, status=MembershipStatus.LEFT)
+    revoke_access(user_id=user.pk, group_id=access.group.pk)
 
 
 def _active_membership(group: Group, user_id: int) -> Membership:
@@ -335,6 +337,7 @@ def remove_member(*, admin: User, group_id: int, user_id: int, reason: str) -> N
         raise ActionError("self", _("To stop yourself, leave the group."))
     membership = _active_membership(access.group, user_id)
     _end(membership, status=MembershipStatus.REMOVED, reason=reason)
+    revoke_access(user_id=user_id, group_id=access.group.pk)
     _audit(
         group=access.group,
         actor=admin,

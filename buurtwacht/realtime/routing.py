@@ -1,6 +1,8 @@
-"""WebSocket routes.  Consumers arrive with the alert channel; every one of them goes
-through the access gate before it joins a group's stream."""
+"""WebSocket routes.  The consumer passes every subscription and post through the access
+gate (groups/access.py)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-websocket_urlpatterns: list[URLPattern] = []
+from .consumers import StreamConsumer
+
+websocket_urlpatterns = [path("ws/", StreamConsumer.as_asgi())]

@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from buurtwacht.groups import actions
 from buurtwacht.groups.models import JoinRequest, MembershipRole
-
-from .conftest import GROUP_STREET, VETTED
+from tests.conftest import GROUP_STREET, VETTED
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from buurtwacht.accounts.models import User
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups import actions
 from buurtwacht.groups.models import JoinRequestStatus, Membership, MembershipRole, MembershipStatus
-
-from .conftest import GROUP_STREET, VETTED
+from tests.conftest import GROUP_STREET, VETTED
 
 pytestmark = [
     pytest.mark.postgres,
@@ -43,11 +42,11 @@ def run_together(*calls):
 
 
 @pytest.fixture
-def groningen_addresses(groningen_csv):
+def groningen_addresses(groningen_subset_csv):
     """Transactional tests cannot use the session import (it is flushed): import again."""
     from buurtwacht.geo import actions as geo_actions
 
-    geo_actions.import_addresses(path=groningen_csv)
+    geo_actions.import_addresses(path=groningen_subset_csv)
 
 
 def test_two_admins_deciding_at_once_make_one_decision(group, anna_admin, mo_member, resident_on):

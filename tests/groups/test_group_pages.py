@@ -9,8 +9,7 @@ from PIL import Image
 
 from buurtwacht.geo.models import Street
 from buurtwacht.groups.models import Group, JoinRequest, Membership
-
-from .conftest import GROUP_STREET
+from tests.conftest import GROUP_STREET
 
 pytestmark = pytest.mark.django_db
 

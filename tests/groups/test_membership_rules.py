@@ -20,8 +20,7 @@ from buurtwacht.groups.models import (
     MembershipStatus,
 )
 from buurtwacht.groups.policy import Action, Role
-
-from .conftest import GROUP_STREET, OTHER_STREET, VETTED, admit
+from tests.conftest import GROUP_STREET, OTHER_STREET, VETTED, admit
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,271 @@
+"""The only writers for alerts.  Every change writes one stream event in the same
+transaction; it reaches members after commit.  A resend with the same client id returns
+what the first send made."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import shapely
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from buurtwacht.accounts.models import User
+from buurtwacht.core import clock
+from buurtwacht.core.errors import ActionError
+from buurtwacht.groups.access import GroupAccess, access_group
+from buurtwacht.groups.policy import Action, Role
+from buurtwacht.realtime.actions import clean_client_id, record_event
+
+from .models import (
+    AckKind,
+    Acknowledgement,
+    Alert,
+    AlertKind,
+    AlertUpdate,
+    CallChannel,
+    Direction,
+    Outcome,
+    PoliceCall,
+)
+from .plates import PlateKind, PlateTooLongError, normalize_plate
+from .selectors import alert_snapshot
+
+PERSON_FIELDS = (
+    "gender",
+    "age",
+    "height",
+    "build",
+    "clothing_top",
+    "clothing_bottom",
+    "shoes",
+    "hair",
+    "features",
+    "skin_colour",
+)
+VEHICLE_FIELDS = ("type", "make", "colour", "plate")
+MAX_TEXT = 2000
+MAX_FIELD = 200
+# How far a map point may lie outside the group's area (degrees, about 100 m).
+AREA_TOLERANCE = 0.001
+
+
+@dataclass(frozen=True)
+class AlertDraft:
+    client_id: str
+    kind: str
+    what: str
+    street_id: int | None = None
+    lon: float | None = None
+    lat: float | None = None
+    seen_at: dt.datetime | None = None  # default: now
+    direction: str = ""
+    person: dict[str, str] = field(default_factory=dict)
+    vehicle: dict[str, str] = field(default_factory=dict)
+
+
+def _refuse(code: str, message: str) -> ActionError:
+    return ActionError(code, message)
+
+
+def _text(value: str, *, what: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise _refuse("required", _("Describe %(what)s.") % {"what": what})
+    if len(value) > MAX_TEXT:
+        raise _refuse("too_long", _("Keep it short: at most 2000 characters."))
+    return value
+
+
+def _described(values: dict[str, str], allowed: tuple[str, ...]) -> dict[str, str]:
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise _refuse(
+            "unknown_field", _("Unknown field: %(f)s") % {"f": ", ".join(sorted(unknown))}
+        )
+    cleaned = {k: str(v).strip() for k, v in values.items() if str(v or "").strip()}
+    if any(len(v) > MAX_FIELD for v in cleaned.values()):
+        raise _refuse("too_long", _("Each description field holds at most 200 characters."))
+    return cleaned
+
+
+def _person(values: dict[str, str]) -> dict[str, str]:
+    person = _described(values, PERSON_FIELDS)
+    # Profiling guard (Nextdoor 2016): skin colour only with two other concrete descriptors.
+    others = [k for k in person if k not in ("skin_colour", "gender")]
+    if "skin_colour" in person and len(others) < 2:
+        raise _refuse(
+            "profiling",
+            _(
+                "If you mention skin colour, also give at least two other concrete details "
+                "(clothing, height, build, hair, features). Describe behaviour first."
+            ),
+        )
+    return person
+
+
+def _vehicle(values: dict[str, str]) -> dict[str, str]:
+    vehicle = _described(values, VEHICLE_FIELDS)
+    if "plate" in vehicle:
+        try:
+            plate = normalize_plate(vehicle["plate"])
+        except PlateTooLongError as exc:
+            raise _refuse("plate", _("A licence plate has at most 16 characters.")) from exc
+        vehicle["plate"] = plate.text
+        vehicle["plate_kind"] = plate.kind
+        if plate.kind == PlateKind.EMPTY:
+            del vehicle["plate"], vehicle["plate_kind"]
+    return vehicle
+
+
+@transaction.atomic
+def post_alert(*, user: User, group_id: int, draft: AlertDraft) -> tuple[Alert, bool]:
+    """(alert, created).  Posting takes what and where; the rest is optional (R-SAAR)."""
+    access = access_group(user=user, group_id=group_id, action=Action.POST_ALERT)
+    group = access.group
+    client_id = clean_client_id(draft.client_id)
+    existing = Alert.objects.filter(group=group, author=user, client_id=client_id).first()
+    if existing is not None:
+        return existing, False
+    if draft.kind not in AlertKind.values:
+        raise _refuse("kind", _("Choose what kind of situation it is."))
+    what = _text(draft.what, what=_("what you saw"))
+    street = None
+    if draft.street_id is not None:
+        street = group.streets.filter(pk=draft.street_id).first()
+        if street is None:
+            raise _refuse("street", _("Choose one of the group's streets."))
+    if (draft.lon is None) != (draft.lat is None):
+        raise _refuse("point", _("A point on the map needs both coordinates."))
+    if draft.lon is not None and draft.lat is not None:
+        area = shapely.from_geojson(group.area_geometry) if group.area_geometry else None
+        if area is None or not area.buffer(AREA_TOLERANCE).contains(
+            shapely.Point(draft.lon, draft.lat)
+        ):
+            raise _refuse("point", _("The point on the map lies outside the group's area."))
+    if street is None and draft.lon is None:
+        raise _refuse("where", _("Say where: choose a street or a point on the map."))
+    now = clock.now()
+    seen_at = draft.seen_at or now
+    if seen_at > now + dt.timedelta(minutes=5):
+        raise _refuse("when", _("The time cannot be in the future."))
+    if draft.direction not in Direction.values:
+        raise _refuse("direction", _("Choose a direction from the list."))
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                group=group,
+                author=user,
+                client_id=client_id,
+                kind=draft.kind,
+                what=what,
+                street=street,
+                lon=draft.lon,
+                lat=draft.lat,
+                seen_at=seen_at,
+                direction=draft.direction,
+                person=_person(draft.person),
+                vehicle=_vehicle(draft.vehicle),
+            )
+    except IntegrityError:  # the same resend arrived twice at the same moment
+        return Alert.objects.get(group=group, author=user, client_id=client_id), False
+    _publish(alert, "alert.created")
+    return alert, True
+
+
+def _publish(alert: Alert, type: str) -> None:
+    record_event(group=alert.group, type=type, payload={"alert": alert_snapshot(alert=alert)})
+
+
+def _alert_for(
+    *, user: User, alert_id: int, action: Action, lock: bool = False
+) -> tuple[Alert, GroupAccess]:
+    """The alert and the caller's access to its group: 404 for whoever cannot read it."""
+    alerts = Alert.objects.select_related("group")
+    if lock:
+        alerts = alerts.select_for_update()
+    alert = alerts.filter(pk=alert_id).first()
+    if alert is None:
+        raise Http404
+    return alert, access_group(user=user, group_id=alert.group_id, action=action)
+
+
+def _open(alert: Alert) -> None:
+    if alert.closed_at is not None:
+        raise _refuse("closed", _("This alert has been closed."))
+
+
+@dataclass(frozen=True)
+class CallResult:
+    call: PoliceCall
+    won: bool  # False: someone else had already called; `call` says who and when
+
+
+@transaction.atomic
+def claim_call(*, user: User, alert_id: int, channel: CallChannel) -> CallResult:
+    """ "Ik bel 112" (R-RUL-5): the first claim wins, by a database constraint."""
+    alert, _access = _alert_for(user=user, alert_id=alert_id, action=Action.POST_ALERT)
+    _open(alert)
+    try:
+        with transaction.atomic():
+            call = PoliceCall.objects.create(alert=alert, user=user, channel=channel)
+    except IntegrityError:
+        existing = PoliceCall.objects.select_related("user").get(alert=alert, channel=channel)
+        return CallResult(call=existing, won=False)
+    _publish(alert, "alert.claimed")
+    return CallResult(call=call, won=True)
+
+
+@transaction.atomic
+def add_update(*, user: User, alert_id: int, client_id: str, text: str) -> tuple[AlertUpdate, bool]:
+    alert, _access = _alert_for(user=user, alert_id=alert_id, action=Action.POST_ALERT)
+    client_id = clean_client_id(client_id)
+    existing = AlertUpdate.objects.filter(alert=alert, author=user, client_id=client_id).first()
+    if existing is not None:
+        return existing, False
+    _open(alert)
+    try:
+        with transaction.atomic():
+            update = AlertUpdate.objects.create(
+                alert=alert,
+                author=user,
+                client_id=client_id,
+                text=_text(text, what=_("what is new")),
+            )
+    except IntegrityError:
+        return AlertUpdate.objects.get(alert=alert, author=user, client_id=client_id), False
+    _publish(alert, "alert.updated")
+    return update, True
+
+
+@transaction.atomic
+def acknowledge(*, user: User, alert_id: int, kind: AckKind) -> bool:
+    """One tap; counted, never a message.  Returns False when it was already there."""
+    alert, _access = _alert_for(user=user, alert_id=alert_id, action=Action.ACKNOWLEDGE)
+    if kind not in AckKind.values:
+        raise _refuse("kind", _("Unknown acknowledgement."))
+    try:
+        with transaction.atomic():
+            Acknowledgement.objects.create(alert=alert, user=user, kind=kind)
+    except IntegrityError:
+        return False
+    _publish(alert, "alert.acknowledged")
+    return True
+
+
+@transaction.atomic
+def close_alert(*, user: User, alert_id: int, outcome: Outcome) -> Alert:
+    """By the author or an admin, with an outcome."""
+    alert, access = _alert_for(user=user, alert_id=alert_id, action=Action.READ, lock=True)
+    if alert.author_id != user.pk and access.role != Role.ADMIN:
+        raise PermissionDenied
+    _open(alert)
+    if outcome not in Outcome.values:
+        raise _refuse("outcome", _("Choose how it ended."))
+    alert.closed_at = clock.now()
+    alert.closed_by = user
+    alert.outcome = outcome
+    alert.save(update_fields=["closed_at", "closed_by", "outcome"])
+    _publish(alert, "alert.closed")
+    return alert

@@ -1,0 +1,47 @@
+"""The only writer for chat: one message, idempotent by client id, published after commit."""
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from buurtwacht.accounts.models import User
+from buurtwacht.alerts.selectors import display_name
+from buurtwacht.core.errors import ActionError
+from buurtwacht.groups.access import access_group
+from buurtwacht.groups.policy import Action
+from buurtwacht.realtime.actions import clean_client_id, record_event
+
+from .models import ChatMessage
+
+MAX_TEXT = 2000
+
+
+@transaction.atomic
+def post_chat(*, user: User, group_id: int, client_id: str, text: str) -> tuple[ChatMessage, bool]:
+    group = access_group(user=user, group_id=group_id, action=Action.POST_CHAT).group
+    client_id = clean_client_id(client_id)
+    existing = ChatMessage.objects.filter(group=group, author=user, client_id=client_id).first()
+    if existing is not None:
+        return existing, False
+    text = (text or "").strip()
+    if not text or len(text) > MAX_TEXT:
+        raise ActionError("text", _("Write a message of at most 2000 characters."))
+    try:
+        with transaction.atomic():
+            message = ChatMessage.objects.create(
+                group=group, author=user, client_id=client_id, text=text
+            )
+    except IntegrityError:
+        return ChatMessage.objects.get(group=group, author=user, client_id=client_id), False
+    record_event(
+        group=group,
+        type="chat.message",
+        payload={
+            "message": {
+                "id": message.pk,
+                "by": display_name(user=user, group=group),
+                "text": message.text,
+                "at": message.created_at.isoformat(),
+            }
+        },
+    )
+    return message, True

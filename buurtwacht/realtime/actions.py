@@ -1,0 +1,74 @@
+"""Writing to the event stream and publishing after commit.
+
+Actions call `record_event` inside their transaction; the event reaches connected clients
+only once the transaction has committed (and never if it rolls back).
+"""
+
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from buurtwacht.core.errors import ActionError
+from buurtwacht.groups.models import Group
+
+from .events import AlertEvent, ChatEvent
+from .models import Event
+
+_SCHEMAS: dict[str, type[AlertEvent] | type[ChatEvent]] = {
+    "alert.created": AlertEvent,
+    "alert.claimed": AlertEvent,
+    "alert.updated": AlertEvent,
+    "alert.acknowledged": AlertEvent,
+    "alert.closed": AlertEvent,
+    "chat.message": ChatEvent,
+}
+
+
+def clean_client_id(value: str) -> str:
+    """The client-generated id that makes a resend idempotent."""
+    value = (value or "").strip()
+    if not value or len(value) > 64:
+        raise ActionError("client_id", _("Every post needs a client id of at most 64 characters."))
+    return value
+
+
+def group_channel(group_id: int) -> str:
+    return f"group.{group_id}"
+
+
+def user_channel(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def event_message(event: Event) -> dict[str, Any]:
+    """The wire form of a stored event, validated against its schema."""
+    message = {"id": event.pk, "group": event.group_id, "type": event.type, **event.payload}
+    return _SCHEMAS[event.type].model_validate(message).model_dump(mode="json")
+
+
+def record_event(*, group: Group, type: str, payload: dict[str, Any]) -> Event:
+    if type not in _SCHEMAS:
+        raise ValueError(f"unknown event type {type!r}")
+    # Holding the group row until commit makes ids commit in order within a group, so a
+    # client's `since=<last id>` never skips an event that committed late.
+    Group.objects.select_for_update().filter(pk=group.pk).exists()
+    event = Event.objects.create(group=group, type=type, payload=payload)
+    message = event_message(event)  # validate now: a bad payload rolls the action back
+    transaction.on_commit(lambda: _send(group_channel(group.pk), "stream.event", message))
+    return event
+
+
+def revoke_access(*, user_id: int, group_id: int) -> None:
+    """After commit, tell the person's open sockets to stop receiving this group."""
+    transaction.on_commit(
+        lambda: _send(user_channel(user_id), "access.revoked", {"group": group_id})
+    )
+
+
+def _send(channel: str, kind: str, message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(channel, {"type": kind, "message": message})

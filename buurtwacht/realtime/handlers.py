@@ -1,0 +1,109 @@
+"""What a socket message means: parse it, call the action (which passes the access gate),
+and say what happened.  Sync functions, run by the consumer in the database thread."""
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from buurtwacht.accounts.models import User
+from buurtwacht.alerts import actions as alert_actions
+from buurtwacht.alerts.models import AckKind, CallChannel, Outcome
+from buurtwacht.chat import actions as chat_actions
+from buurtwacht.groups.access import access_group
+from buurtwacht.groups.policy import Action
+
+from .actions import event_message
+from .models import Event
+
+
+def check_read(*, user: User, group_id: int) -> int:
+    """Passes the gate for reading (or raises Http404); returns the stream's last position."""
+    access_group(user=user, group_id=group_id, action=Action.READ)
+    last = Event.objects.filter(group_id=group_id).order_by("-id").values_list("id", flat=True)
+    return last.first() or 0
+
+
+def events_since(*, user: User, group_id: int, since: int) -> list[dict[str, Any]]:
+    access_group(user=user, group_id=group_id, action=Action.READ)
+    return [
+        event_message(e)
+        for e in Event.objects.filter(group_id=group_id, id__gt=since).order_by("id")
+    ]
+
+
+def alert_draft(*, client_id: str, data: dict[str, Any]) -> alert_actions.AlertDraft:
+    seen_at = data.get("seen_at")
+    return alert_actions.AlertDraft(
+        client_id=client_id,
+        kind=str(data["kind"]),
+        what=str(data.get("what", "")),
+        street_id=int(data["street_id"]) if data.get("street_id") is not None else None,
+        lon=float(data["lon"]) if data.get("lon") is not None else None,
+        lat=float(data["lat"]) if data.get("lat") is not None else None,
+        seen_at=dt.datetime.fromisoformat(seen_at) if seen_at else None,
+        direction=str(data.get("direction", "")),
+        person=dict(data.get("person") or {}),
+        vehicle=dict(data.get("vehicle") or {}),
+    )
+
+
+def post_alert(*, user: User, content: dict[str, Any]) -> dict[str, Any]:
+    alert, created = alert_actions.post_alert(
+        user=user,
+        group_id=int(content["group"]),
+        draft=alert_draft(client_id=str(content.get("client_id", "")), data=content["alert"]),
+    )
+    return {"alert": alert.pk, "created": created}
+
+
+def claim(*, user: User, content: dict[str, Any]) -> dict[str, Any]:
+    result = alert_actions.claim_call(
+        user=user,
+        alert_id=int(content["alert"]),
+        channel=CallChannel(content.get("channel", "112")),
+    )
+    return {"alert": int(content["alert"]), "won": result.won}
+
+
+def update(*, user: User, content: dict[str, Any]) -> dict[str, Any]:
+    item, created = alert_actions.add_update(
+        user=user,
+        alert_id=int(content["alert"]),
+        client_id=str(content.get("client_id", "")),
+        text=str(content.get("text", "")),
+    )
+    return {"update": item.pk, "created": created}
+
+
+def ack(*, user: User, content: dict[str, Any]) -> dict[str, Any]:
+    added = alert_actions.acknowledge(
+        user=user, alert_id=int(content["alert"]), kind=AckKind(content["kind"])
+    )
+    return {"alert": int(content["alert"]), "added": added}
+
+
+def close(*, user: User, content: dict[str, Any]) -> dict[str, Any]:
+    alert = alert_actions.close_alert(
+        user=user, alert_id=int(content["alert"]), outcome=Outcome(content["outcome"])
+    )
+    return {"alert": alert.pk, "outcome": alert.outcome}
+
+
+def chat(*, user: User, content: dict[str, Any]) -> dict[str, Any]:
+    message, created = chat_actions.post_chat(
+        user=user,
+        group_id=int(content["group"]),
+        client_id=str(content.get("client_id", "")),
+        text=str(content.get("text", "")),
+    )
+    return {"message": message.pk, "created": created}
+
+
+POSTS: dict[str, Callable[..., dict[str, Any]]] = {
+    "post_alert": post_alert,
+    "claim": claim,
+    "update": update,
+    "ack": ack,
+    "close": close,
+    "chat": chat,
+}

@@ -1,0 +1,124 @@
+"""A real uvicorn server in this process (so it shares the test database) and real
+WebSocket clients that log in with a real session cookie."""
+
+import asyncio
+import json
+import socket
+import threading
+import time
+import uuid
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+import uvicorn
+import websockets
+from asgiref.sync import sync_to_async
+from django.test import Client
+
+from buurtwacht.geo import actions as geo_actions
+
+
+@pytest.fixture
+def groningen_addresses(groningen_subset_csv):
+    """These tests use `transactional_db` (the server thread must see committed rows)."""
+    geo_actions.import_addresses(path=groningen_subset_csv)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def asgi_server():
+    port = _free_port()
+    config = uvicorn.Config(
+        "buurtwacht.asgi:application",
+        host="127.0.0.1",
+        port=port,
+        lifespan="off",
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+class Socket:
+    """A logged-in WebSocket client speaking the stream protocol.  Messages that a wait
+    skips are kept, so waiting for a reply never loses an event."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.kept: list[dict[str, Any]] = []
+
+    async def send(self, **message: Any) -> None:
+        await self.connection.send(json.dumps(message))
+
+    async def receive_until(self, predicate, timeout: float = 5) -> dict[str, Any]:
+        for index, message in enumerate(self.kept):
+            if predicate(message):
+                return self.kept.pop(index)
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            remaining = max(deadline - asyncio.get_running_loop().time(), 0.01)
+            message = json.loads(await asyncio.wait_for(self.connection.recv(), remaining))
+            if predicate(message):
+                return message
+            self.kept.append(message)
+
+    async def nothing_within(self, seconds: float) -> bool:
+        """True when no message is waiting or arrives within `seconds`."""
+        if self.kept:
+            return False
+        try:
+            await asyncio.wait_for(self.connection.recv(), seconds)
+        except TimeoutError:
+            return True
+        return False
+
+    async def request(self, **message: Any) -> dict[str, Any]:
+        ref = uuid.uuid4().hex
+        await self.send(ref=ref, **message)
+        return await self.receive_until(lambda m: m.get("ref") == ref)
+
+    async def subscribe(self, group_id: int, since: int | None = None) -> dict[str, Any]:
+        extra = {} if since is None else {"since": since}
+        return await self.request(type="subscribe", group=group_id, **extra)
+
+
+@pytest.fixture
+def connect(asgi_server):
+    @asynccontextmanager
+    async def open_socket(user=None):
+        headers = {"Origin": f"http://{asgi_server}"}
+        if user is not None:
+            headers["Cookie"] = await sync_to_async(session_cookie)(user)
+        async with websockets.connect(f"ws://{asgi_server}/ws/", additional_headers=headers) as ws:
+            yield Socket(ws)
+
+    return open_socket
+
+
+def alert_message(group_id: int, street_id: int, what: str = "Man probeert deurklinken", **extra):
+    return {
+        "type": "post_alert",
+        "group": group_id,
+        "client_id": extra.pop("client_id", uuid.uuid4().hex),
+        "alert": {"kind": "suspicious_person", "what": what, "street_id": street_id, **extra},
+    }
