@@ -4,10 +4,15 @@ pieter_politie (wijkagent), bob_buiten (outsider), gea_gemeente (municipality)."
 import csv
 import datetime as dt
 import itertools
+import socket
+import threading
+import time
 from pathlib import Path
 
 import pytest
+import uvicorn
 from django.conf import settings
+from django.test import Client, override_settings
 
 from buurtwacht.accounts import actions as account_actions
 from buurtwacht.accounts.models import User
@@ -61,6 +66,54 @@ def groningen_subset_csv(groningen_csv: Path, tmp_path_factory) -> Path:
 def _plain_http(settings):
     """Production settings send http to https; the test client and live server speak http."""
     settings.SECURE_SSL_REDIRECT = False
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Production settings send http to https; test servers speak plain http.
+PLAIN_HTTP = {
+    "SECURE_SSL_REDIRECT": False,
+    "SECURE_HSTS_SECONDS": 0,
+    "SESSION_COOKIE_SECURE": False,
+    "CSRF_COOKIE_SECURE": False,
+}
+
+
+@pytest.fixture(scope="session")
+def asgi_server():
+    """The real ASGI app on uvicorn, in a thread of this process so it shares the test
+    database (use it with `transactional_db`).  Yields "127.0.0.1:<port>"."""
+    plain_http = override_settings(**PLAIN_HTTP)
+    plain_http.enable()  # before the app loads its middleware, which reads them once
+    port = _free_port()
+    config = uvicorn.Config(
+        "buurtwacht.asgi:application",
+        host="127.0.0.1",
+        port=port,
+        lifespan="off",
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    plain_http.disable()
+
+
+def session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
 
 
 _emails = itertools.count()

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path, re_path, reverse_lazy
 
-from .views import accounts, groups, home
+from .views import accounts, alerts, groups, home
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -25,6 +25,21 @@ urlpatterns = [
     ),
     path("groepen/<int:group_id>/instellingen/", groups.settings_page, name="group_settings"),
     path("groepen/<int:group_id>/logboek/", groups.audit_log, name="group_audit"),
+    path("groepen/<int:group_id>/meldingen/", alerts.post_alert, name="alert_post"),
+    path("groepen/<int:group_id>/chat/", alerts.post_chat, name="chat_post"),
+    path("meldingen/<int:alert_id>/", alerts.alert_card, name="alert_card"),
+    re_path(
+        r"^meldingen/(?P<alert_id>[0-9]+)/bellen/(?P<channel>112|0900-8844)/$",
+        alerts.claim,
+        name="alert_claim",
+    ),
+    re_path(
+        r"^meldingen/(?P<alert_id>[0-9]+)/reactie/(?P<kind>seen|going)/$",
+        alerts.acknowledge,
+        name="alert_ack",
+    ),
+    path("meldingen/<int:alert_id>/aanvulling/", alerts.add_update, name="alert_update"),
+    path("meldingen/<int:alert_id>/afsluiten/", alerts.close, name="alert_close"),
     path("account/registreren/", accounts.register, name="register"),
     path(
         "account/inloggen/",

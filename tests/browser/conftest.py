@@ -6,6 +6,8 @@ import shutil
 import pytest
 from django.test import override_settings
 
+from tests.conftest import PLAIN_HTTP
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -37,12 +39,7 @@ def browser():
 def _plain_http_live_server():
     """The live server speaks plain http; production's HTTPS-only settings must be off
     before it starts (its middleware reads them once)."""
-    with override_settings(
-        SECURE_SSL_REDIRECT=False,
-        SECURE_HSTS_SECONDS=0,
-        SESSION_COOKIE_SECURE=False,
-        CSRF_COOKIE_SECURE=False,
-    ):
+    with override_settings(**PLAIN_HTTP):
         yield
 
 

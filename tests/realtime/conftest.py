@@ -3,60 +3,22 @@ WebSocket clients that log in with a real session cookie."""
 
 import asyncio
 import json
-import socket
-import threading
-import time
 import uuid
 from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-import uvicorn
 import websockets
 from asgiref.sync import sync_to_async
-from django.test import Client
 
 from buurtwacht.geo import actions as geo_actions
+from tests.conftest import session_cookie
 
 
 @pytest.fixture
 def groningen_addresses(groningen_subset_csv):
     """These tests use `transactional_db` (the server thread must see committed rows)."""
     geo_actions.import_addresses(path=groningen_subset_csv)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def asgi_server():
-    port = _free_port()
-    config = uvicorn.Config(
-        "buurtwacht.asgi:application",
-        host="127.0.0.1",
-        port=port,
-        lifespan="off",
-        log_level="warning",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-def session_cookie(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}"
 
 
 class Socket:

@@ -9,7 +9,7 @@ from asgiref.sync import sync_to_async
 from buurtwacht.alerts.models import Alert, PoliceCall
 from buurtwacht.geo.models import Street
 from buurtwacht.groups import actions as group_actions
-from tests.conftest import GROUP_STREET
+from tests.conftest import GROUP_STREET, session_cookie
 
 from .conftest import alert_message
 
@@ -176,8 +176,6 @@ async def test_anonymous_and_foreign_origin_sockets_are_refused(asgi_server, mo_
             f"ws://{asgi_server}/ws/", additional_headers={"Origin": f"http://{asgi_server}"}
         ):
             pass
-    from .conftest import session_cookie
-
     cookie = await sync_to_async(session_cookie)(mo_member)
     with pytest.raises(websockets.exceptions.InvalidStatus):
         async with websockets.connect(

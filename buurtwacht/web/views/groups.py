@@ -9,9 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from buurtwacht.alerts.forms import AlertForm, ChatForm
+from buurtwacht.alerts.selectors import recent_alerts
+from buurtwacht.chat.selectors import recent_messages
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups import actions, selectors
 from buurtwacht.groups.access import access_group
@@ -25,10 +29,12 @@ from buurtwacht.groups.forms import (
     RulesForm,
     WijkagentForm,
 )
-from buurtwacht.groups.models import MembershipRole, VettingMethod
-from buurtwacht.groups.policy import Action, Role
+from buurtwacht.groups.models import Group, MembershipRole, VettingMethod
+from buurtwacht.groups.policy import Action, Role, allowed, can_read
+from buurtwacht.realtime.selectors import stream_position
 
 from .accounts import _user
+from .alerts import card_context
 
 
 def _attempt(request: HttpRequest, call: Callable[[], Any], success: str) -> bool:
@@ -108,7 +114,7 @@ def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
     else:
         form = JoinForm()
     count = selectors.member_count(group=group)
-    reads = access.role in (Role.ADMIN, Role.MEMBER, Role.WIJKAGENT)
+    reads = can_read(access.role)
     return render(
         request,
         "groups/group.html",
@@ -130,8 +136,27 @@ def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
             "pending_count": selectors.pending_requests(group=group).count()
             if access.role == Role.ADMIN
             else 0,
+            **(live_context(request, group=group, role=access.role) if reads else {}),
         },
     )
+
+
+def live_context(request: HttpRequest, *, group: Group, role: Role) -> dict[str, object]:
+    """The alert channel and chat for someone who reads the group."""
+    return {
+        "alert_form": AlertForm(group=group) if allowed(role, Action.POST_ALERT) else None,
+        "chat_form": ChatForm() if allowed(role, Action.POST_CHAT) else None,
+        "alert_cards": [
+            render_to_string(
+                "alerts/_alert.html",
+                card_context(alert=alert, role=role, user_id=request.user.pk),
+                request=request,
+            )
+            for alert in recent_alerts(group=group, limit=20)
+        ],
+        "chat_messages": recent_messages(group=group),
+        "position": stream_position(group_id=group.pk),
+    }
 
 
 @login_required

@@ -1,0 +1,100 @@
+"""The alert form: screen 1 is what + where (+ kind); screen 2 (folded) is the rest."""
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from buurtwacht.geo.models import Street
+from buurtwacht.groups.models import Group
+
+from .actions import PERSON_FIELDS
+from .models import AlertKind, Direction, Outcome
+
+
+class AlertForm(forms.Form):
+    client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    kind = forms.ChoiceField(
+        label=_("What is going on?"),
+        choices=AlertKind.choices,
+        initial=AlertKind.SUSPICIOUS_PERSON,
+        widget=forms.RadioSelect,
+    )
+    what = forms.CharField(
+        label=_("What did you see? Describe the behaviour."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    street: "forms.ModelChoiceField[Street]" = forms.ModelChoiceField(
+        label=_("Where?"), queryset=Street.objects.none(), empty_label=None
+    )
+    direction = forms.ChoiceField(
+        label=_("Direction of travel"), choices=Direction.choices, required=False
+    )
+    gender = forms.CharField(label=_("Gender"), required=False, max_length=200)
+    age = forms.CharField(label=_("Age (estimate)"), required=False, max_length=200)
+    height = forms.CharField(label=_("Height"), required=False, max_length=200)
+    build = forms.CharField(label=_("Build"), required=False, max_length=200)
+    clothing_top = forms.CharField(label=_("Clothing (top)"), required=False, max_length=200)
+    clothing_bottom = forms.CharField(label=_("Clothing (bottom)"), required=False, max_length=200)
+    shoes = forms.CharField(label=_("Shoes"), required=False, max_length=200)
+    hair = forms.CharField(label=_("Hair"), required=False, max_length=200)
+    features = forms.CharField(label=_("Distinguishing features"), required=False, max_length=200)
+    skin_colour = forms.CharField(
+        label=_("Skin colour"),
+        required=False,
+        max_length=200,
+        help_text=_("Only together with at least two other concrete details."),
+    )
+    vehicle_type = forms.CharField(label=_("Vehicle"), required=False, max_length=200)
+    vehicle_make = forms.CharField(label=_("Make"), required=False, max_length=200)
+    vehicle_colour = forms.CharField(label=_("Colour"), required=False, max_length=200)
+    vehicle_plate = forms.CharField(label=_("Licence plate"), required=False, max_length=200)
+
+    PERSON = PERSON_FIELDS
+    VEHICLE = {
+        "vehicle_type": "type",
+        "vehicle_make": "make",
+        "vehicle_colour": "colour",
+        "vehicle_plate": "plate",
+    }
+
+    def __init__(self, *args: Any, group: Group, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("client_id", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        self.fields["street"].queryset = group.streets.order_by("name")  # type: ignore[attr-defined]
+
+    def person(self) -> dict[str, str]:
+        return {
+            name: self.cleaned_data[name] for name in self.PERSON if self.cleaned_data.get(name)
+        }
+
+    def vehicle(self) -> dict[str, str]:
+        return {
+            key: self.cleaned_data[name]
+            for name, key in self.VEHICLE.items()
+            if self.cleaned_data.get(name)
+        }
+
+
+class UpdateForm(forms.Form):
+    client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    text = forms.CharField(label=_("Add information"), max_length=2000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("client_id", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("How did it end?"), choices=Outcome.choices)
+
+
+class ChatForm(forms.Form):
+    client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    text = forms.CharField(label=_("Message"), max_length=2000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("client_id", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,200 @@
+"""The alert channel and the chat on the group page.  Without JavaScript every button is a
+form that posts and comes back; with JavaScript (static/web/live.js) the same forms post in
+the background and the WebSocket brings the result to everyone, the poster included."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from buurtwacht.alerts import actions as alert_actions
+from buurtwacht.alerts.forms import AlertForm, ChatForm, CloseForm, UpdateForm
+from buurtwacht.alerts.models import AckKind, Alert, CallChannel, Direction, Outcome
+from buurtwacht.alerts.selectors import alert_snapshot
+from buurtwacht.chat import actions as chat_actions
+from buurtwacht.core.errors import ActionError
+from buurtwacht.groups.access import access_group
+from buurtwacht.groups.policy import Action, Role
+
+from .accounts import _user
+
+
+def _done(request: HttpRequest, group_id: int, *, error: str = "", info: str = "") -> HttpResponse:
+    """Background posts (live.js) get JSON; plain forms go back to the group page."""
+    if request.headers.get("X-Requested-With") == "fetch":
+        return JsonResponse({"error": error, "info": info}, status=400 if error else 200)
+    if error:
+        messages.error(request, error)
+    elif info:
+        messages.info(request, info)
+    return redirect("group", group_id=group_id)
+
+
+@login_required
+@require_POST
+def post_alert(request: HttpRequest, group_id: int) -> HttpResponse:
+    user = _user(request)
+    group = access_group(user=user, group_id=group_id, action=Action.POST_ALERT).group
+    form = AlertForm(request.POST, group=group)
+    if not form.is_valid():
+        return _done(request, group_id, error=_("Say what you saw and where."))
+    data = form.cleaned_data
+    try:
+        alert_actions.post_alert(
+            user=user,
+            group_id=group.pk,
+            draft=alert_actions.AlertDraft(
+                client_id=data["client_id"],
+                kind=data["kind"],
+                what=data["what"],
+                street_id=data["street"].pk,
+                direction=data["direction"] or "",
+                person=form.person(),
+                vehicle=form.vehicle(),
+            ),
+        )
+    except ActionError as error:
+        return _done(request, group_id, error=error.message)
+    return _done(request, group_id, info=_("Your alert has been sent to the group."))
+
+
+def _alert_action(request: HttpRequest, alert_id: int, run: Callable[[Alert], str]) -> HttpResponse:
+    alert = get_object_or_404(Alert, pk=alert_id)
+    access_group(user=_user(request), group_id=alert.group_id, action=Action.READ)
+    try:
+        info = run(alert)
+    except ActionError as error:
+        return _done(request, alert.group_id, error=error.message)
+    return _done(request, alert.group_id, info=info)
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, alert_id: int, channel: str) -> HttpResponse:
+    user = _user(request)
+
+    def run(alert: Alert) -> str:
+        result = alert_actions.claim_call(
+            user=user, alert_id=alert.pk, channel=CallChannel(channel)
+        )
+        if result.won:
+            return ""
+        when = formats.time_format(result.call.created_at, "H:i")
+        return _(
+            "%(channel)s was already called by %(name)s at %(time)s. Only call again with new "
+            "facts, such as a new direction of flight. Add information instead."
+        ) % {"channel": channel, "name": result.call.user.name, "time": when}
+
+    return _alert_action(request, alert_id, run)
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, alert_id: int, kind: str) -> HttpResponse:
+    user = _user(request)
+
+    def run(alert: Alert) -> str:
+        alert_actions.acknowledge(user=user, alert_id=alert.pk, kind=AckKind(kind))
+        return ""
+
+    return _alert_action(request, alert_id, run)
+
+
+@login_required
+@require_POST
+def add_update(request: HttpRequest, alert_id: int) -> HttpResponse:
+    user = _user(request)
+    form = UpdateForm(request.POST)
+
+    def run(alert: Alert) -> str:
+        if not form.is_valid():
+            raise ActionError("required", _("Write what is new."))
+        alert_actions.add_update(
+            user=user,
+            alert_id=alert.pk,
+            client_id=form.cleaned_data["client_id"],
+            text=form.cleaned_data["text"],
+        )
+        return ""
+
+    return _alert_action(request, alert_id, run)
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, alert_id: int) -> HttpResponse:
+    user = _user(request)
+    form = CloseForm(request.POST)
+
+    def run(alert: Alert) -> str:
+        if not form.is_valid():
+            raise ActionError("outcome", _("Choose how it ended."))
+        alert_actions.close_alert(
+            user=user, alert_id=alert.pk, outcome=Outcome(form.cleaned_data["outcome"])
+        )
+        return _("The alert has been closed.")
+
+    return _alert_action(request, alert_id, run)
+
+
+@login_required
+def alert_card(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """One alert as HTML, for live.js to put in place when an event arrives."""
+    alert = get_object_or_404(Alert.objects.select_related("group"), pk=alert_id)
+    access = access_group(user=_user(request), group_id=alert.group_id, action=Action.READ)
+    return render(
+        request,
+        "alerts/_alert.html",
+        card_context(alert=alert, role=access.role, user_id=request.user.pk),
+    )
+
+
+def card_context(*, alert: Alert, role: Role, user_id: int | None) -> dict[str, object]:
+    snapshot = alert_snapshot(alert=alert)
+    for key in ("created_at", "seen_at"):
+        snapshot[key] = parse_datetime(snapshot[key])
+    for key in ("call_112", "call_0900"):
+        if snapshot[key]:
+            snapshot[key]["at"] = parse_datetime(snapshot[key]["at"])
+    fields = AlertForm.base_fields
+    snapshot["person"] = [(fields[k].label, v) for k, v in snapshot["person"].items()]
+    snapshot["vehicle"] = [
+        (fields[f"vehicle_{k}"].label, v)
+        for k, v in snapshot["vehicle"].items()
+        if k != "plate_kind"
+    ]
+    snapshot["direction"] = Direction(snapshot["direction"]).label if snapshot["direction"] else ""
+    return {
+        "alert": snapshot,
+        "group_id": alert.group_id,
+        "can_post": role in (Role.ADMIN, Role.MEMBER),
+        "can_close": not snapshot["closed"] and (role == Role.ADMIN or alert.author_id == user_id),
+        "update_form": UpdateForm(),
+        "close_form": CloseForm(),
+    }
+
+
+@login_required
+@require_POST
+def post_chat(request: HttpRequest, group_id: int) -> HttpResponse:
+    user = _user(request)
+    access_group(user=user, group_id=group_id, action=Action.POST_CHAT)
+    form = ChatForm(request.POST)
+    if not form.is_valid():
+        return _done(request, group_id, error=_("Write a message of at most 2000 characters."))
+    try:
+        chat_actions.post_chat(
+            user=user,
+            group_id=group_id,
+            client_id=form.cleaned_data["client_id"],
+            text=form.cleaned_data["text"],
+        )
+    except ActionError as error:
+        return _done(request, group_id, error=error.message)
+    return _done(request, group_id)

@@ -1,0 +1,51 @@
+"""Two neighbours in two browsers on the real ASGI server: an alert posted by one appears
+live at the other, and the other's "Ik bel 112" appears live at the first."""
+
+import pytest
+
+from buurtwacht.geo import actions as geo_actions
+from tests.conftest import session_cookie
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def groningen_addresses(groningen_subset_csv):
+    geo_actions.import_addresses(path=groningen_subset_csv)
+
+
+def open_as(browser, server, user, path):
+    context = browser.new_context(locale="nl-NL")
+    name, value = session_cookie(user).split("=", 1)
+    context.add_cookies([{"name": name, "value": value, "url": f"http://{server}/"}])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"http://{server}{path}")
+    return context, page
+
+
+def test_alert_and_112_claim_travel_live_between_two_browsers(
+    browser, asgi_server, group, anna_admin, mo_member
+):
+    path = f"/groepen/{group.pk}/"
+    anna_context, anna = open_as(browser, asgi_server, anna_admin, path)
+    mo_context, mo = open_as(browser, asgi_server, mo_member, path)
+    try:
+        for page in (anna, mo):
+            page.get_by_text("Live: nieuwe meldingen verschijnen hier meteen.").wait_for()
+
+        anna.get_by_label("Wat zag je? Beschrijf het gedrag.").fill(
+            "Twee mannen kijken bij ramen naar binnen"
+        )
+        anna.get_by_role("button", name="Melding versturen").click()
+
+        card = mo.locator("article.alert", has_text="Twee mannen kijken bij ramen naar binnen")
+        card.wait_for()  # arrived over the WebSocket, no reload
+        assert "Nog niemand heeft 112 gebeld" in card.inner_text()
+        card.get_by_role("button", name="Ik bel 112").click()
+
+        anna.locator("article.alert", has_text="112 gebeld door Mo Bakker").wait_for()
+        assert anna.get_by_label("Wat zag je? Beschrijf het gedrag.").input_value() == ""
+    finally:
+        anna_context.close()
+        mo_context.close()
