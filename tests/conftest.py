@@ -7,11 +7,13 @@ import itertools
 import socket
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 import uvicorn
 from django.conf import settings
+from django.db import connections
 from django.test import Client, override_settings
 
 from buurtwacht.accounts import actions as account_actions
@@ -68,10 +70,23 @@ def _plain_http(settings):
     settings.SECURE_SSL_REDIRECT = False
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_until_serving(url: str, timeout: float = 30) -> str:
+    """Poll `url` until a server answers it; returns the body."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read().decode()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 # Production settings send http to https; test servers speak plain http.
@@ -89,7 +104,7 @@ def asgi_server():
     database (use it with `transactional_db`).  Yields "127.0.0.1:<port>"."""
     plain_http = override_settings(**PLAIN_HTTP)
     plain_http.enable()  # before the app loads its middleware, which reads them once
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(
         "buurtwacht.asgi:application",
         host="127.0.0.1",
@@ -114,6 +129,28 @@ def session_cookie(user) -> str:
     client = Client()
     client.force_login(user)
     return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def run_together(*calls):
+    """Start all calls at the same moment; return what each returned or raised."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def worker(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
 
 
 _emails = itertools.count()

@@ -1,44 +1,20 @@
 """Real concurrency on PostgreSQL: threads with their own connections decide at the same
 moment.  (SQLite serialises every writer, so there is nothing to race there.)"""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from buurtwacht.accounts.models import User
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups import actions
 from buurtwacht.groups.models import JoinRequestStatus, Membership, MembershipRole, MembershipStatus
-from tests.conftest import GROUP_STREET, VETTED
+from tests.conftest import GROUP_STREET, VETTED, run_together
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)"),
 ]
-
-
-def run_together(*calls):
-    """Start all calls at the same moment; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @pytest.fixture

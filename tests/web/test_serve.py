@@ -1,23 +1,17 @@
 """The real ASGI server: `manage.py serve` runs uvicorn on a SQLite file in WAL mode."""
 
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import free_port, wait_until_serving
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def manage(*args: str, env: dict[str, str], **kwargs):
@@ -68,16 +62,7 @@ def test_uvicorn_serves_the_dutch_home_page_on_sqlite_wal(embedded_env, tmp_path
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    body = response.read().decode()
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        body = wait_until_serving(f"http://127.0.0.1:{port}/")
         assert "Samen letten we op elkaar" in body
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/web/site.css") as css:
             assert css.status == 200
