@@ -1,57 +1,48 @@
 """What a socket message means: parse it, call the action (which passes the access gate),
 and say what happened.  Sync functions, run by the consumer in the database thread."""
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from buurtwacht.accounts.models import User
 from buurtwacht.alerts import actions as alert_actions
 from buurtwacht.alerts.models import AckKind, CallChannel, Outcome
+from buurtwacht.api.schemas import AlertIn
 from buurtwacht.chat import actions as chat_actions
 from buurtwacht.groups.access import access_group
 from buurtwacht.groups.policy import Action
 
 from .actions import event_message
 from .models import Event
+from .selectors import stream_position
 
 
 def check_read(*, user: User, group_id: int) -> int:
     """Passes the gate for reading (or raises Http404); returns the stream's last position."""
     access_group(user=user, group_id=group_id, action=Action.READ)
-    last = Event.objects.filter(group_id=group_id).order_by("-id").values_list("id", flat=True)
-    return last.first() or 0
+    return stream_position(group_id=group_id)
 
 
-def events_since(*, user: User, group_id: int, since: int) -> list[dict[str, Any]]:
+def events_since(
+    *, user: User, group_id: int, since: int | None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """The events after `since`, oldest first (the first `limit` of them).  Without `since`:
+    the latest `limit` events, still oldest first."""
     access_group(user=user, group_id=group_id, action=Action.READ)
-    return [
-        event_message(e)
-        for e in Event.objects.filter(group_id=group_id, id__gt=since).order_by("id")
-    ]
-
-
-def alert_draft(*, client_id: str, data: dict[str, Any]) -> alert_actions.AlertDraft:
-    seen_at = data.get("seen_at")
-    return alert_actions.AlertDraft(
-        client_id=client_id,
-        kind=str(data["kind"]),
-        what=str(data.get("what", "")),
-        street_id=int(data["street_id"]) if data.get("street_id") is not None else None,
-        lon=float(data["lon"]) if data.get("lon") is not None else None,
-        lat=float(data["lat"]) if data.get("lat") is not None else None,
-        seen_at=dt.datetime.fromisoformat(seen_at) if seen_at else None,
-        direction=str(data.get("direction", "")),
-        person=dict(data.get("person") or {}),
-        vehicle=dict(data.get("vehicle") or {}),
-    )
+    events = Event.objects.filter(group_id=group_id)
+    if since is None:
+        latest = list(events.order_by("-id")[:limit])
+        return [event_message(e) for e in reversed(latest)]
+    return [event_message(e) for e in events.filter(id__gt=since).order_by("id")[:limit]]
 
 
 def post_alert(*, user: User, content: dict[str, Any]) -> dict[str, Any]:
     alert, created = alert_actions.post_alert(
         user=user,
         group_id=int(content["group"]),
-        draft=alert_draft(client_id=str(content.get("client_id", "")), data=content["alert"]),
+        draft=AlertIn.model_validate(
+            {**content["alert"], "client_id": str(content.get("client_id", ""))}
+        ).draft(),
     )
     return {"alert": alert.pk, "created": created}
 

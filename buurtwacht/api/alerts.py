@@ -1,0 +1,156 @@
+"""The alert channel and the chat over HTTP, for clients that cannot hold a socket: the same
+operations as the WebSocket (realtime/handlers.py), through the same actions and so the
+same access gate.  Each endpoint parses, calls one action and says what happened."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.errors import AuthenticationError
+from pydantic import Field
+
+from buurtwacht.accounts.models import User
+from buurtwacht.alerts import actions as alert_actions
+from buurtwacht.alerts.selectors import display_name
+from buurtwacht.chat import actions as chat_actions
+from buurtwacht.realtime import handlers
+
+from .schemas import (
+    AckIn,
+    AckOut,
+    AlertIn,
+    AlertPosted,
+    CallIn,
+    CallOut,
+    ChatIn,
+    ChatPosted,
+    Closed,
+    CloseIn,
+    ErrorOut,
+    EventsOut,
+    InvalidOut,
+    UpdateIn,
+    UpdatePosted,
+)
+
+router = Router()
+
+# Every endpoint may answer with these (see the exception handlers in urls.py).
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut}
+POST_ERRORS: dict[int, Any] = {400: ErrorOut, **ERRORS}
+MAX_EVENTS = 500
+
+
+def caller(request: HttpRequest) -> User:
+    """The logged-in account (django_auth lets nobody else through)."""
+    if not isinstance(request.user, User):
+        raise AuthenticationError
+    return request.user
+
+
+def made(created: bool) -> int:
+    """201 when the post made something, 200 when it was a resend (or already there)."""
+    return 201 if created else 200
+
+
+class EventsQuery(Schema):
+    since: int | None = Field(None, ge=0, description="The last event id the client has.")
+    limit: int = Field(100, ge=1, le=MAX_EVENTS)
+
+
+@router.get(
+    "/groups/{group_id}/events",
+    response={200: EventsOut, **ERRORS},
+    operation_id="events",
+    tags=["stream"],
+)
+def events(request: HttpRequest, group_id: int, query: Query[EventsQuery]) -> dict[str, Any]:
+    """The group's stream after `since`, in order (the replay a socket gets on subscribing).
+    Without `since`: the latest `limit` events, oldest first."""
+    found = handlers.events_since(
+        user=caller(request), group_id=group_id, since=query.since, limit=query.limit
+    )
+    position = found[-1]["id"] if found else (query.since or 0)
+    return {"events": found, "position": position}
+
+
+@router.post(
+    "/groups/{group_id}/alerts",
+    response={200: AlertPosted, 201: AlertPosted, **POST_ERRORS},
+    operation_id="post_alert",
+    tags=["alerts"],
+)
+def post_alert(request: HttpRequest, group_id: int, body: AlertIn) -> Status[dict[str, Any]]:
+    alert, created = alert_actions.post_alert(
+        user=caller(request), group_id=group_id, draft=body.draft()
+    )
+    return Status(made(created), {"alert": alert.pk, "created": created})
+
+
+@router.post(
+    "/alerts/{alert_id}/calls",
+    response={200: CallOut, 201: CallOut, **POST_ERRORS},
+    operation_id="claim_call",
+    tags=["alerts"],
+)
+def claim_call(request: HttpRequest, alert_id: int, body: CallIn) -> Status[dict[str, Any]]:
+    """ "Ik bel 112": the first claim per channel wins; a later one learns who called."""
+    result = alert_actions.claim_call(user=caller(request), alert_id=alert_id, channel=body.channel)
+    call = result.call
+    return Status(
+        made(result.won),
+        {
+            "won": result.won,
+            "by": display_name(user=call.user, group=call.alert.group),
+            "at": call.created_at.isoformat(),
+        },
+    )
+
+
+@router.post(
+    "/alerts/{alert_id}/updates",
+    response={200: UpdatePosted, 201: UpdatePosted, **POST_ERRORS},
+    operation_id="add_update",
+    tags=["alerts"],
+)
+def add_update(request: HttpRequest, alert_id: int, body: UpdateIn) -> Status[dict[str, Any]]:
+    update, created = alert_actions.add_update(
+        user=caller(request), alert_id=alert_id, client_id=body.client_id, text=body.text
+    )
+    return Status(made(created), {"update": update.pk, "created": created})
+
+
+@router.post(
+    "/alerts/{alert_id}/acknowledgements",
+    response={200: AckOut, 201: AckOut, **POST_ERRORS},
+    operation_id="acknowledge",
+    tags=["alerts"],
+)
+def acknowledge(request: HttpRequest, alert_id: int, body: AckIn) -> Status[dict[str, Any]]:
+    added = alert_actions.acknowledge(user=caller(request), alert_id=alert_id, kind=body.kind)
+    return Status(made(added), {"alert": alert_id, "added": added})
+
+
+@router.post(
+    "/alerts/{alert_id}/close",
+    response={200: Closed, **POST_ERRORS},
+    operation_id="close_alert",
+    tags=["alerts"],
+)
+def close_alert(request: HttpRequest, alert_id: int, body: CloseIn) -> dict[str, Any]:
+    """By the author or an admin, with an outcome."""
+    alert = alert_actions.close_alert(user=caller(request), alert_id=alert_id, outcome=body.outcome)
+    return {"alert": alert.pk, "outcome": alert.outcome}
+
+
+@router.post(
+    "/groups/{group_id}/chat",
+    response={200: ChatPosted, 201: ChatPosted, **POST_ERRORS},
+    operation_id="post_chat",
+    tags=["chat"],
+)
+def post_chat(request: HttpRequest, group_id: int, body: ChatIn) -> Status[dict[str, Any]]:
+    message, created = chat_actions.post_chat(
+        user=caller(request), group_id=group_id, client_id=body.client_id, text=body.text
+    )
+    return Status(made(created), {"message": message.pk, "created": created})
