@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "buurtwacht.groups",
     "buurtwacht.alerts",
     "buurtwacht.chat",
+    "buurtwacht.notify",
+    "django_tasks",
+    "django_tasks_db",
     "buurtwacht.realtime",
 ]
 
@@ -133,6 +136,18 @@ if REDIS_URL:
 else:
     # Only works inside one process: `manage.py serve` refuses several workers on it.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# --- background work (django-tasks, database backend) -----------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# --- notifications ---------------------------------------------------------
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:beheer@localhost")  # who runs this
+NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_TIMEOUT_SECONDS", "10"))
+NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "60"))
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_USER = os.environ.get("SMS_GATEWAY_USER", "")
+SMS_GATEWAY_PASSWORD = os.environ.get("SMS_GATEWAY_PASSWORD", "")
+SMS_TEMPLATE = os.environ.get("SMS_TEMPLATE", "Buurtwacht: {title}. {body}")
 
 # --- accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

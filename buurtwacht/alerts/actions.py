@@ -16,6 +16,7 @@ from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.access import GroupAccess, access_group
 from buurtwacht.groups.policy import Action, Role
+from buurtwacht.notify.actions import notify_alert
 from buurtwacht.realtime.actions import clean_client_id, record_event
 
 from .models import (
@@ -171,6 +172,7 @@ def post_alert(*, user: User, group_id: int, draft: AlertDraft) -> tuple[Alert, 
     except IntegrityError:  # the same resend arrived twice at the same moment
         return Alert.objects.get(group=group, author=user, client_id=client_id), False
     _publish(alert, "alert.created")
+    notify_alert(alert=alert)
     return alert, True
 
 

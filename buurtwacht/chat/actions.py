@@ -8,6 +8,7 @@ from buurtwacht.alerts.selectors import display_name
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.access import access_group
 from buurtwacht.groups.policy import Action
+from buurtwacht.notify.actions import notify_chat
 from buurtwacht.realtime.actions import clean_client_id, record_event
 
 from .models import ChatMessage
@@ -44,4 +45,5 @@ def post_chat(*, user: User, group_id: int, client_id: str, text: str) -> tuple[
             }
         },
     )
+    notify_chat(message=message)
     return message, True

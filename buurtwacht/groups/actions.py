@@ -15,6 +15,7 @@ from buurtwacht.accounts.models import User
 from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.geo.models import Street
+from buurtwacht.notify.actions import notify_join_request
 from buurtwacht.realtime.actions import revoke_access
 
 from . import selectors
@@ -147,18 +148,8 @@ def request_to_join(
             )
     except IntegrityError as exc:  # a second request at the same moment
         raise ActionError("already_requested", _("There is already a request waiting.")) from exc
-    _tell_admins(access.group, user)
+    notify_join_request(join_request=join_request)
     return join_request
-
-
-def _tell_admins(group: Group, applicant: User) -> None:
-    for membership in selectors.active_memberships(group=group).filter(role=MembershipRole.ADMIN):
-        _tell(
-            membership.user,
-            _("New request to join %(group)s") % {"group": group.name},
-            _("%(name)s asks to join %(group)s. Contact them before you decide.")
-            % {"name": applicant.name, "group": group.name},
-        )
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ Actions call `record_event` inside their transaction; the event reaches connecte
 only once the transaction has committed (and never if it rolls back).
 """
 
+import datetime as dt
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -11,11 +12,12 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.models import Group
 
 from .events import AlertEvent, ChatEvent
-from .models import Event
+from .models import Event, Presence
 
 _SCHEMAS: dict[str, type[AlertEvent] | type[ChatEvent]] = {
     "alert.created": AlertEvent,
@@ -72,3 +74,31 @@ def _send(channel: str, kind: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is not None:
         async_to_sync(layer.group_send)(channel, {"type": kind, "message": message})
+
+
+# --- presence: who gets alerts live (and so needs no push) ------------------------------
+
+PRESENCE_SECONDS = 150  # a socket refreshes its rows every minute; a dead server's expire
+
+
+def mark_present(*, user_id: int, group_id: int, channel_name: str) -> None:
+    Presence.objects.update_or_create(
+        channel_name=channel_name,
+        group_id=group_id,
+        defaults={"user_id": user_id, "expires_at": _presence_expiry()},
+    )
+
+
+def refresh_presence(*, channel_name: str) -> None:
+    Presence.objects.filter(channel_name=channel_name).update(expires_at=_presence_expiry())
+
+
+def mark_absent(*, channel_name: str, group_id: int | None = None) -> None:
+    rows = Presence.objects.filter(channel_name=channel_name)
+    if group_id is not None:
+        rows = rows.filter(group_id=group_id)
+    rows.delete()
+
+
+def _presence_expiry() -> dt.datetime:
+    return clock.now() + dt.timedelta(seconds=PRESENCE_SECONDS)

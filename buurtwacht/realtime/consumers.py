@@ -13,6 +13,7 @@ Server -> client: stream events (see events.py), {"type": "subscribed", "group",
 {"type": "revoked", "group"}, {"type": "ok", ...} and {"type": "error", "code", "message"}.
 """
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -29,7 +30,12 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from buurtwacht.core.errors import ActionError
 
 from . import handlers
-from .actions import group_channel, user_channel
+from .actions import (
+    group_channel,
+    mark_absent,
+    refresh_presence,
+    user_channel,
+)
 
 
 class StreamConsumer(AsyncJsonWebsocketConsumer):
@@ -42,10 +48,13 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         self.language = _language(self.scope)
         await self.channel_layer.group_add(user_channel(self.user.pk), self.channel_name)
         await self.accept()
+        self.keep_present = asyncio.create_task(self._keep_present())
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "positions", None) is None:
             return
+        self.keep_present.cancel()
+        await database_sync_to_async(mark_absent)(channel_name=self.channel_name)
         for group_id in self.positions:
             await self.channel_layer.group_discard(group_channel(group_id), self.channel_name)
         await self.channel_layer.group_discard(user_channel(self.user.pk), self.channel_name)
@@ -102,7 +111,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     async def _subscribe(self, content: dict[str, Any]) -> None:
         """Without `since`: live from now on.  With `since`: first everything after it."""
         group_id = int(content["group"])
-        latest = await self._in_language(handlers.check_read)(user=self.user, group_id=group_id)
+        latest = await self._in_language(handlers.subscribe)(
+            user=self.user, group_id=group_id, channel_name=self.channel_name
+        )
         start = latest if content.get("since") is None else int(content["since"])
         self.positions[group_id] = start
         # Join first, then replay: whatever is published meanwhile is de-duplicated by id.
@@ -122,6 +133,13 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             }
         )
 
+    async def _keep_present(self) -> None:
+        """Refresh this socket's presence rows while it lives (they expire otherwise)."""
+        while True:
+            await asyncio.sleep(60)
+            if self.positions:
+                await database_sync_to_async(refresh_presence)(channel_name=self.channel_name)
+
     async def _deliver(self, message: dict[str, Any]) -> None:
         group_id = message["group"]
         last = self.positions.get(group_id)
@@ -139,6 +157,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         group_id = event["message"]["group"]
         if self.positions.pop(group_id, None) is not None:
             await self.channel_layer.group_discard(group_channel(group_id), self.channel_name)
+            await database_sync_to_async(mark_absent)(
+                channel_name=self.channel_name, group_id=group_id
+            )
             await self.send_json({"type": "revoked", "group": group_id})
 
 

@@ -12,14 +12,16 @@ from buurtwacht.chat import actions as chat_actions
 from buurtwacht.groups.access import access_group
 from buurtwacht.groups.policy import Action
 
-from .actions import event_message
+from .actions import event_message, mark_present
 from .models import Event
 from .selectors import stream_position
 
 
-def check_read(*, user: User, group_id: int) -> int:
-    """Passes the gate for reading (or raises Http404); returns the stream's last position."""
+def subscribe(*, user: User, group_id: int, channel_name: str) -> int:
+    """Passes the gate for reading (or raises Http404), marks the socket present (no push
+    while it lives) and returns the stream's last position."""
     access_group(user=user, group_id=group_id, action=Action.READ)
+    mark_present(user_id=user.pk, group_id=group_id, channel_name=channel_name)
     return stream_position(group_id=group_id)
 
 

@@ -1,7 +1,11 @@
-"""The per-group event stream.  Every action that changes what members see writes one
-Event row in its own transaction; its id is the stream position.  Clients reconnect with
-`since=<last id>` and get the rest from here: nothing is ever only in memory."""
+"""The per-group event stream, and who is connected to it right now.
 
+Every action that changes what members see writes one Event row in its own transaction; its
+id is the stream position.  Clients reconnect with `since=<last id>` and get the rest from
+here: nothing is ever only in memory.
+"""
+
+from django.conf import settings
 from django.db import models
 
 from buurtwacht.groups.models import Group
@@ -18,3 +22,22 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group_id}#{self.id} {self.type}"
+
+
+class Presence(models.Model):
+    """A socket subscribed to a group.  Its members get alerts live, so no push.  Rows are
+    refreshed while the socket lives and simply expire if its server dies."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+    channel_name = models.CharField(max_length=200)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel_name", "group"], name="presence_unique")
+        ]
+        indexes = [models.Index(fields=["group", "expires_at"], name="presence_group")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.group_id}"

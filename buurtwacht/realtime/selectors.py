@@ -1,7 +1,15 @@
-from .models import Event
+from buurtwacht.core import clock
+
+from .models import Event, Presence
 
 
 def stream_position(*, group_id: int) -> int:
     """The id of the group's latest event (0 when there is none): where `since` starts."""
     latest = Event.objects.filter(group_id=group_id).order_by("-id").values_list("id", flat=True)
     return latest.first() or 0
+
+
+def present_user_ids(*, group_id: int) -> set[int]:
+    """Who has a live socket subscribed to the group right now."""
+    rows = Presence.objects.filter(group_id=group_id, expires_at__gt=clock.now())
+    return set(rows.values_list("user_id", flat=True))

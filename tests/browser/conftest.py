@@ -18,8 +18,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Per module: Playwright's sync API keeps an event loop running in this thread while it
+    is open, which async tests elsewhere in the run cannot share."""
     if not shutil.which(CHROMIUM):
         if os.environ.get("BROWSER_TESTS") == "required":
             pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")

@@ -1,6 +1,10 @@
 """Serve the ASGI app with uvicorn.  Refuses several workers on the in-memory channel
 layer, which only works inside one process."""
 
+import argparse
+import threading
+import uuid
+
 import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -13,13 +17,30 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=1)
+        parser.add_argument(
+            "--with-worker",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="run the background worker in this process (default: yes without REDIS_URL)",
+        )
 
-    def handle(self, *args: object, host: str, port: int, workers: int, **options: object) -> None:
+    def handle(
+        self,
+        *args: object,
+        host: str,
+        port: int,
+        workers: int,
+        with_worker: bool | None,
+        **options: object,
+    ) -> None:
         if workers > 1 and not settings.REDIS_URL:
             raise CommandError(
                 "Several workers need REDIS_URL: the in-memory channel layer only reaches "
                 "clients of its own process."
             )
+        if with_worker if with_worker is not None else not settings.REDIS_URL:
+            start_worker_thread()
+            self.stdout.write("Background worker runs in this process.")
         self.stdout.write(f"Buurtwacht on http://{host}:{port}/ ({workers} worker(s))")
         uvicorn.run(
             "buurtwacht.asgi:application",
@@ -29,3 +50,23 @@ class Command(BaseCommand):
             proxy_headers=True,
             lifespan="off",
         )
+
+
+def start_worker_thread() -> None:
+    """The embedded mode's task worker: django-tasks-db's loop in a daemon thread."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    from buurtwacht.notify.tasks import deliver_due
+
+    deliver_due.enqueue()  # recovery: whatever is pending gets a look now
+    worker = Worker(
+        queue_names=["default"],
+        interval=0.5,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=f"serve-{uuid.uuid4().hex[:8]}",
+        excluded_queue_names=[],
+    )
+    threading.Thread(target=worker.run, name="task-worker", daemon=True).start()

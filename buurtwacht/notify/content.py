@@ -1,0 +1,40 @@
+"""What a notification says.  Lock screens are public: kind, street and whether 112 was
+called; never a person description, a plate or a photo."""
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from buurtwacht.alerts.models import Alert, CallChannel
+from buurtwacht.groups.models import Group
+
+
+def for_alert(alert: Alert) -> dict[str, Any]:
+    called = alert.police_calls.filter(channel=CallChannel.EMERGENCY).exists()
+    where = alert.street.name if alert.street else _("on the map")
+    status = _("112 has been called") if called else _("112 not called yet")
+    return {
+        "title": _("Alert: %(kind)s") % {"kind": alert.get_kind_display()},
+        "body": f"{where} · {status}",
+        "url": reverse("group", args=[alert.group_id]) + f"#alert-{alert.pk}",
+        "tag": f"alert-{alert.pk}",
+    }
+
+
+def for_chat(group: Group) -> dict[str, Any]:
+    return {
+        "title": group.name,
+        "body": _("New chat message"),
+        "url": reverse("group", args=[group.pk]),
+        "tag": f"chat-{group.pk}",
+    }
+
+
+def for_join_request(group: Group) -> dict[str, Any]:
+    return {
+        "title": group.name,
+        "body": _("Someone asks to join. Contact them before you decide."),
+        "url": reverse("group_requests", args=[group.pk]),
+        "tag": f"requests-{group.pk}",
+    }

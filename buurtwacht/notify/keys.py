@@ -1,0 +1,32 @@
+"""The VAPID key pair that signs Web Push requests: VAPID_PRIVATE_KEY (PEM) from the
+environment, else generated on first use and kept in DATA_DIR (like the secret key)."""
+
+import base64
+import functools
+import os
+
+from cryptography.hazmat.primitives import serialization
+from django.conf import settings
+from py_vapid import Vapid
+
+
+@functools.cache
+def vapid() -> Vapid:
+    if pem := os.environ.get("VAPID_PRIVATE_KEY"):
+        return Vapid.from_pem(pem.encode())
+    path = settings.DATA_DIR / "vapid_private.pem"
+    if not path.exists():
+        key = Vapid()
+        key.generate_keys()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key.private_pem())
+    return Vapid.from_file(str(path))
+
+
+def application_server_key() -> str:
+    """The public key browsers need to subscribe (base64url, uncompressed point)."""
+    raw = vapid().public_key.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
