@@ -57,7 +57,7 @@ class Delivery(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     transport = models.CharField(max_length=16, choices=Transport.choices)
     subscription = models.ForeignKey(
-        PushSubscription, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        PushSubscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     kind = models.CharField(max_length=32)  # alert, chat, join_request
     source = models.CharField(max_length=64)  # what it is about, e.g. "alert:12"
