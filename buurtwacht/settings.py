@@ -110,10 +110,14 @@ TEMPLATES = [
 SQLITE_PATH = DATA_DIR / "buurtwacht.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"), conn_max_age=0
+        os.environ.get("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"), conn_health_checks=True
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# Keep PostgreSQL connections open between requests (opening one costs milliseconds);
+# SQLite connections are cheap to open, so they stay per request.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+else:
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at the same time; IMMEDIATE makes a
         # writing transaction take its lock up front instead of failing half-way.
@@ -135,7 +139,7 @@ if REDIS_URL:
     }
 else:
     # Only works inside one process: `manage.py serve` refuses several workers on it.
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "buurtwacht.realtime.layers.InProcessChannelLayer"}}
 
 # --- background work (django-tasks, database backend) -----------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -177,7 +177,8 @@ def post_alert(*, user: User, group_id: int, draft: AlertDraft) -> tuple[Alert, 
 
 
 def _publish(alert: Alert, type: str) -> None:
-    record_event(group=alert.group, type=type, payload={"alert": alert_snapshot(alert=alert)})
+    snapshot = alert_snapshot(alert=alert, new=type == "alert.created")
+    record_event(group=alert.group, type=type, payload={"alert": snapshot})
 
 
 def _alert_for(

@@ -18,12 +18,17 @@ def display_name(*, user: User | None, group: Group) -> str:
     return user.initials if group.show_initials else user.name
 
 
-def alert_snapshot(*, alert: Alert) -> dict[str, Any]:
+def alert_snapshot(*, alert: Alert, new: bool = False) -> dict[str, Any]:
+    """The alert's full current state.  `new`: just created, so nothing hangs off it yet."""
     group = alert.group
-    calls = {call.channel: call for call in alert.police_calls.select_related("user")}
-    acks = alert.acknowledgements.aggregate(
-        seen=Count("id", filter=Q(kind=AckKind.SEEN)),
-        going=Count("id", filter=Q(kind=AckKind.GOING)),
+    calls = {} if new else {c.channel: c for c in alert.police_calls.select_related("user")}
+    acks = (
+        {"seen": 0, "going": 0}
+        if new
+        else alert.acknowledgements.aggregate(
+            seen=Count("id", filter=Q(kind=AckKind.SEEN)),
+            going=Count("id", filter=Q(kind=AckKind.GOING)),
+        )
     )
 
     def call(channel: str) -> dict[str, str] | None:
@@ -60,7 +65,7 @@ def alert_snapshot(*, alert: Alert) -> dict[str, Any]:
                 "text": update.text,
                 "at": update.created_at.isoformat(),
             }
-            for update in alert.updates.select_related("author")
+            for update in ([] if new else alert.updates.select_related("author"))
         ],
         "closed": alert.closed_at is not None,
         "outcome": alert.outcome,

@@ -19,7 +19,13 @@ from buurtwacht.accounts.models import User
 from buurtwacht.alerts.models import Alert
 from buurtwacht.chat.models import ChatMessage
 from buurtwacht.core import clock
-from buurtwacht.groups.models import Group, JoinRequest, MembershipRole, MembershipStatus
+from buurtwacht.groups.models import (
+    Group,
+    JoinRequest,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+)
 from buurtwacht.realtime.selectors import present_user_ids
 
 from . import content
@@ -37,17 +43,21 @@ MAX_ATTEMPTS = 8
 def _recipients(
     group: Group, *, exclude: int | None, roles: tuple[str, ...] | None = None
 ) -> list[User]:
-    members = User.objects.filter(
-        memberships__group=group, memberships__status=MembershipStatus.ACTIVE, is_active=True
-    ).prefetch_related("push_subscriptions")
+    """Active members without a live socket in the group (usually few: loaded only then)."""
+    members = Membership.objects.filter(
+        group=group, status=MembershipStatus.ACTIVE, user__is_active=True
+    )
     if roles is not None:
-        members = members.filter(memberships__role__in=roles)
-    absent = present_user_ids(group_id=group.pk)
-    return [
-        m
-        for m in members.select_related("notify_preferences")
-        if m.pk != exclude and m.pk not in absent
-    ]
+        members = members.filter(role__in=roles)
+    absent = set(members.values_list("user_id", flat=True)) - present_user_ids(group_id=group.pk)
+    absent.discard(exclude)  # type: ignore[arg-type]
+    if not absent:
+        return []
+    return list(
+        User.objects.filter(pk__in=absent)
+        .select_related("notify_preferences")
+        .prefetch_related("push_subscriptions")
+    )
 
 
 def _deliveries(
@@ -90,10 +100,13 @@ def _wake_worker() -> None:
 
 def notify_alert(*, alert: Alert) -> int:
     """Alerts always go through, quiet hours or not, over every transport chosen."""
+    recipients = _recipients(alert.group, exclude=alert.author_id)
+    if not recipients:
+        return 0
     payload = content.for_alert(alert)
     now = clock.now()
     made: list[Delivery] = []
-    for user in _recipients(alert.group, exclude=alert.author_id):
+    for user in recipients:
         made += _deliveries(
             user,
             kind="alert",

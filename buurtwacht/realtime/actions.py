@@ -5,6 +5,7 @@ only once the transaction has committed (and never if it rolls back).
 """
 
 import datetime as dt
+import json
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -59,7 +60,9 @@ def record_event(*, group: Group, type: str, payload: dict[str, Any]) -> Event:
     Group.objects.select_for_update().filter(pk=group.pk).exists()
     event = Event.objects.create(group=group, type=type, payload=payload)
     message = event_message(event)  # validate now: a bad payload rolls the action back
-    transaction.on_commit(lambda: _send(group_channel(group.pk), "stream.event", message))
+    # Encoded once here, not once per socket: sockets send the text as it is.
+    wire = {"id": event.pk, "group": group.pk, "text": json.dumps(message)}
+    transaction.on_commit(lambda: _send(group_channel(group.pk), "stream.event", wire))
     return event
 
 
@@ -73,7 +76,7 @@ def revoke_access(*, user_id: int, group_id: int) -> None:
 def _send(channel: str, kind: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is not None:
-        async_to_sync(layer.group_send)(channel, {"type": kind, "message": message})
+        async_to_sync(layer.group_send)(channel, {"type": kind, **message})
 
 
 # --- presence: who gets alerts live (and so needs no push) ------------------------------

@@ -134,27 +134,44 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def _keep_present(self) -> None:
-        """Refresh this socket's presence rows while it lives (they expire otherwise)."""
+        """While the socket lives: refresh its presence rows and its channel-layer group
+        memberships (both expire otherwise: the layers drop members after a day)."""
         while True:
             await asyncio.sleep(60)
+            for group_id in list(self.positions):
+                await self.channel_layer.group_add(group_channel(group_id), self.channel_name)
+            await self.channel_layer.group_add(user_channel(self.user.pk), self.channel_name)
             if self.positions:
                 await database_sync_to_async(refresh_presence)(channel_name=self.channel_name)
 
-    async def _deliver(self, message: dict[str, Any]) -> None:
-        group_id = message["group"]
+    def _is_new(self, *, group_id: int, event_id: int) -> bool:
+        """Whether to send this event: subscribed (not revoked) and not sent before."""
         last = self.positions.get(group_id)
-        if last is None or message["id"] <= last:
-            return  # not subscribed (or revoked), or already sent
-        self.positions[group_id] = message["id"]
-        await self.send_json(message)
+        if last is None or event_id <= last:
+            return False
+        self.positions[group_id] = event_id
+        return True
+
+    async def _deliver(self, message: dict[str, Any]) -> None:
+        if self._is_new(group_id=message["group"], event_id=message["id"]):
+            await self.send_json(message)
 
     # --- channel layer messages ------------------------------------------------------
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Stream events touch no database: skip Channels' per-message connection cleanup
+        (and its hop to the database thread) for them."""
+        if message["type"] == "stream.event":
+            await self.stream_event(message)
+        else:
+            await super().dispatch(message)
+
     async def stream_event(self, event: dict[str, Any]) -> None:
-        await self._deliver(event["message"])
+        if self._is_new(group_id=event["group"], event_id=event["id"]):
+            await self.send(text_data=event["text"])
 
     async def access_revoked(self, event: dict[str, Any]) -> None:
-        group_id = event["message"]["group"]
+        group_id = event["group"]
         if self.positions.pop(group_id, None) is not None:
             await self.channel_layer.group_discard(group_channel(group_id), self.channel_name)
             await database_sync_to_async(mark_absent)(

@@ -49,6 +49,8 @@ class Command(BaseCommand):
             workers=workers,
             proxy_headers=True,
             lifespan="off",
+            # Alerts are small; compressing each one per socket costs more than it saves.
+            ws_per_message_deflate=False,
         )
 
 
