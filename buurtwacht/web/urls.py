@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
 from .views import accounts, alerts, groups, home
+from .views import notify as notify_views
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -52,6 +53,16 @@ urlpatterns = [
     path("account/wachtwoord/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("account/mijn-gegevens.json", accounts.export_data, name="export_data"),
     path("account/verwijderen/", accounts.delete_account, name="delete_account"),
+    path("account/meldingen/", notify_views.preferences, name="notify_preferences"),
+    path("account/meldingen/push/", notify_views.push_subscription, name="push_subscribe"),
+    path(
+        "account/meldingen/push/verwijderen/",
+        notify_views.push_unsubscribe,
+        name="push_unsubscribe",
+    ),
+    path("manifest.webmanifest", notify_views.manifest, name="manifest"),
+    path("icon-<int:size>.png", notify_views.icon, name="app_icon"),
+    path("sw.js", notify_views.service_worker, name="service_worker"),
     path(
         "account/wachtwoord-vergeten/",
         auth_views.PasswordResetView.as_view(),

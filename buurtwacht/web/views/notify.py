@@ -1,0 +1,463 @@
+"""Notifications, the member's side: preferences, this device's push subscription, and what
+makes Buurtwacht installable (web app manifest, icons, the service worker at /sw.js).
+
+Push subscriptions come from static/web/notify.js as JSON (PushSubscription.toJSON()); the
+CSRF token travels in the X-CSRFToken header, taken from the form on the preferences page.
+
+Endpoints: a push service is always reached over https.  Only with DEBUG on (a developer's
+own machine, or a test that turns it on) is http://localhost / 127.0.0.1 / [::1] accepted,
+for a local push service.  Otherwise an endpoint on an IP address that is not public, or on
+localhost, is refused: the task worker POSTs to whatever is stored here.  A host name that
+resolves to an internal address is not caught here (that needs a check at send time).
+"""
+
+import base64
+import binascii
+import functools
+import io
+import ipaddress
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from PIL import Image, ImageDraw
+
+from buurtwacht.accounts.models import User
+from buurtwacht.notify import actions
+from buurtwacht.notify.keys import application_server_key
+from buurtwacht.notify.models import PushSubscription
+from buurtwacht.notify.selectors import preferences_of
+
+from .accounts import _user
+
+# --- preferences ---------------------------------------------------------------------------
+
+_SEPARATORS = re.compile(r"[\s\-.()/]")
+_DUTCH_MOBILE = re.compile(r"6[1-9]\d{7}")  # after +31 / 0: 06-1… to 06-9…, 8 more digits
+_E164 = re.compile(r"\+[1-9]\d{7,14}")
+
+
+def normalise_mobile(raw: str) -> str:
+    """A Dutch or international mobile number in E.164 (+31612345678); ValueError if not.
+
+    Accepts 06 12345678, 06-12345678, +31 6 12345678, +31 (0)6 12345678, 0031612345678 and
+    other countries' numbers written with + or 00.  Dutch numbers must be mobile (06).
+    """
+    number = _SEPARATORS.sub("", raw)
+    if number.startswith("00"):
+        number = "+" + number[2:]
+    if not number.startswith("+"):
+        if number.startswith("0") and _DUTCH_MOBILE.fullmatch(number[1:]):
+            return "+31" + number[1:]
+        raise ValueError(raw)
+    if number.startswith("+31"):
+        national = number[3:].removeprefix("0")  # "+31 (0)6 …"
+        if _DUTCH_MOBILE.fullmatch(national):
+            return "+31" + national
+        raise ValueError(raw)
+    if _E164.fullmatch(number):
+        return number
+    raise ValueError(raw)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self) -> None:
+        super().__init__(format="%H:%M")
+
+
+class PreferencesForm(forms.Form):
+    """Parses and validates; `update_preferences` writes."""
+
+    webpush = forms.BooleanField(
+        label=gettext_lazy("Push notifications on my phone or computer"), required=False
+    )
+    email = forms.BooleanField(label=gettext_lazy("E-mail"), required=False)
+    sms = forms.BooleanField(label=gettext_lazy("Text message (SMS) for alerts"), required=False)
+    phone = forms.CharField(
+        label=gettext_lazy("Mobile number"),
+        required=False,
+        max_length=30,
+        help_text=gettext_lazy("For example 06 12345678, or +32 470 12 34 56 abroad."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    chat = forms.BooleanField(label=gettext_lazy("Also notify me of chat messages"), required=False)
+    quiet_start = forms.TimeField(label=gettext_lazy("Quiet hours from"), widget=TimeInput())
+    quiet_end = forms.TimeField(
+        label=gettext_lazy("Quiet hours until"),
+        widget=TimeInput(),
+        help_text=gettext_lazy("The same time twice means no quiet hours."),
+    )
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"].strip()
+        if not raw:
+            return ""
+        try:
+            return normalise_mobile(raw)
+        except ValueError:
+            raise forms.ValidationError(
+                _(
+                    "This is not a mobile number. Enter a Dutch mobile number (06 12345678) "
+                    "or a foreign one starting with + and the country code."
+                ),
+                code="invalid_mobile",
+            ) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("sms") and not data.get("phone") and "phone" not in self.errors:
+            self.add_error(
+                "phone",
+                forms.ValidationError(
+                    _("Text messages need a mobile number: fill it in, or turn text messages off."),
+                    code="sms_without_phone",
+                ),
+            )
+        return data
+
+    def change(self) -> actions.PreferenceChange:
+        data = self.cleaned_data
+        return actions.PreferenceChange(
+            webpush=data["webpush"],
+            email=data["email"],
+            sms=data["sms"],
+            phone=data["phone"],
+            chat=data["chat"],
+            quiet_start=data["quiet_start"],
+            quiet_end=data["quiet_end"],
+        )
+
+
+def _devices_text(count: int) -> str:
+    if count == 0:
+        return _("No device receives push notifications yet.")
+    return ngettext(
+        "%(count)d device receives push notifications.",
+        "%(count)d devices receive push notifications.",
+        count,
+    ) % {"count": count}
+
+
+def _device_count(user: User) -> int:
+    return PushSubscription.objects.filter(user=user).count()
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    prefs = preferences_of(user=user)
+    initial = {
+        "webpush": prefs.webpush,
+        "email": prefs.email,
+        "sms": prefs.sms,
+        "phone": prefs.phone,
+        "chat": prefs.chat,
+        "quiet_start": prefs.quiet_start,
+        "quiet_end": prefs.quiet_end,
+    }
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.update_preferences(user=user, change=form.change())
+        messages.success(request, _("Your notification settings have been saved."))
+        return redirect("notify_preferences")
+    count = _device_count(user)
+    return render(
+        request,
+        "notify/preferences.html",
+        {
+            "form": form,
+            "device_count": count,
+            "devices_text": _devices_text(count),
+            "application_server_key": application_server_key(),
+        },
+    )
+
+
+# --- push subscriptions (JSON, from notify.js) ---------------------------------------------
+
+
+class BadSubscription(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _error(code: str, message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"code": code, "message": message}, status=status)
+
+
+def _login_required_json(
+    view: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """Like login_required, but a 401 in JSON instead of a redirect to the login page."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return _error("login_required", _("Log in first."), status=401)
+        return view(request)
+
+    return wrapped
+
+
+def _decode_key(value: object, *, length: int) -> bytes:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_-]+={0,2}", value):
+        raise ValueError(value)
+    unpadded = value.rstrip("=")
+    try:
+        raw = base64.urlsafe_b64decode(unpadded + "=" * (-len(unpadded) % 4))
+    except (binascii.Error, ValueError):
+        raise ValueError(value) from None
+    if len(raw) != length:
+        raise ValueError(value)
+    return raw
+
+
+def _b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def _check_endpoint(endpoint: object) -> str:
+    bad = BadSubscription(
+        "bad_endpoint", _("This browser gave an unusable push address. Try another browser.")
+    )
+    if not isinstance(endpoint, str) or not 0 < len(endpoint) <= 1000:
+        raise bad
+    try:
+        parts = urlsplit(endpoint)
+        host = (parts.hostname or "").lower()
+        parts.port  # noqa: B018 (raises ValueError on a bad port)
+    except ValueError:
+        raise bad from None
+    if not host or parts.username or parts.password or any(c.isspace() for c in endpoint):
+        raise bad
+    local = host in _LOCAL_HOSTS or host.endswith(".localhost")
+    if settings.DEBUG and local and parts.scheme in ("http", "https"):
+        return endpoint
+    if parts.scheme != "https":
+        raise BadSubscription(
+            "insecure_endpoint", _("Push notifications only work over a secure (https) address.")
+        )
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if local or (address is not None and not address.is_global):
+        raise bad
+    return endpoint
+
+
+def _parse_subscription(body: bytes) -> tuple[str, str, str]:
+    """(endpoint, p256dh, auth) from PushSubscription.toJSON(), keys as unpadded base64url."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    if not isinstance(data, dict):
+        raise BadSubscription("bad_request", _("The request could not be read."))
+    endpoint = _check_endpoint(data.get("endpoint"))
+    keys = data.get("keys")
+    bad_keys = BadSubscription(
+        "bad_keys", _("This browser gave unusable push keys. Try another browser.")
+    )
+    if not isinstance(keys, dict):
+        raise bad_keys
+    try:
+        p256dh = _decode_key(keys.get("p256dh"), length=65)
+        auth = _decode_key(keys.get("auth"), length=16)
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), p256dh)  # on the curve?
+    except ValueError:
+        raise bad_keys from None
+    return endpoint, _b64url(p256dh), _b64url(auth)
+
+
+def _endpoint_from(body: bytes) -> str | None:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    endpoint = data.get("endpoint") if isinstance(data, dict) else None
+    return endpoint if isinstance(endpoint, str) else None
+
+
+def _unsubscribe_one(request: HttpRequest, user: User) -> HttpResponse:
+    endpoint = _endpoint_from(request.body)
+    if endpoint is None:
+        return _error("bad_request", _("The request could not be read."))
+    actions.unsubscribe_push(user=user, endpoint=endpoint)
+    count = _device_count(user)
+    return JsonResponse(
+        {
+            "message": _("Push notifications on this device are off."),
+            "devices": count,
+            "devices_text": _devices_text(count),
+        }
+    )
+
+
+@_login_required_json
+@require_http_methods(["POST", "DELETE"])
+def push_subscription(request: HttpRequest) -> HttpResponse:
+    """POST: subscribe this device (JSON body); DELETE {"endpoint"}: unsubscribe it."""
+    user = _user(request)
+    if request.method == "DELETE":
+        return _unsubscribe_one(request, user)
+    try:
+        endpoint, p256dh, auth = _parse_subscription(request.body)
+    except BadSubscription as error:
+        return _error(error.code, error.message)
+    actions.subscribe_push(user=user, endpoint=endpoint, p256dh=p256dh, auth=auth)
+    count = _device_count(user)
+    return JsonResponse(
+        {
+            "message": _("Push notifications on this device are on."),
+            "devices": count,
+            "devices_text": _devices_text(count),
+        }
+    )
+
+
+@login_required
+@require_POST
+def push_unsubscribe(request: HttpRequest) -> HttpResponse:
+    """A JSON body {"endpoint"} removes that device (notify.js); the form on the page
+    removes all of the member's devices and comes back to the page."""
+    user = _user(request)
+    if request.content_type == "application/json":
+        return _unsubscribe_one(request, user)
+    with transaction.atomic():
+        for endpoint in PushSubscription.objects.filter(user=user).values_list(
+            "endpoint", flat=True
+        ):
+            actions.unsubscribe_push(user=user, endpoint=endpoint)
+    messages.success(request, _("No device receives push notifications any more."))
+    return redirect("notify_preferences")
+
+
+# --- installable web app: manifest, icons, service worker -----------------------------------
+
+THEME_COLOUR = "#0b5cad"
+BACKGROUND_COLOUR = "#ffffff"
+ICON_SIZES = (192, 512)
+
+
+@require_GET
+def manifest(request: HttpRequest) -> HttpResponse:
+    with translation.override("nl"):
+        description = _("Neighbourhood watch: alerts and chat for your street.")
+    data = {
+        "id": "/",
+        "name": "Buurtwacht",
+        "short_name": "Buurtwacht",
+        "description": description,
+        "lang": "nl",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": THEME_COLOUR,
+        "background_color": BACKGROUND_COLOUR,
+        "icons": [
+            {"src": static("web/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            *(
+                {
+                    "src": reverse("app_icon", args=[size]),
+                    "sizes": f"{size}x{size}",
+                    "type": "image/png",
+                }
+                for size in ICON_SIZES
+            ),
+        ],
+    }
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/manifest+json; charset=utf-8",
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _quadratic(
+    start: tuple[float, float], control: tuple[float, float], end: tuple[float, float]
+) -> list[tuple[float, float]]:
+    steps = 32
+    points = []
+    for i in range(steps + 1):
+        t = i / steps
+        points.append(
+            (
+                (1 - t) ** 2 * start[0] + 2 * (1 - t) * t * control[0] + t**2 * end[0],
+                (1 - t) ** 2 * start[1] + 2 * (1 - t) * t * control[1] + t**2 * end[1],
+            )
+        )
+    return points
+
+
+@functools.cache
+def _icon_png(size: int) -> bytes:
+    """static/web/icon.svg drawn with Pillow (4x oversampled, then scaled down smoothly)."""
+    big = size * 4
+    unit = big / 512  # the SVG's coordinates are on a 512 grid
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return (x * unit, y * unit)
+
+    image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, big - 1, big - 1), radius=96 * unit, fill=THEME_COLOUR)
+    house = [(256, 92), (436, 244), (396, 244), (396, 420), (116, 420), (116, 244), (76, 244)]
+    draw.polygon([at(x, y) for x, y in house], fill=BACKGROUND_COLOUR)
+    eye = _quadratic((156, 320), (256, 220), (356, 320))[:-1] + _quadratic(
+        (356, 320), (256, 420), (156, 320)
+    )
+    draw.polygon([at(x, y) for x, y in eye], fill=THEME_COLOUR)
+    for radius, colour in ((36, BACKGROUND_COLOUR), (18, THEME_COLOUR)):
+        (x0, y0), (x1, y1) = at(256 - radius, 320 - radius), at(256 + radius, 320 + radius)
+        draw.ellipse((x0, y0, x1, y1), fill=colour)
+    out = io.BytesIO()
+    image.resize((size, size), Image.Resampling.LANCZOS).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+@require_GET
+def icon(request: HttpRequest, size: int) -> HttpResponse:
+    if size not in ICON_SIZES:
+        raise Http404
+    response = HttpResponse(_icon_png(size), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """static/web/sw.js, served from the root so that its scope is the whole site."""
+    path = finders.find("web/sw.js")
+    if not isinstance(path, str):
+        raise Http404
+    with open(path, encoding="utf-8") as source:
+        response = HttpResponse(source.read(), content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"  # a new version reaches browsers on their next visit
+    return response

@@ -1,0 +1,407 @@
+"""The member's side of notifications: preferences page, push subscriptions, manifest,
+icons and the service worker."""
+
+import datetime as dt
+import io
+import json
+import os
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from buurtwacht.accounts import actions as account_actions
+from buurtwacht.geo import actions as geo_actions
+from buurtwacht.geo.geocoders import GazetteerGeocoder
+from buurtwacht.geo.geocoding import AddressQuery
+from buurtwacht.notify.keys import application_server_key
+from buurtwacht.notify.models import Preferences, PushSubscription
+from buurtwacht.web.views.notify import normalise_mobile
+from tests.browser.conftest import browser  # noqa: F401 (module-scoped Chromium)
+from tests.conftest import PASSWORD, session_cookie
+from tests.notify.conftest import BrowserKeys, b64url
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/account/meldingen/"
+PUSH = "/account/meldingen/push/"
+PUSH_OFF = "/account/meldingen/push/verwijderen/"
+ENDPOINT = "https://fcm.googleapis.com/fcm/send/abc123:def456"
+
+
+@pytest.fixture
+def femke(make_resident):
+    return make_resident("Femke de Boer")
+
+
+@pytest.fixture
+def femke_client(femke):
+    client = Client()
+    client.force_login(femke)
+    return client
+
+
+def preferences(**changes):
+    data = {
+        "webpush": "on",
+        "email": "on",
+        "phone": "",
+        "chat": "on",
+        "quiet_start": "23:00",
+        "quiet_end": "07:00",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def subscription(keys: BrowserKeys | None = None, endpoint: str = ENDPOINT, **overrides):
+    keys = keys or BrowserKeys.new()
+    body = {"endpoint": endpoint, "keys": {"p256dh": keys.p256dh, "auth": b64url(keys.auth)}}
+    body["keys"].update(overrides)
+    return body
+
+
+def post_json(client, url, body, method="post"):
+    payload = body if isinstance(body, str) else json.dumps(body)
+    return getattr(client, method)(url, payload, content_type="application/json")
+
+
+# --- preferences page ----------------------------------------------------------------------
+
+
+def test_preferences_page_is_dutch_and_explains_what_comes_through(femke_client):
+    response = femke_client.get(PAGE)
+    assert response.status_code == 200
+    text = response.text
+    assert "<h1>Meldingen</h1>" in text
+    assert "Meldingen op dit apparaat aanzetten" in text
+    assert "ook tijdens je rustige uren" in text
+    assert "nooit een beschrijving van een persoon of een foto" in text.lower()
+    assert f'data-key="{application_server_key()}"' in text
+    assert "web/notify.js" in text
+    assert "<script>" not in text  # CSP: no inline scripts
+
+
+def test_notify_js_is_only_on_the_preferences_page(femke_client):
+    assert "web/notify.js" not in femke_client.get(reverse("profile")).text
+
+
+def test_profile_and_nav_link_to_the_preferences(femke_client):
+    profile = femke_client.get(reverse("profile")).text
+    assert profile.count(f'href="{PAGE}"') == 2  # nav and the list on the profile page
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in profile
+
+
+def test_saving_preferences_normalises_the_mobile_number(femke_client, femke):
+    response = femke_client.post(
+        PAGE, preferences(sms="on", phone="06-1234 5678", chat=None, quiet_start="22:30")
+    )
+    assert response.status_code == 302
+    prefs = Preferences.objects.get(user=femke)
+    assert prefs.sms and prefs.webpush and prefs.email and not prefs.chat
+    assert prefs.phone == "+31612345678"
+    assert prefs.quiet_start == dt.time(22, 30)
+    assert prefs.quiet_end == dt.time(7, 0)
+    page = femke_client.get(PAGE).text
+    assert "Je instellingen voor meldingen zijn opgeslagen" in page
+    assert 'value="+31612345678"' in page
+
+
+def test_sms_without_a_number_is_a_dutch_error_and_nothing_is_saved(femke_client, femke):
+    response = femke_client.post(PAGE, preferences(sms="on", email=None))
+    assert response.status_code == 200
+    assert "Voor sms hebben we een mobiel nummer nodig" in response.text
+    assert not Preferences.objects.filter(user=femke).exists()
+
+
+@pytest.mark.parametrize("phone", ["050 1234567", "+31 50 123 4567", "12345", "06-123", "bel me"])
+def test_a_number_that_is_not_mobile_is_refused(femke_client, femke, phone):
+    response = femke_client.post(PAGE, preferences(sms="on", phone=phone))
+    assert response.status_code == 200
+    assert "Dit is geen mobiel nummer" in response.text
+    assert not Preferences.objects.filter(user=femke).exists()
+
+
+@pytest.mark.parametrize(
+    ("written", "e164"),
+    [
+        ("0612345678", "+31612345678"),
+        ("06 12 34 56 78", "+31612345678"),
+        ("+31 6 12345678", "+31612345678"),
+        ("+31 (0)6-12345678", "+31612345678"),
+        ("0031612345678", "+31612345678"),
+        ("+32 470 12 34 56", "+32470123456"),
+        ("0049 1512 3456789", "+4915123456789"),
+    ],
+)
+def test_mobile_numbers_are_normalised_to_e164(written, e164):
+    assert normalise_mobile(written) == e164
+
+
+def test_the_page_shows_what_was_saved(femke_client, femke):
+    femke_client.post(PAGE, preferences(webpush=None, quiet_start="21:00", quiet_end="06:15"))
+    form = femke_client.get(PAGE).context["form"]
+    assert form.initial["webpush"] is False
+    assert form.initial["quiet_start"] == dt.time(21, 0)
+    assert form.initial["quiet_end"] == dt.time(6, 15)
+
+
+# --- push subscriptions --------------------------------------------------------------------
+
+
+def test_a_real_subscription_is_stored(femke_client, femke):
+    keys = BrowserKeys.new()
+    response = post_json(femke_client, PUSH, subscription(keys))
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["devices"] == 1
+    assert "aan" in answer["message"]
+    stored = PushSubscription.objects.get(user=femke)
+    assert stored.endpoint == ENDPOINT
+    assert stored.p256dh == keys.p256dh
+    assert stored.auth == b64url(keys.auth)
+    # The same browser again (a second click): still one device.
+    assert post_json(femke_client, PUSH, subscription(keys)).json()["devices"] == 1
+    assert "1 apparaat" in femke_client.get(PAGE).text
+
+
+def test_padded_base64_keys_are_accepted_and_stored_unpadded(femke_client, femke):
+    keys = BrowserKeys.new()
+    body = subscription(keys, p256dh=keys.p256dh + "=", auth=b64url(keys.auth) + "==")
+    assert post_json(femke_client, PUSH, body).status_code == 200
+    assert PushSubscription.objects.get(user=femke).p256dh == keys.p256dh
+
+
+def bad_bodies():
+    keys = BrowserKeys.new()
+    not_on_curve = b64url(b"\x04" + b"\x01" * 64)
+    return {
+        "p256dh too short": subscription(keys, p256dh=b64url(os.urandom(33))),
+        "p256dh not on the curve": subscription(keys, p256dh=not_on_curve),
+        "p256dh not base64url": subscription(keys, p256dh=keys.p256dh[:-2] + "+/"),
+        "auth 8 bytes": subscription(keys, auth=b64url(os.urandom(8))),
+        "auth missing": {"endpoint": ENDPOINT, "keys": {"p256dh": keys.p256dh}},
+        "auth a number": subscription(keys, auth=16),
+        "no keys": {"endpoint": ENDPOINT},
+    }
+
+
+@pytest.mark.parametrize("case", list(bad_bodies()))
+def test_bad_keys_are_refused_in_dutch(femke_client, case):
+    response = post_json(femke_client, PUSH, bad_bodies()[case])
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_keys"
+    assert "onbruikbare pushsleutels" in response.json()["message"]
+    assert not PushSubscription.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "code"),
+    [
+        ("http://push.example.com/send/1", "insecure_endpoint"),
+        ("ftp://push.example.com/send/1", "insecure_endpoint"),
+        ("http://127.0.0.1:8080/push/1", "insecure_endpoint"),
+        ("https://127.0.0.1/push/1", "bad_endpoint"),
+        ("https://localhost/push/1", "bad_endpoint"),
+        ("https://10.1.2.3/push/1", "bad_endpoint"),
+        ("https://[::1]/push/1", "bad_endpoint"),
+        ("https://user:pw@push.example.com/1", "bad_endpoint"),
+        ("https:///nohost", "bad_endpoint"),
+        ("https://push.example.com/" + "x" * 1000, "bad_endpoint"),
+        (42, "bad_endpoint"),
+    ],
+)
+def test_unusable_endpoints_are_refused(femke_client, endpoint, code):
+    response = post_json(femke_client, PUSH, subscription(endpoint=endpoint))
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+    assert not PushSubscription.objects.exists()
+
+
+def test_https_is_explained_in_dutch(femke_client):
+    response = post_json(femke_client, PUSH, subscription(endpoint="http://push.example.com/1"))
+    assert "beveiligd" in response.json()["message"]
+
+
+def test_a_local_push_service_is_allowed_only_with_debug(femke_client, settings):
+    local = "http://127.0.0.1:8080/push/1"
+    assert post_json(femke_client, PUSH, subscription(endpoint=local)).status_code == 400
+    settings.DEBUG = True
+    assert post_json(femke_client, PUSH, subscription(endpoint=local)).status_code == 200
+    assert PushSubscription.objects.get().endpoint == local
+
+
+@pytest.mark.parametrize("body", ["", "not json", "[]", '"x"'])
+def test_unreadable_bodies_are_refused(femke_client, body):
+    response = post_json(femke_client, PUSH, body)
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
+
+
+def test_unsubscribe_one_device_by_delete_or_post(femke_client, femke):
+    post_json(femke_client, PUSH, subscription(endpoint=ENDPOINT))
+    post_json(femke_client, PUSH, subscription(endpoint=ENDPOINT + "-2"))
+    post_json(femke_client, PUSH, subscription(endpoint=ENDPOINT + "-3"))
+    response = post_json(femke_client, PUSH, {"endpoint": ENDPOINT}, method="delete")
+    assert response.status_code == 200
+    assert response.json()["devices"] == 2
+    response = post_json(femke_client, PUSH_OFF, {"endpoint": ENDPOINT + "-2"})
+    assert response.status_code == 200
+    assert list(PushSubscription.objects.values_list("endpoint", flat=True)) == [ENDPOINT + "-3"]
+
+
+def test_remove_all_devices_from_the_page(femke_client, femke, bob_buiten):
+    post_json(femke_client, PUSH, subscription(endpoint=ENDPOINT))
+    post_json(femke_client, PUSH, subscription(endpoint=ENDPOINT + "-2"))
+    bob = Client()
+    bob.force_login(bob_buiten)
+    post_json(bob, PUSH, subscription(endpoint=ENDPOINT + "-bob"))
+    response = femke_client.post(PUSH_OFF)
+    assert response.status_code == 302
+    assert not PushSubscription.objects.filter(user=femke).exists()
+    assert PushSubscription.objects.filter(user=bob_buiten).count() == 1
+    assert "Geen enkel apparaat krijgt nog pushmeldingen" in femke_client.get(PAGE).text
+
+
+def test_nobody_can_remove_someone_elses_device(femke_client, bob_buiten):
+    post_json(femke_client, PUSH, subscription(endpoint=ENDPOINT))
+    bob = Client()
+    bob.force_login(bob_buiten)
+    assert post_json(bob, PUSH, {"endpoint": ENDPOINT}, method="delete").status_code == 200
+    assert PushSubscription.objects.get().endpoint == ENDPOINT
+
+
+def test_anonymous_visitors_must_log_in(client):
+    response = client.get(PAGE)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert client.post(PAGE, preferences()).status_code == 302
+    response = post_json(client, PUSH, subscription())
+    assert response.status_code == 401
+    assert response.json()["message"] == "Log eerst in."
+    assert post_json(client, PUSH, {"endpoint": ENDPOINT}, method="delete").status_code == 401
+    assert client.post(PUSH_OFF).status_code == 302
+    assert not PushSubscription.objects.exists()
+    assert not Preferences.objects.exists()
+
+
+def test_csrf_token_is_required(femke):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(femke)
+    assert post_json(client, PUSH, subscription()).status_code == 403
+    page = client.get(PAGE).text  # notify.js takes the token from the form on the page
+    form = page[page.index('id="push-form"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = client.post(
+        PUSH, json.dumps(subscription()), content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
+    assert response.status_code == 200
+
+
+def test_get_is_not_allowed_on_the_push_endpoints(femke_client):
+    assert femke_client.get(PUSH).status_code == 405
+    assert femke_client.get(PUSH_OFF).status_code == 405
+
+
+# --- installable web app -------------------------------------------------------------------
+
+
+def test_manifest_is_valid_and_its_icons_resolve(client):
+    response = client.get("/manifest.webmanifest")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/manifest+json")
+    manifest = json.loads(response.content)
+    assert manifest["name"] == "Buurtwacht"
+    assert manifest["short_name"]
+    assert manifest["start_url"] == "/"
+    assert manifest["display"] == "standalone"
+    assert manifest["lang"] == "nl"
+    assert manifest["theme_color"].startswith("#")
+    assert manifest["background_color"].startswith("#")
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512", "any"} <= sizes
+    for icon in manifest["icons"]:
+        got = client.get(icon["src"])
+        assert got.status_code == 200, icon["src"]
+        body = b"".join(got.streaming_content) if got.streaming else got.content
+        assert got["Content-Type"].startswith(icon["type"])
+        if icon["type"] == "image/png":
+            image = Image.open(io.BytesIO(body))
+            assert image.format == "PNG"
+            assert f"{image.width}x{image.height}" == icon["sizes"]
+        else:
+            assert b"<svg" in body
+
+
+def test_only_the_two_icon_sizes_exist(client):
+    assert client.get("/icon-64.png").status_code == 404
+
+
+def test_service_worker_is_served_from_the_root(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    assert response["Service-Worker-Allowed"] == "/"
+    source = response.content.decode()
+    assert 'addEventListener("push"' in source
+    assert 'addEventListener("notificationclick"' in source
+    assert 'tag.startsWith("alert-")' in source
+
+
+# --- in a real browser (Debian's Chromium) --------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_preferences_page_runs_notify_js_without_csp_errors(
+    browser,  # noqa: F811
+    asgi_server,
+    groningen_subset_csv,
+):
+    """notify.js loads under the CSP, registers /sw.js for the whole site and reports in
+    Dutch.  The database is emptied after this test, so it imports the rows it needs
+    itself (not the session-wide `groningen_addresses`)."""
+    geo_actions.import_addresses(path=groningen_subset_csv)
+    address = GazetteerGeocoder().lookup(AddressQuery(postcode="9712KB", number=24, letter="C"))
+    assert address is not None
+    femke = account_actions.register_user(
+        registration=account_actions.Registration(
+            email="femke.browser@example.nl",
+            name="Femke de Boer",
+            password=PASSWORD,
+            date_of_birth=dt.date(1980, 5, 17),
+            address=address,
+        )
+    )
+    context = browser.new_context(locale="nl-NL")
+    name, value = session_cookie(femke).split("=", 1)
+    context.add_cookies([{"name": name, "value": value, "url": f"http://{asgi_server}/"}])
+    context.grant_permissions(["notifications"], origin=f"http://{asgi_server}")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    try:
+        page.goto(f"http://{asgi_server}{PAGE}")
+        button = page.get_by_role("button", name="Meldingen op dit apparaat aanzetten")
+        button.wait_for()  # notify.js ran (the button is hidden without it)
+        button.click()
+        status = page.locator("#push-status")
+        status.filter(has_not_text="Een moment").wait_for()
+        scope = page.evaluate(
+            "navigator.serviceWorker.getRegistration('/').then(r => r && r.scope)"
+        )
+        assert scope == f"http://{asgi_server}/"
+        # Headless Chromium refuses the push subscription itself ("permission denied"): the
+        # Dutch message from the page's data attributes must show, not a JavaScript error.
+        said = status.inner_text()
+        if said == "Pushmeldingen op dit apparaat staan aan.":
+            assert PushSubscription.objects.filter(user=femke).count() == 1
+        else:
+            assert said.startswith("Het aanzetten van meldingen is niet gelukt")
+        assert [p for p in problems if "Content Security Policy" in p] == []
+    finally:
+        context.close()
