@@ -7,7 +7,7 @@ a worker that dies mid-batch leaves them to the next one, and each is marked sen
 
 import datetime as dt
 import logging
-import uuid
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -200,26 +200,40 @@ def unsubscribe_push(*, user: User, endpoint: str) -> None:
 
 
 def process_due(*, limit: int = 500) -> int:
-    """Send what is due; returns how many were handed over.  Safe to run in parallel."""
-    worker = uuid.uuid4().hex[:8]
+    """Send what is due; returns how many were handed over.  Safe to run in parallel.
+
+    NOTIFY_CONCURRENCY sends run at once in threads (most time is waiting for the other
+    side; the threads touch no database).  Each result is recorded as soon as it is known,
+    so a worker that dies leaves only its in-flight sends to be retried.  A retried push
+    carries the same tag, so a phone replaces rather than repeats it."""
     batch = _claim(limit=limit)
     sent = 0
-    for delivery in batch:
-        try:
-            TRANSPORTS[delivery.transport].send(delivery)
-        except PermanentFailure as exc:
-            _finish(delivery, failed=str(exc))
-            if delivery.subscription_id:
-                PushSubscription.objects.filter(pk=delivery.subscription_id).delete()
-        except TemporaryFailure as exc:
-            _retry(delivery, error=str(exc))
-        except Exception as exc:  # a bug in a transport must not stop the others
-            log.exception("delivery %s by worker %s", delivery.pk, worker)
-            _retry(delivery, error=repr(exc)[:500])
-        else:
-            _finish(delivery)
-            sent += 1
+    with ThreadPoolExecutor(max_workers=settings.NOTIFY_CONCURRENCY) as pool:
+        futures = {pool.submit(_send, delivery): delivery for delivery in batch}
+        for future in as_completed(futures):
+            delivery, error = futures[future], future.result()
+            if error is None:
+                _finish(delivery)
+                sent += 1
+            elif isinstance(error, PermanentFailure):
+                _finish(delivery, failed=str(error))
+                if delivery.subscription_id:
+                    PushSubscription.objects.filter(pk=delivery.subscription_id).delete()
+            else:
+                _retry(delivery, error=str(error)[:500])
     return sent
+
+
+def _send(delivery: Delivery) -> Exception | None:
+    """Hand one delivery to its transport; the failure, or None."""
+    try:
+        TRANSPORTS[delivery.transport].send(delivery)
+    except (PermanentFailure, TemporaryFailure) as error:
+        return error
+    except Exception as error:  # a bug in a transport must not stop the others
+        log.exception("delivery %s", delivery.pk)
+        return TemporaryFailure(repr(error))
+    return None
 
 
 @transaction.atomic

@@ -4,14 +4,22 @@ environment, else generated on first use and kept in DATA_DIR (like the secret k
 import base64
 import functools
 import os
+import threading
 
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from py_vapid import Vapid
 
+_lock = threading.Lock()
+
+
+def vapid() -> Vapid:
+    with _lock:  # sending threads ask at the same time; the key is made once
+        return _load_or_create()
+
 
 @functools.cache
-def vapid() -> Vapid:
+def _load_or_create() -> Vapid:
     if pem := os.environ.get("VAPID_PRIVATE_KEY"):
         return Vapid.from_pem(pem.encode())
     path = settings.DATA_DIR / "vapid_private.pem"

@@ -1,5 +1,7 @@
 import json
+import threading
 
+import requests
 from django.conf import settings
 from pywebpush import WebPushException, webpush
 
@@ -10,7 +12,16 @@ from .base import PermanentFailure, TemporaryFailure
 
 
 class WebPushTransport:
-    """VAPID-signed, aes128gcm-encrypted Web Push (RFC 8030/8291/8292)."""
+    """VAPID-signed, aes128gcm-encrypted Web Push (RFC 8030/8291/8292).  Each sending
+    thread keeps its own HTTP session, so pushes to one push service reuse connections."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def _session(self) -> requests.Session:
+        if not hasattr(self._local, "session"):
+            self._local.session = requests.Session()
+        return self._local.session  # type: ignore[no-any-return]
 
     def send(self, delivery: Delivery) -> None:
         subscription = delivery.subscription
@@ -28,6 +39,7 @@ class WebPushTransport:
                 ttl=3600,
                 timeout=settings.NOTIFY_TIMEOUT_SECONDS,
                 headers={"Urgency": "high" if delivery.kind == "alert" else "normal"},
+                requests_session=self._session(),
             )
         except WebPushException as exc:
             status = exc.response.status_code if exc.response is not None else None
