@@ -71,9 +71,25 @@ def delete_account(*, user: User) -> None:
     e.g. an alert the person once posted shows "Verwijderd account"."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
+    from buurtwacht.groups.models import JoinRequest, Membership
+    from buurtwacht.notify.models import Delivery, Preferences, PushSubscription
+    from buurtwacht.realtime.actions import revoke_access
+    from buurtwacht.realtime.models import Presence
+
+    now = clock.now()
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=user.email).delete()
     HomeAddress.objects.filter(user=user).delete()
+    active = Membership.objects.filter(user=user, status="active")
+    for group_id in active.values_list("group_id", flat=True):
+        revoke_access(user_id=user.pk, group_id=group_id)
+    active.update(status="left", ended_at=now, end_reason="account deleted")
+    JoinRequest.objects.filter(user=user, status="pending").update(
+        status="withdrawn", decided_at=now
+    )
+    for model in (PushSubscription, Preferences, Presence):
+        model.objects.filter(user=user).delete()
+    Delivery.objects.filter(user=user, state="pending").delete()
     user.email = f"deleted-{user.pk}@invalid.invalid"
     user.name = ""
     user.date_of_birth = None
@@ -81,7 +97,7 @@ def delete_account(*, user: User) -> None:
     user.is_active = False
     user.police_verified = False
     user.municipality_code = ""
-    user.deleted_at = clock.now()
+    user.deleted_at = now
     user.save()
 
 

@@ -35,6 +35,7 @@ def personal_data(*, user: User) -> dict[str, Any]:
             "lat": address.lat,
         },
         "login_history": _login_history(user),
+        **_activity(user),
         "instance": settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "",
     }
 
@@ -50,3 +51,51 @@ def _login_history(user: User) -> list[dict[str, Any]]:
         }
         for log in AccessLog.objects.filter(username=user.email).order_by("-attempt_time")[:100]
     ]
+
+
+def _activity(user: User) -> dict[str, Any]:
+    """What the person did in groups, and how they are notified."""
+    from buurtwacht.alerts.models import Alert
+    from buurtwacht.chat.models import ChatMessage
+    from buurtwacht.groups.models import JoinRequest, Membership
+    from buurtwacht.notify.models import PushSubscription
+    from buurtwacht.notify.selectors import preferences_of
+
+    prefs = preferences_of(user=user)
+    return {
+        "memberships": [
+            {
+                "group": m.group.name,
+                "role": m.role,
+                "status": m.status,
+                "since": m.created_at.isoformat(),
+            }
+            for m in Membership.objects.filter(user=user).select_related("group")
+        ],
+        "join_requests": [
+            {
+                "group": r.group.name,
+                "status": r.status,
+                "message": r.message,
+                "at": r.created_at.isoformat(),
+            }
+            for r in JoinRequest.objects.filter(user=user).select_related("group")
+        ],
+        "alerts": [
+            {"group": a.group.name, "kind": a.kind, "what": a.what, "at": a.created_at.isoformat()}
+            for a in Alert.objects.filter(author=user).select_related("group")
+        ],
+        "chat_messages": [
+            {"group": c.group.name, "text": c.text, "at": c.created_at.isoformat()}
+            for c in ChatMessage.objects.filter(author=user).select_related("group")
+        ],
+        "notifications": {
+            "webpush": prefs.webpush,
+            "email": prefs.email,
+            "sms": prefs.sms,
+            "phone": prefs.phone,
+            "chat": prefs.chat,
+            "quiet_hours": [prefs.quiet_start.isoformat(), prefs.quiet_end.isoformat()],
+            "devices": PushSubscription.objects.filter(user=user).count(),
+        },
+    }

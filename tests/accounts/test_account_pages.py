@@ -120,6 +120,7 @@ def test_export_contains_everything_about_me_and_no_secrets(client, make_residen
     assert data["home_address"]["house_number"] == 24
     assert "password" not in response.text
     assert femke.password not in response.text
+    assert data["memberships"] == [] and data["notifications"]["devices"] == 0
 
 
 def test_delete_account_removes_personal_data_and_keeps_an_anonymous_row(client, make_resident):

@@ -249,3 +249,18 @@ def test_finding_your_group_by_address(group, resident_on, bob_buiten):
     lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
     assert selectors.groups_for_address(user=lotte) == [group]
     assert selectors.groups_for_address(user=bob_buiten) == []
+
+
+def test_deleting_an_account_ends_memberships_and_notifications(group, mo_member):
+    from buurtwacht.accounts import actions as account_actions
+    from buurtwacht.notify import actions as notify_actions
+    from buurtwacht.notify.models import PushSubscription
+
+    notify_actions.subscribe_push(
+        user=mo_member, endpoint="https://push.example/abc", p256dh="x" * 87, auth="y" * 22
+    )
+    account_actions.delete_account(user=mo_member)
+    assert Membership.objects.get(user=mo_member).status == MembershipStatus.LEFT
+    assert role_in(user=mo_member, group=group)[0] == Role.OUTSIDER
+    assert not PushSubscription.objects.filter(user=mo_member).exists()
+    assert selectors.member_count(group=group) == 1
