@@ -25,6 +25,10 @@ from buurtwacht.geo.models import Address, Street
 from buurtwacht.groups import actions
 from buurtwacht.groups.models import VettingMethod
 
+# The in-process test server (asgi_server) shares the in-memory SQLite test database; a
+# connection its thread kept open would lock the tables the test runner empties.
+settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
 PASSWORD = "veilig-in-de-buurt-2026"
 GROUP_STREET = "Grote Beerstraat"
 OTHER_STREET = "Paterswoldseweg"
