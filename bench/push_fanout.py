@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import base64
 import csv
+import datetime as dt
 import multiprocessing
 import os
 import statistics
@@ -158,8 +159,8 @@ def setup(members: int, push_url: str):
                 sms=False,
                 phone="",
                 chat=False,
-                quiet_start=__import__("datetime").time(23),
-                quiet_end=__import__("datetime").time(7),
+                quiet_start=dt.time(23),
+                quiet_end=dt.time(7),
             ),
         )
     return author, group, street

@@ -196,6 +196,10 @@ def unsubscribe_push(*, user: User, endpoint: str) -> None:
     PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
 
 
+def unsubscribe_all_push(*, user: User) -> None:
+    PushSubscription.objects.filter(user=user).delete()
+
+
 # --- the worker's side -------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """Alerts reach members who do not have the app open; chat never wakes anyone at night."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -42,19 +43,23 @@ def post(user, group, *, client_id="a1", **extra):
     return alert
 
 
+PUSH_ONLY = actions.PreferenceChange(
+    webpush=True,
+    email=False,
+    sms=False,
+    phone="",
+    chat=True,
+    quiet_start=dt.time(23),
+    quiet_end=dt.time(7),
+)
+
+
+def set_preferences(user, **changes):
+    actions.update_preferences(user=user, change=dataclasses.replace(PUSH_ONLY, **changes))
+
+
 def no_email(user):
-    actions.update_preferences(
-        user=user,
-        change=actions.PreferenceChange(
-            webpush=True,
-            email=False,
-            sms=False,
-            phone="",
-            chat=True,
-            quiet_start=dt.time(23),
-            quiet_end=dt.time(7),
-        ),
-    )
+    set_preferences(user)
 
 
 def test_web_push_end_to_end_encrypted_and_without_a_description(
@@ -106,17 +111,10 @@ def test_quiet_hours_hold_chat_back_but_an_alert_goes_through(
 ):
     subscribe(mo_member)
     now = timezone.localtime()
-    actions.update_preferences(
-        user=mo_member,
-        change=actions.PreferenceChange(
-            webpush=True,
-            email=False,
-            sms=False,
-            phone="",
-            chat=True,
-            quiet_start=(now - dt.timedelta(hours=1)).time(),
-            quiet_end=(now + dt.timedelta(hours=1)).time().replace(second=0, microsecond=0),
-        ),
+    set_preferences(
+        mo_member,
+        quiet_start=(now - dt.timedelta(hours=1)).time(),
+        quiet_end=(now + dt.timedelta(hours=1)).time().replace(second=0, microsecond=0),
     )
     settle(local_service)
     chat_actions.post_chat(user=anna_admin, group_id=group.pk, client_id="c1", text="Koffie?")
@@ -152,18 +150,7 @@ def test_sms_transport_against_a_local_gateway(
 ):
     settings.SMS_GATEWAY_URL = f"{local_service.url}/sms"
     settings.SMS_GATEWAY_USER, settings.SMS_GATEWAY_PASSWORD = "buurt", "geheim"
-    actions.update_preferences(
-        user=mo_member,
-        change=actions.PreferenceChange(
-            webpush=False,
-            email=False,
-            sms=True,
-            phone="+31612345678",
-            chat=True,
-            quiet_start=dt.time(23),
-            quiet_end=dt.time(7),
-        ),
-    )
+    set_preferences(mo_member, webpush=False, sms=True, phone="+31612345678")
     settle(local_service)
     post(anna_admin, group)
     assert actions.process_due() == 1

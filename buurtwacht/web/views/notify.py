@@ -28,7 +28,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -348,11 +347,7 @@ def push_unsubscribe(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if request.content_type == "application/json":
         return _unsubscribe_one(request, user)
-    with transaction.atomic():
-        for endpoint in PushSubscription.objects.filter(user=user).values_list(
-            "endpoint", flat=True
-        ):
-            actions.unsubscribe_push(user=user, endpoint=endpoint)
+    actions.unsubscribe_all_push(user=user)
     messages.success(request, _("No device receives push notifications any more."))
     return redirect("notify_preferences")
 
