@@ -46,6 +46,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             return
         self.positions: dict[int, int] = {}  # group id -> last event id sent
         self.language = _language(self.scope)
+        self.handlers = {"subscribe": self._subscribe} | {
+            name: self._post(function) for name, function in handlers.POSTS.items()
+        }
         await self.channel_layer.group_add(user_channel(self.user.pk), self.channel_name)
         await self.accept()
         self.keep_present = asyncio.create_task(self._keep_present())
@@ -62,7 +65,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         ref = content.get("ref") if isinstance(content, dict) else None
         kind = content.get("type") if isinstance(content, dict) else None
-        handler = self._handlers().get(kind or "")
+        handler = self.handlers.get(kind or "")
         if handler is None:
             await self.send_json(
                 {**self._error("unknown_type", gettext_lazy("Unknown message type.")), "ref": ref}
@@ -94,11 +97,6 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
 
         return database_sync_to_async(run)
 
-    def _handlers(self) -> dict[str, Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]]:
-        return {"subscribe": self._subscribe} | {
-            name: self._post(function) for name, function in handlers.POSTS.items()
-        }
-
     def _post(
         self, function: Callable[..., dict[str, Any]]
     ) -> Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]:
@@ -123,12 +121,11 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         )
         for message in missed:
             await self._deliver(message)
-        position = self.positions[group_id]
         await self.send_json(
             {
                 "type": "subscribed",
                 "group": group_id,
-                "position": position,
+                "position": self.positions[group_id],
                 "ref": content.get("ref"),
             }
         )
