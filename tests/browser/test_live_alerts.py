@@ -1,6 +1,8 @@
 """Two neighbours in two browsers on the real ASGI server: an alert posted by one appears
 live at the other, and the other's "Ik bel 112" appears live at the first."""
 
+import time
+
 import pytest
 
 from buurtwacht.geo import actions as geo_actions
@@ -14,9 +16,9 @@ def groningen_addresses(groningen_subset_csv):
     geo_actions.import_addresses(path=groningen_subset_csv)
 
 
-def open_as(browser, server, user, path):
+def open_as(browser, server, cookie, path):
     context = browser.new_context(locale="nl-NL")
-    name, value = session_cookie(user).split("=", 1)
+    name, value = cookie.split("=", 1)
     context.add_cookies([{"name": name, "value": value, "url": f"http://{server}/"}])
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -28,8 +30,11 @@ def test_alert_and_112_claim_travel_live_between_two_browsers(
     browser, asgi_server, group, anna_admin, mo_member
 ):
     path = f"/groepen/{group.pk}/"
-    anna_context, anna = open_as(browser, asgi_server, anna_admin, path)
-    mo_context, mo = open_as(browser, asgi_server, mo_member, path)
+    # Both logins before any page is open: the in-memory SQLite test database refuses a
+    # write from this thread while the server thread is using it ("table is locked").
+    anna_cookie, mo_cookie = session_cookie(anna_admin), session_cookie(mo_member)
+    anna_context, anna = open_as(browser, asgi_server, anna_cookie, path)
+    mo_context, mo = open_as(browser, asgi_server, mo_cookie, path)
     try:
         for page in (anna, mo):
             page.get_by_text("Live: nieuwe meldingen verschijnen hier meteen.").wait_for()
@@ -49,3 +54,4 @@ def test_alert_and_112_claim_travel_live_between_two_browsers(
     finally:
         anna_context.close()
         mo_context.close()
+        time.sleep(0.5)  # let the server finish the sockets' goodbyes while the test db is open
