@@ -257,12 +257,14 @@ def proc_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def machine_cpu() -> tuple[float, float]:
-    """(busy, total) jiffies of all cores, to see what else ran on the machine."""
+def machine_cpu() -> tuple[float, float, float]:
+    """(busy, steal, total) jiffies of all cores: what else ran on the machine, and how much
+    time the hypervisor gave to other guests (steal), which makes figures differ between
+    otherwise equal machines."""
     parts = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = parts[3] + parts[4]
     total = sum(parts[:8])
-    return total - idle, total
+    return total - idle, parts[7], total
 
 
 def self_cpu_s() -> float:
@@ -613,7 +615,7 @@ async def run_scenario(
     reply_ns: list[int] = []
     send_errors: list[dict[str, Any]] = []
     cpu0 = [proc_cpu_s(pid) for pid in server_pids]
-    busy0, total0 = machine_cpu()
+    busy0, steal0, total0 = machine_cpu()
     client0 = self_cpu_s()
     redis0 = redis_cpu_s() if scaled else float("nan")
     wall0 = time.perf_counter()
@@ -644,7 +646,7 @@ async def run_scenario(
         await asyncio.wait_for(rec.all_done.wait(), min(left(), drain))
     wall = time.perf_counter() - wall0
     cpu1 = [proc_cpu_s(pid) for pid in server_pids]
-    busy1, total1 = machine_cpu()
+    busy1, steal1, total1 = machine_cpu()
     client_cpu = self_cpu_s() - client0
     redis_cpu = (redis_cpu_s() - redis0) if scaled else float("nan")
 
@@ -699,6 +701,7 @@ async def run_scenario(
         "client_cpu_pct_of_one_core": 100 * client_cpu / wall,
         "redis_cpu_s": redis_cpu,
         "machine_busy_pct_of_2_cores": 100 * (busy1 - busy0) / max(1, total1 - total0),
+        "machine_steal_pct_of_2_cores": 100 * (steal1 - steal0) / max(1, total1 - total0),
     }
     hub.recorder = None
     return result
@@ -911,7 +914,9 @@ def print_result(r: dict[str, Any]) -> None:
         f"rate {r['achieved_send_rate_per_s']:.2f}/s | server CPU {r['server_cpu_s']:.2f} s "
         f"({r['server_cpu_pct_of_one_core']:.0f} %), RSS "
         f"{'+'.join(f'{x:.0f}' for x in r['server_rss_mb'])} MiB | "
-        f"client CPU {r['client_cpu_pct_of_one_core']:.0f} %",
+        f"client CPU {r['client_cpu_pct_of_one_core']:.0f} % | machine busy "
+        f"{r['machine_busy_pct_of_2_cores']:.0f} %, "
+        f"steal {r['machine_steal_pct_of_2_cores']:.1f} %",
         flush=True,
     )
     if r.get("latency_cross_process_ms"):

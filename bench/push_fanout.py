@@ -173,7 +173,11 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bw-push-bench-") as data_dir:
-        os.environ.update(DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="buurtwacht.settings")
+        os.environ.update(
+            DATA_DIR=data_dir,
+            DJANGO_SETTINGS_MODULE="buurtwacht.settings",
+            PUSH_LOCAL_SERVICES="1",  # the push service is a local process
+        )
         os.environ.pop("DATABASE_URL", None)
         import django
 

@@ -145,6 +145,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 # --- notifications ---------------------------------------------------------
 VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:beheer@localhost")  # who runs this
+# Push services on this machine or a private network: for development and tests only (a
+# browser chooses the push address; in production it must be a public push service).
+PUSH_LOCAL_SERVICES = env_bool("PUSH_LOCAL_SERVICES", DEBUG)
 NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_TIMEOUT_SECONDS", "10"))
 NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "60"))
 NOTIFY_CONCURRENCY = int(os.environ.get("NOTIFY_CONCURRENCY", "8"))  # sends in flight

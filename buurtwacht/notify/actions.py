@@ -184,11 +184,18 @@ def update_preferences(*, user: User, change: PreferenceChange) -> Preferences:
     return prefs
 
 
+MAX_PUSH_DEVICES = 10  # per person; one more replaces the one subscribed longest ago
+
+
+@transaction.atomic
 def subscribe_push(*, user: User, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
     """A browser's push subscription; an endpoint belongs to whoever subscribed it last."""
     subscription, _created = PushSubscription.objects.update_or_create(
         endpoint=endpoint, defaults={"user": user, "p256dh": p256dh, "auth": auth}
     )
+    newest = PushSubscription.objects.filter(user=user).order_by("-created_at", "-pk")
+    keep = list(newest.values_list("pk", flat=True)[:MAX_PUSH_DEVICES])
+    PushSubscription.objects.filter(user=user).exclude(pk__in=keep).delete()
     return subscription
 
 

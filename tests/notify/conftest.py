@@ -40,7 +40,8 @@ class LocalService:
 
 
 @pytest.fixture
-def local_service():
+def local_service(settings):
+    settings.PUSH_LOCAL_SERVICES = True  # the push service below is on 127.0.0.1
     service = LocalService()
     lock = threading.Lock()
 

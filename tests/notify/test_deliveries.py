@@ -12,6 +12,7 @@ from buurtwacht.chat import actions as chat_actions
 from buurtwacht.geo.models import Street
 from buurtwacht.notify import actions
 from buurtwacht.notify.models import Delivery, PushSubscription
+from buurtwacht.notify.transports.webpush import is_public
 from buurtwacht.realtime.actions import mark_present
 from tests.conftest import GROUP_STREET
 
@@ -186,3 +187,42 @@ def test_expired_subscription_is_removed_and_a_failing_service_is_retried(
     delivery.refresh_from_db()
     assert delivery.state == "failed"
     assert not PushSubscription.objects.exists()
+
+
+def test_a_push_address_leading_to_a_private_address_is_never_posted_to(
+    group, anna_admin, mo_member, subscribe, local_service, settings
+):
+    """A host name passes the subscribe-time check (it is no IP address) but resolves to
+    this machine: the worker refuses before sending a byte and drops the subscription."""
+    subscribe(mo_member)
+    no_email(mo_member)
+    settle(local_service)
+    by_name = local_service.url.replace("127.0.0.1", "localhost")
+    PushSubscription.objects.filter(user=mo_member).update(
+        endpoint=f"{by_name}/push/{mo_member.pk}"
+    )
+    settings.PUSH_LOCAL_SERVICES = False  # production
+    post(anna_admin, group)
+    assert actions.process_due() == 0
+    assert local_service.received == []
+    delivery = Delivery.objects.get(kind="alert")
+    assert delivery.state == "failed"
+    assert "not a public address" in delivery.last_error
+    assert not PushSubscription.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("8.8.8.8", True),
+        ("2606:4700:4700::1111", True),
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("169.254.169.254", False),  # cloud metadata
+        ("::1", False),
+        ("::ffff:127.0.0.1", False),  # IPv4 in IPv6 clothing
+        ("fe80::1%eth0", False),
+    ],
+)
+def test_which_peer_addresses_count_as_public(address, public):
+    assert is_public(address) is public

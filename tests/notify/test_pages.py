@@ -225,10 +225,10 @@ def test_https_is_explained_in_dutch(femke_client):
     assert "beveiligd" in response.json()["message"]
 
 
-def test_a_local_push_service_is_allowed_only_with_debug(femke_client, settings):
+def test_a_local_push_service_is_allowed_only_when_configured(femke_client, settings):
     local = "http://127.0.0.1:8080/push/1"
     assert post_json(femke_client, PUSH, subscription(endpoint=local)).status_code == 400
-    settings.DEBUG = True
+    settings.PUSH_LOCAL_SERVICES = True
     assert post_json(femke_client, PUSH, subscription(endpoint=local)).status_code == 200
     assert PushSubscription.objects.get().endpoint == local
 
@@ -250,6 +250,14 @@ def test_unsubscribe_one_device_by_delete_or_post(femke_client, femke):
     response = post_json(femke_client, PUSH_OFF, {"endpoint": ENDPOINT + "-2"})
     assert response.status_code == 200
     assert list(PushSubscription.objects.values_list("endpoint", flat=True)) == [ENDPOINT + "-3"]
+
+
+def test_an_eleventh_device_replaces_the_one_subscribed_longest_ago(femke_client, femke):
+    for i in range(11):
+        response = post_json(femke_client, PUSH, subscription(endpoint=f"{ENDPOINT}-{i}"))
+        assert response.status_code == 200
+    endpoints = set(PushSubscription.objects.filter(user=femke).values_list("endpoint", flat=True))
+    assert endpoints == {f"{ENDPOINT}-{i}" for i in range(1, 11)}
 
 
 def test_remove_all_devices_from_the_page(femke_client, femke, bob_buiten):

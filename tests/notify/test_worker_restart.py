@@ -78,6 +78,7 @@ def start_worker() -> subprocess.Popen:
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "SECRET_KEY": settings.SECRET_KEY,
         "NOTIFY_LEASE_SECONDS": "1",
+        "PUSH_LOCAL_SERVICES": "1",  # the push service is on 127.0.0.1
         # One send in flight, so "killed while sending" names one send.  With several
         # in flight, one that was answered in the very instant of the kill may go out
         # again; it carries the same notification tag, so a phone replaces it.

@@ -4,11 +4,12 @@ makes Buurtwacht installable (web app manifest, icons, the service worker at /sw
 Push subscriptions come from static/web/notify.js as JSON (PushSubscription.toJSON()); the
 CSRF token travels in the X-CSRFToken header, taken from the form on the preferences page.
 
-Endpoints: a push service is always reached over https.  Only with DEBUG on (a developer's
-own machine, or a test that turns it on) is http://localhost / 127.0.0.1 / [::1] accepted,
-for a local push service.  Otherwise an endpoint on an IP address that is not public, or on
-localhost, is refused: the task worker POSTs to whatever is stored here.  A host name that
-resolves to an internal address is not caught here (that needs a check at send time).
+Endpoints: a push service is always reached over https.  Only with PUSH_LOCAL_SERVICES on
+(default: with DEBUG, a developer's own machine; tests turn it on) is http://localhost /
+127.0.0.1 / [::1] accepted, for a local push service.  Otherwise an endpoint on an IP address
+that is not public, or on localhost, is refused: the task worker POSTs to whatever is stored
+here.  A host name that resolves to an internal address is caught when sending
+(notify/transports/webpush.py checks the address each connection reached).
 """
 
 import base64
@@ -254,7 +255,7 @@ def _check_endpoint(endpoint: object) -> str:
     if not host or parts.username or parts.password or any(c.isspace() for c in endpoint):
         raise bad
     local = host in _LOCAL_HOSTS or host.endswith(".localhost")
-    if settings.DEBUG and local and parts.scheme in ("http", "https"):
+    if settings.PUSH_LOCAL_SERVICES and local and parts.scheme in ("http", "https"):
         return endpoint
     if parts.scheme != "https":
         raise BadSubscription(
