@@ -871,7 +871,12 @@ def run_mode(
     results = []
     try:
         for size in args.members:
-            results += asyncio.run(
+            run = asyncio.run
+            if args.client_loop == "uvloop":
+                import uvloop
+
+                run = uvloop.run
+            results += run(
                 bench_size(
                     args=args,
                     urls=urls,
@@ -976,6 +981,12 @@ def parse_args() -> argparse.Namespace:
         "--scenarios", nargs="+", choices=["isolated", "rate"], default=["isolated", "rate"]
     )
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--client-loop",
+        choices=["asyncio", "uvloop"],
+        default="asyncio",
+        help="event loop of the benchmark's own clients (the server always uses uvloop)",
+    )
     parser.add_argument("--scenario-timeout", type=float, default=180.0)
     parser.add_argument("--drain-timeout", type=float, default=15.0)
     parser.add_argument("--max-runtime", type=int, default=1800)

@@ -29,6 +29,10 @@ class AlertForm(forms.Form):
     street: "forms.ModelChoiceField[Street]" = forms.ModelChoiceField(
         label=_("Where?"), queryset=Street.objects.none(), empty_label=None
     )
+    # Filled by the "add my location" button (the browser's location); checked to lie
+    # inside the group's area when posting.
+    lon = forms.FloatField(widget=forms.HiddenInput, required=False, min_value=-180, max_value=180)
+    lat = forms.FloatField(widget=forms.HiddenInput, required=False, min_value=-90, max_value=90)
     direction = forms.ChoiceField(
         label=_("Direction of travel"), choices=Direction.choices, required=False
     )

@@ -1,12 +1,14 @@
-"""Two neighbours in two browsers on the real ASGI server: an alert posted by one appears
-live at the other, and the other's "Ik bel 112" appears live at the first."""
+"""Two neighbours in two browsers on the real ASGI server: an alert posted by one (with her
+phone's location) appears live at the other, and the other's "Ik bel 112" appears live at
+the first."""
 
 import time
 
 import pytest
 
 from buurtwacht.geo import actions as geo_actions
-from tests.conftest import session_cookie
+from buurtwacht.geo.models import Address
+from tests.conftest import GROUP_STREET, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,8 +18,12 @@ def groningen_addresses(groningen_subset_csv):
     geo_actions.import_addresses(path=groningen_subset_csv)
 
 
-def open_as(browser, server, cookie, path):
-    context = browser.new_context(locale="nl-NL")
+def open_as(browser, server, cookie, path, geolocation=None):
+    context = browser.new_context(
+        locale="nl-NL",
+        geolocation=geolocation,
+        permissions=["geolocation"] if geolocation else [],
+    )
     name, value = cookie.split("=", 1)
     context.add_cookies([{"name": name, "value": value, "url": f"http://{server}/"}])
     page = context.new_page()
@@ -33,7 +39,14 @@ def test_alert_and_112_claim_travel_live_between_two_browsers(
     # Both logins before any page is open: the in-memory SQLite test database refuses a
     # write from this thread while the server thread is using it ("table is locked").
     anna_cookie, mo_cookie = session_cookie(anna_admin), session_cookie(mo_member)
-    anna_context, anna = open_as(browser, asgi_server, anna_cookie, path)
+    here = Address.objects.filter(street__name=GROUP_STREET).first()
+    anna_context, anna = open_as(
+        browser,
+        asgi_server,
+        anna_cookie,
+        path,
+        geolocation={"longitude": here.lon, "latitude": here.lat, "accuracy": 12},
+    )
     mo_context, mo = open_as(browser, asgi_server, mo_cookie, path)
     try:
         for page in (anna, mo):
@@ -42,15 +55,21 @@ def test_alert_and_112_claim_travel_live_between_two_browsers(
         anna.get_by_label("Wat zag je? Beschrijf het gedrag.").fill(
             "Twee mannen kijken bij ramen naar binnen"
         )
+        anna.get_by_role("button", name="Mijn locatie toevoegen").click()
+        anna.get_by_text("Je locatie is toegevoegd (tot op ongeveer 12 m nauwkeurig).").wait_for()
         anna.get_by_role("button", name="Melding versturen").click()
 
         card = mo.locator("article.alert", has_text="Twee mannen kijken bij ramen naar binnen")
         card.wait_for()  # arrived over the WebSocket, no reload
         assert "Nog niemand heeft 112 gebeld" in card.inner_text()
+        assert f"mlat={here.lat:.6f}" in card.get_by_role("link", name="op de kaart").get_attribute(
+            "href"
+        )
         card.get_by_role("button", name="Ik bel 112").click()
 
         anna.locator("article.alert", has_text="112 gebeld door Mo Bakker").wait_for()
         assert anna.get_by_label("Wat zag je? Beschrijf het gedrag.").input_value() == ""
+        assert anna.locator("input[name=lat]").input_value() == ""  # the next alert starts afresh
     finally:
         anna_context.close()
         mo_context.close()

@@ -152,3 +152,24 @@ def test_bad_alert_input_is_a_dutch_message_and_writes_nothing(client, group, mo
     assert profiling.status_code == 302
     assert "Noem je huidskleur" in client.get(reverse("group", args=[group.pk])).text
     assert not Alert.objects.exists()
+
+
+def test_my_location_becomes_the_alerts_map_point_only_inside_the_area(
+    client, group, mo_member, street
+):
+    from buurtwacht.geo.models import Address
+
+    home = Address.objects.filter(street=street).first()
+    client.force_login(mo_member)
+    page = client.get(reverse("group", args=[group.pk])).text
+    assert "Mijn locatie toevoegen" in page
+    # far outside (Amsterdam): refused in Dutch, nothing written
+    post_alert(client, group, street, client_id="far", lon="4.9", lat="52.37")
+    assert "buiten het gebied van de groep" in client.get(reverse("group", args=[group.pk])).text
+    assert not Alert.objects.exists()
+    post_alert(client, group, street, client_id="near", lon=f"{home.lon}", lat=f"{home.lat}")
+    alert = Alert.objects.get()
+    assert (alert.lon, alert.lat) == pytest.approx((home.lon, home.lat))
+    card = client.get(reverse("alert_card", args=[alert.pk])).text
+    assert f"mlat={home.lat:.6f}&amp;mlon={home.lon:.6f}" in card
+    assert "op de kaart" in card

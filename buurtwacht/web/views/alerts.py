@@ -54,6 +54,8 @@ def post_alert(request: HttpRequest, group_id: int) -> HttpResponse:
                 kind=data["kind"],
                 what=data["what"],
                 street_id=data["street"].pk,
+                lon=data["lon"],
+                lat=data["lat"],
                 direction=data["direction"] or "",
                 person=form.person(),
                 vehicle=form.vehicle(),

@@ -91,5 +91,31 @@
     }
   });
 
+  // "Add my location": the browser's position as the alert's map point (optional; the
+  // server checks that it lies inside the group's area).
+  const locate = live.querySelector(".locate");
+  if (locate && navigator.geolocation) {
+    const form = locate.closest("form");
+    const lon = form.querySelector("input[name=lon]");
+    const lat = form.querySelector("input[name=lat]");
+    const note = locate.querySelector(".js-locate-status");
+    locate.hidden = false;
+    locate.querySelector(".js-locate").addEventListener("click", () => {
+      note.textContent = locate.dataset.msgBusy;
+      navigator.geolocation.getCurrentPosition(
+        (position) => {
+          lon.value = position.coords.longitude.toFixed(6);
+          lat.value = position.coords.latitude.toFixed(6);
+          note.textContent = locate.dataset.msgDone.replace(
+            "{metres}", String(Math.round(position.coords.accuracy)));
+        },
+        () => { lon.value = ""; lat.value = ""; note.textContent = locate.dataset.msgFailed; },
+        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
+      );
+    });
+    // form.reset() leaves hidden inputs as they are: the next alert starts without a point
+    form.addEventListener("reset", () => { lon.value = ""; lat.value = ""; note.textContent = ""; });
+  }
+
   connect();
 })();
