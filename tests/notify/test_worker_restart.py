@@ -94,10 +94,11 @@ def start_worker() -> subprocess.Popen:
 
 
 def test_killing_the_worker_mid_batch_delivers_every_notification_exactly_once(
-    group, anna_admin, mo_member
+    group, anna_admin, mo_member, monkeypatch
 ):
     service = SlowPushService(delay=0.15)
     no_email(mo_member)
+    monkeypatch.setattr(actions, "MAX_PUSH_DEVICES", DEVICES)  # one member, many "devices"
     for device in range(DEVICES):
         actions.subscribe_push(
             user=mo_member,
