@@ -8,7 +8,7 @@ import pytest
 
 from buurtwacht.geo import actions as geo_actions
 from buurtwacht.geo.models import Address
-from tests.conftest import GROUP_STREET, session_cookie
+from tests.conftest import GROUP_STREET, run_together, session_cookie
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,3 +74,49 @@ def test_alert_and_112_claim_travel_live_between_two_browsers(
         anna_context.close()
         mo_context.close()
         time.sleep(0.5)  # let the server finish the sockets' goodbyes while the test db is open
+
+
+def test_the_group_page_fits_a_phone(browser, asgi_server, group, anna_admin, mo_member):
+    """360 px wide, touch: nothing sticks out sideways, the buttons are big enough to hit."""
+    from buurtwacht.alerts import actions as alert_actions
+    from buurtwacht.geo.models import Street
+
+    street = Street.objects.get(name=GROUP_STREET)
+    # Another thread: this one runs Playwright's event loop, and publishing needs its own.
+    [posted] = run_together(
+        lambda: alert_actions.post_alert(
+            user=anna_admin,
+            group_id=group.pk,
+            draft=alert_actions.AlertDraft(
+                client_id="phone",
+                kind="suspicious_vehicle",
+                what="Witte bestelbus rijdt al een half uur rondjes door de straat",
+                street_id=street.pk,
+                vehicle={"plate": "VB-123-X", "make": "Volkswagen", "colour": "wit"},
+            ),
+        )
+    )
+    assert not isinstance(posted, Exception), posted
+    cookie = session_cookie(mo_member)
+    context = browser.new_context(
+        locale="nl-NL", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+    )
+    name, value = cookie.split("=", 1)
+    context.add_cookies([{"name": name, "value": value, "url": f"http://{asgi_server}/"}])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(f"http://{asgi_server}/groepen/{group.pk}/")
+        page.get_by_text("Live: nieuwe meldingen verschijnen hier meteen.").wait_for()
+        page.get_by_text("Meer details: richting, persoon, voertuig").click()  # screen 2 open
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"the page is {overflow} px wider than a phone"
+        for button in ("Melding versturen", "Ik bel 112", "Gezien"):
+            box = page.get_by_role("button", name=button).first.bounding_box()
+            assert box is not None and box["height"] >= 44, (button, box)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 360, (button, box)
+    finally:
+        context.close()
+        time.sleep(0.5)
