@@ -193,9 +193,9 @@ def subscribe_push(*, user: User, endpoint: str, p256dh: str, auth: str) -> Push
     subscription, _created = PushSubscription.objects.update_or_create(
         endpoint=endpoint, defaults={"user": user, "p256dh": p256dh, "auth": auth}
     )
-    newest = PushSubscription.objects.filter(user=user).order_by("-created_at", "-pk")
-    keep = list(newest.values_list("pk", flat=True)[:MAX_PUSH_DEVICES])
-    PushSubscription.objects.filter(user=user).exclude(pk__in=keep).delete()
+    others = PushSubscription.objects.filter(user=user).exclude(pk=subscription.pk)
+    newest = others.order_by("-created_at", "-pk").values_list("pk", flat=True)
+    others.exclude(pk__in=list(newest[: MAX_PUSH_DEVICES - 1])).delete()
     return subscription
 
 

@@ -252,12 +252,23 @@ def test_unsubscribe_one_device_by_delete_or_post(femke_client, femke):
     assert list(PushSubscription.objects.values_list("endpoint", flat=True)) == [ENDPOINT + "-3"]
 
 
-def test_an_eleventh_device_replaces_the_one_subscribed_longest_ago(femke_client, femke):
+def test_an_eleventh_device_replaces_the_one_subscribed_longest_ago(
+    femke_client, femke, bob_buiten
+):
+    bob = Client()
+    bob.force_login(bob_buiten)
+    post_json(bob, PUSH, subscription(endpoint=f"{ENDPOINT}-shared"))  # the oldest row
     for i in range(11):
         response = post_json(femke_client, PUSH, subscription(endpoint=f"{ENDPOINT}-{i}"))
         assert response.status_code == 200
-    endpoints = set(PushSubscription.objects.filter(user=femke).values_list("endpoint", flat=True))
-    assert endpoints == {f"{ENDPOINT}-{i}" for i in range(1, 11)}
+
+    def femkes():
+        return set(PushSubscription.objects.filter(user=femke).values_list("endpoint", flat=True))
+
+    assert femkes() == {f"{ENDPOINT}-{i}" for i in range(1, 11)}
+    # The shared computer's browser, now subscribed by Femke: hers, however old its row.
+    post_json(femke_client, PUSH, subscription(endpoint=f"{ENDPOINT}-shared"))
+    assert femkes() == {f"{ENDPOINT}-shared"} | {f"{ENDPOINT}-{i}" for i in range(2, 11)}
 
 
 def test_remove_all_devices_from_the_page(femke_client, femke, bob_buiten):

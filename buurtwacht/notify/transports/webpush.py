@@ -31,7 +31,7 @@ def is_public(address: str) -> bool:
 class _PublicPeer:
     """Checks the address a connection actually reached, before a byte is sent: a push
     address is chosen by a browser (so by anyone with an account), and its host name may
-    resolve to an internal address, also only after it was checked when subscribing."""
+    resolve to an internal address, also only later than the check when subscribing."""
 
     def _new_conn(self) -> socket.socket:
         sock: socket.socket = super()._new_conn()  # type: ignore[misc]

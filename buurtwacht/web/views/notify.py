@@ -16,7 +16,6 @@ import base64
 import binascii
 import functools
 import io
-import ipaddress
 import json
 import re
 from collections.abc import Callable
@@ -44,6 +43,7 @@ from buurtwacht.notify import actions
 from buurtwacht.notify.keys import application_server_key
 from buurtwacht.notify.models import PushSubscription
 from buurtwacht.notify.selectors import preferences_of
+from buurtwacht.notify.transports.webpush import is_public
 
 from .accounts import _user
 
@@ -262,10 +262,10 @@ def _check_endpoint(endpoint: object) -> str:
             "insecure_endpoint", _("Push notifications only work over a secure (https) address.")
         )
     try:
-        address = ipaddress.ip_address(host)
+        public = is_public(host)
     except ValueError:
-        address = None
-    if local or (address is not None and not address.is_global):
+        public = True  # a host name: where it leads is checked when sending
+    if local or not public:
         raise bad
     return endpoint
 
