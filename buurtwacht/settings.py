@@ -49,6 +49,10 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Where people reach this site: links in e-mails sent without a request (the worker).
+SITE_URL = os.environ.get(
+    "SITE_URL", CSRF_TRUSTED_ORIGINS[0] if CSRF_TRUSTED_ORIGINS else "http://localhost:8000"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "buurtwacht.web",  # first, so its templates (registration/*) win over the admin's

@@ -128,15 +128,18 @@ def test_quiet_hours_hold_chat_back_but_an_alert_goes_through(
 
 
 def test_email_transport_and_the_join_request_notice_for_admins(
-    group, anna_admin, resident_on, mo_member
+    group, anna_admin, resident_on, mo_member, settings
 ):
+    settings.SITE_URL = "https://buurtwacht.example.nl"
     settle()
-    post(anna_admin, group)
+    alert = post(anna_admin, group)
     actions.process_due()
     [message] = mail.outbox
     assert message.to == [mo_member.email]
     assert message.subject == "Melding: Verdachte persoon"
     assert "rode jas" not in message.body
+    link = f"https://buurtwacht.example.nl/groepen/{group.pk}/#alert-{alert.pk}"
+    assert message.body.splitlines()[-1] == link
     mail.outbox.clear()
     from buurtwacht.groups import actions as group_actions
 

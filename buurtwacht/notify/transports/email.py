@@ -1,5 +1,6 @@
 from smtplib import SMTPException
 
+from django.conf import settings
 from django.core.mail import send_mail
 
 from buurtwacht.notify.models import Delivery
@@ -13,6 +14,11 @@ class EmailTransport:
             raise PermanentFailure("no e-mail address")
         payload = delivery.payload
         try:
-            send_mail(payload["title"], payload["body"], None, [delivery.user.email])
+            send_mail(
+                payload["title"],
+                f"{payload['body']}\n\n{settings.SITE_URL}{payload['url']}",
+                None,
+                [delivery.user.email],
+            )
         except (SMTPException, OSError) as exc:
             raise TemporaryFailure(str(exc)[:500]) from exc
