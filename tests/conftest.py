@@ -1,10 +1,13 @@
 """Shared fixtures.  Personas (see ARCHITECTURE.md): anna_admin, mo_member,
 pieter_politie (wijkagent), bob_buiten (outsider), gea_gemeente (municipality)."""
 
+import atexit
 import csv
 import datetime as dt
 import itertools
+import shutil
 import socket
+import tempfile
 import threading
 import time
 import urllib.request
@@ -25,9 +28,16 @@ from buurtwacht.geo.models import Address, Street
 from buurtwacht.groups import actions
 from buurtwacht.groups.models import VettingMethod
 
-# The in-process test server (asgi_server) shares the in-memory SQLite test database; a
-# connection its thread kept open would lock the tables the test runner empties.
+# The in-process test server (asgi_server) shares the test database with the test thread.
+# Connections are closed after each request, as the test runner expects.
 settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, as in production, not Django's default shared in-memory database: there a
+    # write meeting another thread's lock fails at once ("database table is locked");
+    # in a WAL file it waits (busy_timeout), as it does when the app runs.
+    _test_db_dir = tempfile.mkdtemp(prefix="buurtwacht-test-")
+    atexit.register(shutil.rmtree, _test_db_dir, ignore_errors=True)
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"{_test_db_dir}/test.sqlite3"
 
 PASSWORD = "veilig-in-de-buurt-2026"
 GROUP_STREET = "Grote Beerstraat"

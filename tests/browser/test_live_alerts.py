@@ -36,8 +36,8 @@ def test_alert_and_112_claim_travel_live_between_two_browsers(
     browser, asgi_server, group, anna_admin, mo_member
 ):
     path = f"/groepen/{group.pk}/"
-    # Both logins before any page is open: the in-memory SQLite test database refuses a
-    # write from this thread while the server thread is using it ("table is locked").
+    # Both logins (and the address lookup) before any page is open: the test's own
+    # database work stays out of the way of the server thread's.
     anna_cookie, mo_cookie = session_cookie(anna_admin), session_cookie(mo_member)
     here = Address.objects.filter(street__name=GROUP_STREET).first()
     anna_context, anna = open_as(
