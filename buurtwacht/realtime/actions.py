@@ -11,6 +11,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from buurtwacht.core import clock
@@ -48,7 +49,13 @@ def user_channel(user_id: int) -> str:
 
 def event_message(event: Event) -> dict[str, Any]:
     """The wire form of a stored event, validated against its schema."""
-    message = {"id": event.pk, "group": event.group_id, "type": event.type, **event.payload}
+    message = {
+        "id": event.pk,
+        "group": event.group_id,
+        "seq": event.seq,
+        "type": event.type,
+        **event.payload,
+    }
     return _SCHEMAS[event.type].model_validate(message).model_dump(mode="json")
 
 
@@ -58,10 +65,11 @@ def record_event(*, group: Group, type: str, payload: dict[str, Any]) -> Event:
     # Holding the group row until commit makes ids commit in order within a group, so a
     # client's `since=<last id>` never skips an event that committed late.
     Group.objects.select_for_update().filter(pk=group.pk).exists()
-    event = Event.objects.create(group=group, type=type, payload=payload)
+    last = Event.objects.filter(group=group).aggregate(seq=Max("seq"))["seq"] or 0
+    event = Event.objects.create(group=group, seq=last + 1, type=type, payload=payload)
     message = event_message(event)  # validate now: a bad payload rolls the action back
     # Encoded once here, not once per socket: sockets send the text as it is.
-    wire = {"id": event.pk, "group": group.pk, "text": json.dumps(message)}
+    wire = {"id": event.pk, "group": group.pk, "seq": event.seq, "text": json.dumps(message)}
     transaction.on_commit(lambda: _send(group_channel(group.pk), "stream.event", wire))
     return event
 

@@ -60,6 +60,7 @@ AlertEventType = Literal[
 class AlertEvent(BaseModel):
     id: int
     group: int
+    seq: int
     type: AlertEventType
     alert: AlertOut
 
@@ -67,6 +68,7 @@ class AlertEvent(BaseModel):
 class ChatEvent(BaseModel):
     id: int
     group: int
+    seq: int
     type: Literal["chat.message"]
     message: ChatOut
 

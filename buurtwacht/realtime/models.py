@@ -13,11 +13,16 @@ from buurtwacht.groups.models import Group
 
 class Event(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+    # 1, 2, 3, ... within the group, without holes: a client that sees a number skipped
+    # knows it missed an event and asks for it again with `since=<last id>`.
+    seq = models.PositiveBigIntegerField()
     type = models.CharField(max_length=40)
+    # Ids and codes only: names and translated labels are added per reader when sent.
     payload = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "seq"], name="event_group_seq")]
         indexes = [models.Index(fields=["group", "id"], name="event_group_position")]
 
     def __str__(self) -> str:
@@ -31,6 +36,9 @@ class Presence(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
     channel_name = models.CharField(max_length=200)
+    # The server process holding the socket: it renews its rows while it runs, so the
+    # rows of a process that died expire within a heartbeat.
+    server = models.CharField(max_length=64, default="", db_index=True)
     expires_at = models.DateTimeField()
 
     class Meta:
