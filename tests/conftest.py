@@ -5,12 +5,14 @@ import atexit
 import csv
 import datetime as dt
 import itertools
+import re
 import shutil
 import socket
 import tempfile
 import threading
 import time
 import urllib.request
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -278,3 +280,42 @@ def pieter_politie(resident_on, group, anna_admin):
 @pytest.fixture
 def bob_buiten(resident_on):
     return resident_on("Bob Buiten", OTHER_STREET, 7)
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees: without <template> contents, `hidden` elements, scripts."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.skipping = 0  # depth inside an invisible element
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        if self.skipping or tag in ("template", "script", "style") or "hidden" in dict(attrs):
+            self.skipping += 1
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.skipping:
+            self.skipping -= 1
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def visible_text(html: str, *, element_id: str | None = None) -> str:
+    """What a reader sees of a page (or of the element with `element_id`), whitespace
+    collapsed."""
+    if element_id is not None:
+        match = re.search(rf'<(\w+)[^>]*\bid="{re.escape(element_id)}"', html)
+        assert match, f"no element #{element_id}"
+        tag = match.group(1)
+        end = html.index(f"</{tag}>", match.start())  # cards do not nest their own tag
+        html = html[match.start() : end + len(tag) + 3]
+    parser = _VisibleText()
+    parser.feed(html)
+    return " ".join("".join(parser.parts).split())

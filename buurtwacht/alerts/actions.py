@@ -20,6 +20,8 @@ from buurtwacht.notify.actions import notify_alert
 from buurtwacht.realtime.actions import clean_client_id, record_event
 
 from .models import (
+    PERSON_LABELS,
+    VEHICLE_LABELS,
     AckKind,
     Acknowledgement,
     Alert,
@@ -31,21 +33,10 @@ from .models import (
     PoliceCall,
 )
 from .plates import PlateKind, PlateTooLongError, normalize_plate
-from .selectors import alert_snapshot
+from .selectors import alert_state
 
-PERSON_FIELDS = (
-    "gender",
-    "age",
-    "height",
-    "build",
-    "clothing_top",
-    "clothing_bottom",
-    "shoes",
-    "hair",
-    "features",
-    "skin_colour",
-)
-VEHICLE_FIELDS = ("type", "make", "colour", "plate")
+PERSON_FIELDS = tuple(PERSON_LABELS)
+VEHICLE_FIELDS = tuple(VEHICLE_LABELS)
 MAX_TEXT = 2000
 MAX_FIELD = 200
 # How far a map point may lie outside the group's area (degrees, about 100 m).
@@ -177,8 +168,8 @@ def post_alert(*, user: User, group_id: int, draft: AlertDraft) -> tuple[Alert, 
 
 
 def _publish(alert: Alert, type: str) -> None:
-    snapshot = alert_snapshot(alert=alert, new=type == "alert.created")
-    record_event(group=alert.group, type=type, payload={"alert": snapshot})
+    state = alert_state(alert=alert, new=type == "alert.created")
+    record_event(group=alert.group, type=type, payload={"alert": state})
 
 
 def _alert_for(

@@ -10,7 +10,12 @@ from buurtwacht.geo.models import Street
 from buurtwacht.groups.models import Group
 
 from .actions import PERSON_FIELDS
-from .models import AlertKind, Direction, Outcome
+from .models import PERSON_LABELS, VEHICLE_LABELS, AlertKind, Direction, Outcome
+
+
+def _described(label: Any, **extra: Any) -> forms.CharField:
+    """An optional description field (person or vehicle)."""
+    return forms.CharField(label=label, required=False, max_length=200, **extra)
 
 
 class AlertForm(forms.Form):
@@ -36,25 +41,23 @@ class AlertForm(forms.Form):
     direction = forms.ChoiceField(
         label=_("Direction of travel"), choices=Direction.choices, required=False
     )
-    gender = forms.CharField(label=_("Gender"), required=False, max_length=200)
-    age = forms.CharField(label=_("Age (estimate)"), required=False, max_length=200)
-    height = forms.CharField(label=_("Height"), required=False, max_length=200)
-    build = forms.CharField(label=_("Build"), required=False, max_length=200)
-    clothing_top = forms.CharField(label=_("Clothing (top)"), required=False, max_length=200)
-    clothing_bottom = forms.CharField(label=_("Clothing (bottom)"), required=False, max_length=200)
-    shoes = forms.CharField(label=_("Shoes"), required=False, max_length=200)
-    hair = forms.CharField(label=_("Hair"), required=False, max_length=200)
-    features = forms.CharField(label=_("Distinguishing features"), required=False, max_length=200)
-    skin_colour = forms.CharField(
-        label=_("Skin colour"),
-        required=False,
-        max_length=200,
+    gender = _described(PERSON_LABELS["gender"])
+    age = _described(PERSON_LABELS["age"])
+    height = _described(PERSON_LABELS["height"])
+    build = _described(PERSON_LABELS["build"])
+    clothing_top = _described(PERSON_LABELS["clothing_top"])
+    clothing_bottom = _described(PERSON_LABELS["clothing_bottom"])
+    shoes = _described(PERSON_LABELS["shoes"])
+    hair = _described(PERSON_LABELS["hair"])
+    features = _described(PERSON_LABELS["features"])
+    skin_colour = _described(
+        PERSON_LABELS["skin_colour"],
         help_text=_("Only together with at least two other concrete details."),
     )
-    vehicle_type = forms.CharField(label=_("Vehicle"), required=False, max_length=200)
-    vehicle_make = forms.CharField(label=_("Make"), required=False, max_length=200)
-    vehicle_colour = forms.CharField(label=_("Colour"), required=False, max_length=200)
-    vehicle_plate = forms.CharField(label=_("Licence plate"), required=False, max_length=200)
+    vehicle_type = _described(VEHICLE_LABELS["type"])
+    vehicle_make = _described(VEHICLE_LABELS["make"])
+    vehicle_colour = _described(VEHICLE_LABELS["colour"])
+    vehicle_plate = _described(VEHICLE_LABELS["plate"])
 
     PERSON = PERSON_FIELDS
     VEHICLE = {

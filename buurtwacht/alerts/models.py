@@ -37,6 +37,27 @@ class Outcome(models.TextChoices):
     SUSPECT_GONE = "suspect_gone", _("Suspect gone")
 
 
+# The optional description fields of an alert, with their labels (form and card).
+PERSON_LABELS = {
+    "gender": _("Gender"),
+    "age": _("Age (estimate)"),
+    "height": _("Height"),
+    "build": _("Build"),
+    "clothing_top": _("Clothing (top)"),
+    "clothing_bottom": _("Clothing (bottom)"),
+    "shoes": _("Shoes"),
+    "hair": _("Hair"),
+    "features": _("Distinguishing features"),
+    "skin_colour": _("Skin colour"),
+}
+VEHICLE_LABELS = {
+    "type": _("Vehicle"),
+    "make": _("Make"),
+    "colour": _("Colour"),
+    "plate": _("Licence plate"),
+}
+
+
 class Alert(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="alerts")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -1,14 +1,17 @@
-"""Reads for alerts: the snapshot every alert event carries, and lists for pages."""
+"""Reads for alerts: the state an alert event stores, and lists for pages.
+
+The state holds ids and codes only (no names, no translated labels): what a reader sees is
+made from it per reader, in the reader's language (realtime/present.py)."""
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from buurtwacht.accounts.models import User
 from buurtwacht.groups.models import Group
 
-from .models import AckKind, Alert, CallChannel
+from .models import AckKind, Alert, AlertUpdate, PoliceCall
 
 
 def display_name(*, user: User | None, group: Group) -> str:
@@ -18,64 +21,86 @@ def display_name(*, user: User | None, group: Group) -> str:
     return user.initials if group.show_initials else user.name
 
 
-def alert_snapshot(*, alert: Alert, new: bool = False) -> dict[str, Any]:
-    """The alert's full current state.  `new`: just created, so nothing hangs off it yet."""
-    group = alert.group
-    calls = {} if new else {c.channel: c for c in alert.police_calls.select_related("user")}
-    acks = (
-        {"seen": 0, "going": 0}
-        if new
-        else alert.acknowledgements.aggregate(
-            seen=Count("id", filter=Q(kind=AckKind.SEEN)),
-            going=Count("id", filter=Q(kind=AckKind.GOING)),
-        )
-    )
-
-    def call(channel: str) -> dict[str, str] | None:
-        found = calls.get(channel)
-        if found is None:
-            return None
-        return {
-            "by": display_name(user=found.user, group=group),
-            "at": found.created_at.isoformat(),
-        }
-
+def _state(
+    alert: Alert,
+    *,
+    calls: list[PoliceCall],
+    updates: list[AlertUpdate],
+    seen: int,
+    going: int,
+) -> dict[str, Any]:
     return {
         "id": alert.pk,
         "kind": alert.kind,
-        "kind_label": str(alert.get_kind_display()),
         "what": alert.what,
-        "street": alert.street.name if alert.street else "",
+        "street": alert.street_id,
         "lon": alert.lon,
         "lat": alert.lat,
         "seen_at": alert.seen_at.isoformat(),
         "direction": alert.direction,
         "person": alert.person,
         "vehicle": alert.vehicle,
-        "by": display_name(user=alert.author, group=group),
+        "author": alert.author_id,
         "created_at": alert.created_at.isoformat(),
-        "call_112": call(CallChannel.EMERGENCY),
-        "call_0900": call(CallChannel.POLICE_NON_EMERGENCY),
-        "seen": acks["seen"],
-        "going": acks["going"],
+        "calls": {c.channel: {"user": c.user_id, "at": c.created_at.isoformat()} for c in calls},
+        "seen": seen,
+        "going": going,
         "updates": [
-            {
-                "id": update.pk,
-                "by": display_name(user=update.author, group=group),
-                "text": update.text,
-                "at": update.created_at.isoformat(),
-            }
-            for update in ([] if new else alert.updates.select_related("author"))
+            {"id": u.pk, "author": u.author_id, "text": u.text, "at": u.created_at.isoformat()}
+            for u in updates
         ],
         "closed": alert.closed_at is not None,
         "outcome": alert.outcome,
-        "outcome_label": str(alert.get_outcome_display()) if alert.outcome else "",
     }
 
 
-def recent_alerts(*, group: Group, limit: int = 50) -> QuerySet[Alert]:
-    return (
-        Alert.objects.filter(group=group)
-        .select_related("author", "street", "group")
-        .order_by("-created_at")[:limit]
+def alert_state(*, alert: Alert, new: bool = False) -> dict[str, Any]:
+    """The alert's full current state.  `new`: just created, so nothing hangs off it yet."""
+    if new:
+        return _state(alert, calls=[], updates=[], seen=0, going=0)
+    acks = alert.acknowledgements.aggregate(
+        seen=Count("id", filter=Q(kind=AckKind.SEEN)),
+        going=Count("id", filter=Q(kind=AckKind.GOING)),
     )
+    return _state(
+        alert,
+        calls=list(alert.police_calls.all()),
+        updates=list(alert.updates.all()),
+        seen=acks["seen"],
+        going=acks["going"],
+    )
+
+
+def alert_states(*, alerts: QuerySet[Alert]) -> list[dict[str, Any]]:
+    """The states of many alerts in three queries, however many alerts there are."""
+    found = alerts.annotate(
+        seen_count=Count("acknowledgements", filter=Q(acknowledgements__kind=AckKind.SEEN)),
+        going_count=Count("acknowledgements", filter=Q(acknowledgements__kind=AckKind.GOING)),
+    ).prefetch_related(
+        Prefetch("police_calls", queryset=PoliceCall.objects.order_by("id")),
+        Prefetch("updates", queryset=AlertUpdate.objects.order_by("created_at", "id")),
+    )
+    return [
+        _state(
+            alert,
+            calls=list(alert.police_calls.all()),
+            updates=list(alert.updates.all()),
+            seen=alert.seen_count,  # type: ignore[attr-defined]
+            going=alert.going_count,  # type: ignore[attr-defined]
+        )
+        for alert in found
+    ]
+
+
+PAGE_SIZE = 20
+
+
+def alert_page(*, group: Group, before: int | None = None) -> tuple[QuerySet[Alert], bool]:
+    """The group's latest PAGE_SIZE alerts (those older than alert `before`), newest first,
+    and whether there are older ones."""
+    alerts = Alert.objects.filter(group=group)
+    if before is not None:
+        alerts = alerts.filter(pk__lt=before)
+    ids = list(alerts.order_by("-id").values_list("id", flat=True)[: PAGE_SIZE + 1])
+    page = Alert.objects.filter(pk__in=ids[:PAGE_SIZE]).order_by("-id")
+    return page, len(ids) > PAGE_SIZE

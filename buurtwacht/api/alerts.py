@@ -21,9 +21,9 @@ from .schemas import (
     AlertIn,
     AlertPosted,
     CallIn,
-    CallOut,
     ChatIn,
     ChatPosted,
+    ClaimOut,
     Closed,
     CloseIn,
     ErrorOut,
@@ -89,7 +89,7 @@ def post_alert(request: HttpRequest, group_id: int, body: AlertIn) -> Status[dic
 
 @router.post(
     "/alerts/{alert_id}/calls",
-    response={200: CallOut, 201: CallOut, **POST_ERRORS},
+    response={200: ClaimOut, 201: ClaimOut, **POST_ERRORS},
     operation_id="claim_call",
     tags=["alerts"],
 )

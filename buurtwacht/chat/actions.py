@@ -4,7 +4,6 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from buurtwacht.accounts.models import User
-from buurtwacht.alerts.selectors import display_name
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.access import access_group
 from buurtwacht.groups.policy import Action
@@ -39,7 +38,7 @@ def post_chat(*, user: User, group_id: int, client_id: str, text: str) -> tuple[
         payload={
             "message": {
                 "id": message.pk,
-                "by": display_name(user=user, group=group),
+                "author": user.pk,
                 "text": message.text,
                 "at": message.created_at.isoformat(),
             }

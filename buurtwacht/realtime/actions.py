@@ -10,25 +10,19 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.models import Group
 
-from .events import AlertEvent, ChatEvent
+from .events import EVENT_TYPES
 from .models import Event, Presence
-
-_SCHEMAS: dict[str, type[AlertEvent] | type[ChatEvent]] = {
-    "alert.created": AlertEvent,
-    "alert.claimed": AlertEvent,
-    "alert.updated": AlertEvent,
-    "alert.acknowledged": AlertEvent,
-    "alert.closed": AlertEvent,
-    "chat.message": ChatEvent,
-}
+from .present import Names, present_event
 
 
 def clean_client_id(value: str) -> str:
@@ -47,31 +41,31 @@ def user_channel(user_id: int) -> str:
     return f"user.{user_id}"
 
 
-def event_message(event: Event) -> dict[str, Any]:
-    """The wire form of a stored event, validated against its schema."""
-    message = {
-        "id": event.pk,
-        "group": event.group_id,
-        "seq": event.seq,
-        "type": event.type,
-        **event.payload,
-    }
-    return _SCHEMAS[event.type].model_validate(message).model_dump(mode="json")
-
-
 def record_event(*, group: Group, type: str, payload: dict[str, Any]) -> Event:
-    if type not in _SCHEMAS:
+    """Store one event in the caller's transaction; it is published after commit."""
+    if type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type!r}")
     # Holding the group row until commit makes ids commit in order within a group, so a
-    # client's `since=<last id>` never skips an event that committed late.
+    # client's `since=<last id>` never skips an event that committed late, and `seq` has
+    # no holes.
     Group.objects.select_for_update().filter(pk=group.pk).exists()
     last = Event.objects.filter(group=group).aggregate(seq=Max("seq"))["seq"] or 0
     event = Event.objects.create(group=group, seq=last + 1, type=type, payload=payload)
-    message = event_message(event)  # validate now: a bad payload rolls the action back
-    # Encoded once here, not once per socket: sockets send the text as it is.
-    wire = {"id": event.pk, "group": group.pk, "seq": event.seq, "text": json.dumps(message)}
+    # Presented and encoded once per language here (a bad payload rolls the action back),
+    # not once per socket: a socket sends the text of its language as it is.
+    names = Names.of(group=group, payloads=[payload])
+    wire: dict[str, Any] = {"id": event.pk, "group": group.pk, "seq": event.seq}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            wire[text_key(code)] = json.dumps(present_event(event, names))
     transaction.on_commit(lambda: _send(group_channel(group.pk), "stream.event", wire))
     return event
+
+
+def text_key(language: str) -> str:
+    """Where a published event carries its text in `language` (flat keys: the in-process
+    layer copies flat messages cheaply)."""
+    return f"text_{language}"
 
 
 def revoke_access(*, user_id: int, group_id: int) -> None:

@@ -34,6 +34,7 @@ from .actions import (
     group_channel,
     mark_absent,
     refresh_presence,
+    text_key,
     user_channel,
 )
 
@@ -46,6 +47,8 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             return
         self.positions: dict[int, int] = {}  # group id -> last event id sent
         self.language = _language(self.scope)
+        self.text_key = text_key(self.language)
+        self.fallback_key = text_key(settings.LANGUAGE_CODE)
         self.handlers = {"subscribe": self._subscribe} | {
             name: self._post(function) for name, function in handlers.POSTS.items()
         }
@@ -165,7 +168,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
 
     async def stream_event(self, event: dict[str, Any]) -> None:
         if self._is_new(group_id=event["group"], event_id=event["id"]):
-            await self.send(text_data=event["text"])
+            await self.send(text_data=event.get(self.text_key) or event[self.fallback_key])
 
     async def access_revoked(self, event: dict[str, Any]) -> None:
         group_id = event["group"]

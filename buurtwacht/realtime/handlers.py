@@ -12,8 +12,9 @@ from buurtwacht.chat import actions as chat_actions
 from buurtwacht.groups.access import access_group
 from buurtwacht.groups.policy import Action
 
-from .actions import event_message, mark_present
+from .actions import mark_present
 from .models import Event
+from .present import present_events
 from .selectors import stream_position
 
 
@@ -28,14 +29,15 @@ def subscribe(*, user: User, group_id: int, channel_name: str) -> int:
 def events_since(
     *, user: User, group_id: int, since: int | None, limit: int | None = None
 ) -> list[dict[str, Any]]:
-    """The events after `since`, oldest first (the first `limit` of them).  Without `since`:
-    the latest `limit` events, still oldest first."""
-    access_group(user=user, group_id=group_id, action=Action.READ)
+    """The events after `since`, oldest first (the first `limit` of them), as the user
+    sees them.  Without `since`: the latest `limit` events, still oldest first."""
+    group = access_group(user=user, group_id=group_id, action=Action.READ).group
     events = Event.objects.filter(group_id=group_id)
     if since is None:
-        latest = list(events.order_by("-id")[:limit])
-        return [event_message(e) for e in reversed(latest)]
-    return [event_message(e) for e in events.filter(id__gt=since).order_by("id")[:limit]]
+        found = list(events.order_by("-id")[:limit])[::-1]
+    else:
+        found = list(events.filter(id__gt=since).order_by("id")[:limit])
+    return present_events(group=group, events=found)
 
 
 def post_alert(*, user: User, content: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,12 @@ def stream_position(*, group_id: int) -> int:
     return latest.first() or 0
 
 
+def stream_head(*, group_id: int) -> tuple[int, int]:
+    """The id and seq of the group's latest event ((0, 0) when there is none)."""
+    latest = Event.objects.filter(group_id=group_id).order_by("-id").values_list("id", "seq")
+    return latest.first() or (0, 0)
+
+
 def present_user_ids(*, group_id: int) -> set[int]:
     """Who has a live socket subscribed to the group right now."""
     rows = Presence.objects.filter(group_id=group_id, expires_at__gt=clock.now())

@@ -28,6 +28,7 @@ urlpatterns = [
     path("groepen/<int:group_id>/logboek/", groups.audit_log, name="group_audit"),
     path("groepen/<int:group_id>/meldingen/", alerts.post_alert, name="alert_post"),
     path("groepen/<int:group_id>/chat/", alerts.post_chat, name="chat_post"),
+    path("groepen/<int:group_id>/meldingen/eerder/", groups.alert_history, name="alert_history"),
     path("meldingen/<int:alert_id>/", alerts.alert_card, name="alert_card"),
     re_path(
         r"^meldingen/(?P<alert_id>[0-9]+)/bellen/(?P<channel>112|0900-8844)/$",

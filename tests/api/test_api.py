@@ -221,6 +221,7 @@ def test_updates_acknowledgements_close_and_chat(client, group, anna_admin, mo_m
     assert events[-1]["alert"]["going"] == 1 and events[-1]["alert"]["closed"] is True
     assert events[3]["message"] == {
         "id": chat.json()["message"],
+        "author": ChatMessage.objects.get().author_id,
         "by": "Mo Bakker",
         "text": "Ik kijk",
         "at": ChatMessage.objects.get().created_at.isoformat(),

@@ -52,6 +52,7 @@ def test_alert_and_112_claim_travel_live_between_two_browsers(
         for page in (anna, mo):
             page.get_by_text("Live: nieuwe meldingen verschijnen hier meteen.").wait_for()
 
+        anna.get_by_text("Melding maken").click()  # the form is folded: the feed comes first
         anna.get_by_label("Wat zag je? Beschrijf het gedrag.").fill(
             "Twee mannen kijken bij ramen naar binnen"
         )
@@ -68,6 +69,7 @@ def test_alert_and_112_claim_travel_live_between_two_browsers(
         card.get_by_role("button", name="Ik bel 112").click()
 
         anna.locator("article.alert", has_text="112 gebeld door Mo Bakker").wait_for()
+        anna.get_by_text("Melding maken").click()  # folded after sending; open it again
         assert anna.get_by_label("Wat zag je? Beschrijf het gedrag.").input_value() == ""
         assert anna.locator("input[name=lat]").input_value() == ""  # the next alert starts afresh
     finally:
@@ -108,6 +110,9 @@ def test_the_group_page_fits_a_phone(browser, asgi_server, group, anna_admin, mo
     try:
         page.goto(f"http://{asgi_server}/groepen/{group.pk}/")
         page.get_by_text("Live: nieuwe meldingen verschijnen hier meteen.").wait_for()
+        feed = page.locator("article.alert").first.bounding_box()
+        assert feed and feed["y"] < 740, f"the feed is not on the first screen: {feed}"
+        page.get_by_text("Melding maken").click()
         page.get_by_text("Meer details: richting, persoon, voertuig").click()  # screen 2 open
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"

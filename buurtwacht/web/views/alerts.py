@@ -3,24 +3,29 @@ form that posts and comes back; with JavaScript (static/web/live.js) the same fo
 the background and the WebSocket brings the result to everyone, the poster included."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import formats
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from buurtwacht.alerts import actions as alert_actions
 from buurtwacht.alerts.forms import AlertForm, ChatForm, CloseForm, UpdateForm
-from buurtwacht.alerts.models import AckKind, Alert, CallChannel, Direction, Outcome
-from buurtwacht.alerts.selectors import alert_snapshot
+from buurtwacht.alerts.models import AckKind, Alert, CallChannel, Outcome
+from buurtwacht.alerts.selectors import alert_states
 from buurtwacht.chat import actions as chat_actions
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.access import access_group
-from buurtwacht.groups.policy import Action, Role
+from buurtwacht.groups.models import Group
+from buurtwacht.groups.policy import Action, Role, allowed
+from buurtwacht.realtime.present import Names, present_alert
+from buurtwacht.realtime.selectors import stream_position
 
 from .accounts import _user
 
@@ -147,38 +152,66 @@ def close(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 @login_required
 def alert_card(request: HttpRequest, alert_id: int) -> HttpResponse:
-    """One alert as HTML, for live.js to put in place when an event arrives."""
+    """One alert on a page of its own (a link that stays valid when it is paged away)."""
     alert = get_object_or_404(Alert.objects.select_related("group"), pk=alert_id)
     access = access_group(user=_user(request), group_id=alert.group_id, action=Action.READ)
-    return render(
+    position = stream_position(group_id=alert.group_id)
+    [(_alert, card)] = cards(
         request,
+        group=access.group,
+        role=access.role,
+        alerts=Alert.objects.filter(pk=alert.pk),
+        position=position,
+    )
+    return render(request, "alerts/alert_page.html", {"group": access.group, "card": card})
+
+
+def cards(
+    request: HttpRequest, *, group: Group, role: Role, alerts: QuerySet[Alert], position: int
+) -> list[tuple[dict[str, Any], str]]:
+    """The alerts (wire form, as an event carries them) and their cards, in a constant
+    number of queries however many.  `position`: the stream position read before the
+    alerts, so live.js applies every later event to them."""
+    states = alert_states(alerts=alerts)
+    names = Names.of(group=group, payloads=[{"alert": state} for state in states])
+    shown = [present_alert(state, names) for state in states]
+    return [
+        (alert, _render_card(request, alert=alert, role=role, event=position)) for alert in shown
+    ]
+
+
+def card_template(request: HttpRequest, *, role: Role) -> str:
+    """The card without an alert: the <template> live.js fills from each event."""
+    blank: dict[str, Any] = {
+        "id": 0,
+        "author": None,
+        "lat": None,
+        "facts": [],
+        "updates": [],
+        "seen_at": "",
+    }
+    return _render_card(request, alert=blank, role=role, event=0)
+
+
+def _render_card(request: HttpRequest, *, alert: dict[str, Any], role: Role, event: int) -> str:
+    return render_to_string(
         "alerts/_alert.html",
-        card_context(alert=alert, role=access.role, user_id=request.user.pk),
+        card_context(alert=alert, role=role, user_id=request.user.pk, event=event),
+        request=request,
     )
 
 
-def card_context(*, alert: Alert, role: Role, user_id: int | None) -> dict[str, object]:
-    snapshot = alert_snapshot(alert=alert)
-    for key in ("created_at", "seen_at"):
-        snapshot[key] = parse_datetime(snapshot[key])
-    for key in ("call_112", "call_0900"):
-        if snapshot[key]:
-            snapshot[key]["at"] = parse_datetime(snapshot[key]["at"])
-    fields = AlertForm.base_fields
-    snapshot["person"] = [(fields[k].label, v) for k, v in snapshot["person"].items()]
-    snapshot["vehicle"] = [
-        (fields[f"vehicle_{k}"].label, v)
-        for k, v in snapshot["vehicle"].items()
-        if k != "plate_kind"
-    ]
-    snapshot["direction"] = Direction(snapshot["direction"]).label if snapshot["direction"] else ""
+def card_context(
+    *, alert: dict[str, Any], role: Role, user_id: int | None, event: int
+) -> dict[str, object]:
+    """What the card template needs besides the alert: the controls this reader gets."""
     return {
-        "alert": snapshot,
-        "group_id": alert.group_id,
-        "can_post": role in (Role.ADMIN, Role.MEMBER),
-        "can_close": not snapshot["closed"] and (role == Role.ADMIN or alert.author_id == user_id),
-        "update_form": UpdateForm(),
-        "close_form": CloseForm(),
+        "alert": alert,
+        "event": event,
+        "can_post": allowed(role, Action.POST_ALERT),
+        "can_close": role == Role.ADMIN or alert["author"] == user_id,
+        "update_form": UpdateForm(auto_id=False),
+        "close_form": CloseForm(auto_id=False),
     }
 
 

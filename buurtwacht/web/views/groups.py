@@ -9,12 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from buurtwacht.alerts.forms import AlertForm, ChatForm
-from buurtwacht.alerts.selectors import recent_alerts
+from buurtwacht.alerts.selectors import alert_page
 from buurtwacht.chat.selectors import recent_messages
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups import actions, selectors
@@ -31,10 +30,10 @@ from buurtwacht.groups.forms import (
 )
 from buurtwacht.groups.models import Group, MembershipRole, VettingMethod
 from buurtwacht.groups.policy import Action, Role, allowed, can_read
-from buurtwacht.realtime.selectors import stream_position
+from buurtwacht.realtime.selectors import stream_head
 
 from .accounts import _user
-from .alerts import card_context
+from .alerts import card_template, cards
 
 
 def _attempt(request: HttpRequest, call: Callable[[], Any], success: str) -> bool:
@@ -142,21 +141,44 @@ def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 def live_context(request: HttpRequest, *, group: Group, role: Role) -> dict[str, object]:
-    """The alert channel and chat for someone who reads the group."""
+    """The alert channel and chat for someone who reads the group: open alerts first,
+    closed ones folded away, older ones on the history pages."""
+    position, seq = stream_head(group_id=group.pk)  # before the alerts: see cards()
+    page, older = alert_page(group=group)
+    shown = cards(request, group=group, role=role, alerts=page, position=position)
     return {
         "alert_form": AlertForm(group=group) if allowed(role, Action.POST_ALERT) else None,
         "chat_form": ChatForm() if allowed(role, Action.POST_CHAT) else None,
-        "alert_cards": [
-            render_to_string(
-                "alerts/_alert.html",
-                card_context(alert=alert, role=role, user_id=request.user.pk),
-                request=request,
-            )
-            for alert in recent_alerts(group=group, limit=20)
-        ],
+        "open_cards": [card for alert, card in shown if not alert["closed"]],
+        "closed_cards": [card for alert, card in shown if alert["closed"]],
+        "older_than": shown[-1][0]["id"] if older else None,
+        "card_template": card_template(request, role=role),
         "chat_messages": recent_messages(group=group),
-        "position": stream_position(group_id=group.pk),
+        "position": position,
+        "seq": seq,
     }
+
+
+@login_required
+def alert_history(request: HttpRequest, group_id: int) -> HttpResponse:
+    """Older alerts, a page at a time (`?voor=<alert id>`: those before it)."""
+    access = access_group(user=_user(request), group_id=group_id, action=Action.READ)
+    try:
+        before = int(request.GET.get("voor", ""))
+    except ValueError:
+        before = None
+    position, _seq = stream_head(group_id=group_id)
+    page, older = alert_page(group=access.group, before=before)
+    shown = cards(request, group=access.group, role=access.role, alerts=page, position=position)
+    return render(
+        request,
+        "alerts/history.html",
+        {
+            "group": access.group,
+            "cards": [card for _alert, card in shown],
+            "older_than": shown[-1][0]["id"] if older else None,
+        },
+    )
 
 
 @login_required

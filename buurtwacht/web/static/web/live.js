@@ -1,65 +1,200 @@
 // Live alert channel and chat: one WebSocket, resumed with since=<last event id>.
-// Every button is a normal form; here they post in the background and the
-// WebSocket brings the result to everyone (the poster included).
+// An event is shown from what it carries, without asking the server again: an alert event
+// holds the alert's whole state, put into the page's <template id="alert-template">.
+// The protocol (seq, heartbeat, close codes) is described in realtime/consumers.py.
+// Every button is a normal form; here they post in the background and the WebSocket
+// brings the result to everyone (the poster included).
 (function () {
   "use strict";
   const live = document.getElementById("live");
   if (!live) return;
-  const group = Number(live.dataset.group);
-  let position = Number(live.dataset.position || 0);
+  const text = live.dataset;
+  const group = Number(text.group);
+  const me = Number(text.user);
+  const isAdmin = text.admin === "1";
+  const HEARTBEAT_MS = 10000;  // the server's HEARTBEAT_SECONDS
+  let position = Number(text.position || 0);  // id of the last event shown
+  let seq = Number(text.seq || 0);  // its number within the group (1, 2, 3, ...)
   let socket = null;
   let retry = 0;
-  let revoked = false;
+  let stopped = false;
+  let resyncing = false;
+  let silence = null;
   const status = document.getElementById("live-status");
+  const announce = document.getElementById("alert-announce");
+  const template = document.getElementById("alert-template");
+  const clock = new Intl.DateTimeFormat(text.lang, {
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: text.tz || undefined,
+  });
 
-  function say(text) { if (status) status.textContent = text; }
-
+  function say(message) { if (status) status.textContent = message; }
+  function time(iso) { return iso ? clock.format(new Date(iso)) : ""; }
+  function fill(pattern, values) {
+    return pattern.replace(/\{(\w+)\}/g, (all, key) => (key in values ? String(values[key]) : all));
+  }
+  function element(tag, content) {
+    const made = document.createElement(tag);
+    if (content !== undefined) made.textContent = content;
+    return made;
+  }
   function newClientId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
     return String(Date.now()) + Math.random().toString(16).slice(2);
   }
 
-  async function showAlert(id) {
-    const response = await fetch("/meldingen/" + id + "/", { credentials: "same-origin" });
-    if (!response.ok) return;
-    const holder = document.createElement("div");
-    holder.innerHTML = await response.text();
-    const card = holder.firstElementChild;
-    const existing = document.getElementById("alert-" + id);
+  // --- showing an alert ------------------------------------------------------------
+
+  function newCard(id) {
+    const card = template.content.firstElementChild.cloneNode(true);
+    card.id = "alert-" + id;
+    card.dataset.alert = id;
+    for (const form of card.querySelectorAll("form")) {
+      form.setAttribute("action", form.getAttribute("action").replace("/meldingen/0/", "/meldingen/" + id + "/"));
+    }
+    for (const input of card.querySelectorAll("input[name=client_id]")) input.value = newClientId();
+    return card;
+  }
+
+  function showAlert(alert, eventId, type) {
+    let card = document.getElementById("alert-" + alert.id);
+    if (card && Number(card.dataset.event) >= eventId) return;  // the page is newer
+    const isNew = !card;
+    if (isNew) card = newCard(alert.id);
+    card.dataset.event = eventId;
+    const slot = (name) => card.querySelector('[data-slot="' + name + '"]');
+    const part = (name, shown) => {
+      const found = card.querySelector('[data-part="' + name + '"]');
+      if (found) found.hidden = !shown;
+    };
+    slot("kind_label").textContent = alert.kind_label;
+    slot("street").textContent = alert.street;
+    part("street", alert.street);
+    part("map", alert.lat !== null);
+    if (alert.lat !== null) {
+      const lat = alert.lat.toFixed(6);
+      const lon = alert.lon.toFixed(6);
+      slot("map").href = `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=18/${lat}/${lon}`;
+    }
+    const seen = slot("seen_at");
+    seen.dateTime = alert.seen_at;
+    seen.textContent = time(alert.seen_at);
+    slot("by").textContent = alert.by;
+    slot("what").textContent = alert.what;
+    slot("direction_label").textContent = alert.direction_label;
+    part("direction", alert.direction);
+    const facts = slot("facts");
+    facts.replaceChildren(...alert.facts.flatMap((f) => [element("dt", f.label), element("dd", f.value)]));
+    facts.hidden = !alert.facts.length;
+    const call = alert.call_112;
+    slot("call_112").textContent = call ? fill(text.msgCallEmergency, { name: call.by, time: time(call.at) }) : "";
+    part("call_112", call);
+    part("no_call_112", !call);
+    const police = slot("call_0900");
+    police.textContent = alert.call_0900 ? fill(text.msgCallPolice, { name: alert.call_0900.by }) : "";
+    police.hidden = !alert.call_0900;
+    slot("acks").textContent = fill(text.msgAcks, { seen: alert.seen, going: alert.going });
+    const updates = slot("updates");
+    updates.replaceChildren(...alert.updates.map((u) => {
+      const item = element("li");
+      item.append(element("strong", u.by), ": " + u.text);
+      return item;
+    }));
+    updates.hidden = !alert.updates.length;
+    slot("outcome_label").textContent = alert.outcome_label;
+    part("closed", alert.closed);
+    part("open", !alert.closed);
+    part("claim_112", !call);
+    part("claim_0900", !alert.call_0900);
+    part("close", isAdmin || alert.author === me);
+    card.classList.toggle("closed", alert.closed);
+    place(card, alert.closed, isNew);
+    if (type === "alert.created" && announce) {
+      announce.textContent = fill(text.msgNew, { kind: alert.kind_label, where: alert.street });
+    }
+  }
+
+  // Open alerts on top, newest first; closed ones fold away under "Afgesloten meldingen".
+  function place(card, closed, isNew) {
     const empty = document.getElementById("no-alerts");
-    if (empty) empty.remove();
-    if (existing) existing.replaceWith(card);
-    else document.getElementById("alerts").prepend(card);
+    if (closed) {
+      const folded = document.getElementById("closed-alerts");
+      const list = document.getElementById("closed-list");
+      if (card.parentElement !== list) list.prepend(card);
+      folded.hidden = false;
+    } else if (isNew) {
+      if (empty) empty.remove();
+      document.getElementById("alerts").prepend(card);
+    }
   }
 
   function showChat(message) {
-    const item = document.createElement("li");
-    const who = document.createElement("strong");
-    who.textContent = message.by;
-    item.append(who, ": " + message.text);
+    const item = element("li");
+    item.append(element("strong", message.by), ": " + message.text);
     document.getElementById("chat").append(item);
   }
 
+  // --- the stream ------------------------------------------------------------------
+
+  function subscribe() {
+    resyncing = true;
+    socket.send(JSON.stringify({ type: "subscribe", group: group, since: position }));
+  }
+
+  // Missed something (a number skipped, or the heartbeat is ahead): ask again from here.
+  function resync() {
+    if (!resyncing && socket && socket.readyState === WebSocket.OPEN) subscribe();
+  }
+
+  function stop(message) {
+    stopped = true;
+    say(message);
+    socket.close();
+  }
+
   function receive(message) {
-    if (message.type === "subscribed") { say(live.dataset.msgLive); retry = 0; return; }
-    if (message.type === "revoked") { revoked = true; say(live.dataset.msgRevoked); socket.close(); return; }
-    if (message.type === "error") { say(message.message); return; }
-    if (typeof message.id !== "number" || message.group !== group) return;
-    position = Math.max(position, message.id);
-    if (message.type.startsWith("alert.")) showAlert(message.alert.id);
-    else if (message.type === "chat.message") showChat(message.message);
+    switch (message.type) {
+      case "subscribed":
+        resyncing = false;
+        retry = 0;
+        say(text.msgLive);
+        if (message.more) resync();  // the replay came in pages: fetch the next one
+        return;
+      case "heartbeat": {
+        const head = message.groups && message.groups[group];
+        if (head && head.seq > seq) resync();
+        return;
+      }
+      case "revoked": stop(text.msgRevoked); return;
+      case "error": say(message.message); return;
+    }
+    if (typeof message.seq !== "number" || message.group !== group) return;
+    if (message.seq <= seq) return;  // shown already
+    if (message.seq !== seq + 1) { resync(); return; }
+    seq = message.seq;
+    position = message.id;
+    if (message.alert) showAlert(message.alert, message.id, message.type);
+    else if (message.message) showChat(message.message);
+  }
+
+  function watch() {  // silence for three heartbeats: the connection is dead, make a new one
+    clearTimeout(silence);
+    silence = setTimeout(() => socket.close(), 3 * HEARTBEAT_MS);
   }
 
   function connect() {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + "/ws/");
-    socket.onopen = () => socket.send(JSON.stringify({ type: "subscribe", group: group, since: position }));
-    socket.onmessage = (event) => receive(JSON.parse(event.data));
-    socket.onclose = () => {
-      if (revoked) return;
-      say(live.dataset.msgOffline);
-      retry = Math.min(retry + 1, 6);
-      setTimeout(connect, 250 * 2 ** retry);
+    socket.onopen = () => { watch(); subscribe(); };
+    socket.onmessage = (event) => { watch(); receive(JSON.parse(event.data)); };
+    socket.onclose = (event) => {
+      clearTimeout(silence);
+      resyncing = false;
+      if (stopped) return;
+      if (event.code === 4401) { stopped = true; say(text.msgEnded); return; }
+      say(text.msgOffline);
+      // 1012: the server lost its channel layer; come back soon (elsewhere), spread out.
+      retry = event.code === 1012 ? 0 : Math.min(retry + 1, 6);
+      setTimeout(connect, 250 * 2 ** retry + Math.random() * 1000);
     };
   }
 
@@ -83,9 +218,11 @@
         form.reset();
         const clientId = form.querySelector("input[name=client_id]");
         if (clientId) clientId.value = newClientId();
+        const compose = form.closest("details.compose");
+        if (compose) compose.open = false;
       }
     } catch (error) {
-      say(live.dataset.msgOffline);  // the same client_id makes a retry safe
+      say(text.msgOffline);  // the same client_id makes a retry safe
     } finally {
       if (button) button.disabled = false;
     }
@@ -103,11 +240,11 @@
     locate.querySelector(".js-locate").addEventListener("click", () => {
       note.textContent = locate.dataset.msgBusy;
       navigator.geolocation.getCurrentPosition(
-        (position) => {
-          lon.value = position.coords.longitude.toFixed(6);
-          lat.value = position.coords.latitude.toFixed(6);
+        (found) => {
+          lon.value = found.coords.longitude.toFixed(6);
+          lat.value = found.coords.latitude.toFixed(6);
           note.textContent = locate.dataset.msgDone.replace(
-            "{metres}", String(Math.round(position.coords.accuracy)));
+            "{metres}", String(Math.round(found.coords.accuracy)));
         },
         () => { lon.value = ""; lat.value = ""; note.textContent = locate.dataset.msgFailed; },
         { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },

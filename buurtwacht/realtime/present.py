@@ -1,0 +1,130 @@
+"""What a reader sees of a stored event.  Stored payloads hold ids and codes; here names
+(as the group shows them, "Deleted account" once an account is gone) and labels in the
+current language are added, when an event is sent and whenever it is replayed."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from buurtwacht.accounts.models import User
+from buurtwacht.alerts.models import (
+    PERSON_LABELS,
+    VEHICLE_LABELS,
+    AlertKind,
+    CallChannel,
+    Direction,
+    Outcome,
+)
+from buurtwacht.alerts.selectors import display_name
+from buurtwacht.geo.models import Street
+from buurtwacht.groups.models import Group
+
+from .events import STREAM_EVENT
+from .models import Event
+
+
+@dataclass(frozen=True)
+class Names:
+    """The people and streets a batch of payloads mentions, fetched in two queries."""
+
+    group: Group
+    users: dict[int, User]
+    streets: dict[int, str]
+
+    @classmethod
+    def of(cls, *, group: Group, payloads: Iterable[dict[str, Any]]) -> "Names":
+        user_ids: set[int] = set()
+        street_ids: set[int] = set()
+        for payload in payloads:
+            if "alert" in payload:
+                alert = payload["alert"]
+                user_ids.add(alert["author"])
+                user_ids.update(call["user"] for call in alert["calls"].values())
+                user_ids.update(update["author"] for update in alert["updates"])
+                if alert["street"] is not None:
+                    street_ids.add(alert["street"])
+            if "message" in payload:
+                user_ids.add(payload["message"]["author"])
+        users = User.objects.only("name", "deleted_at").in_bulk(user_ids) if user_ids else {}
+        streets = (
+            dict(Street.objects.filter(pk__in=street_ids).values_list("pk", "name"))
+            if street_ids
+            else {}
+        )
+        return cls(group=group, users=users, streets=streets)
+
+    def person(self, user_id: int) -> str:
+        return display_name(user=self.users.get(user_id), group=self.group)
+
+
+def _label(choices: type[Any], value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
+
+
+def present_alert(state: dict[str, Any], names: Names) -> dict[str, Any]:
+    calls = state["calls"]
+
+    def call(channel: str) -> dict[str, str] | None:
+        found = calls.get(channel)
+        return None if found is None else {"by": names.person(found["user"]), "at": found["at"]}
+
+    vehicle = state["vehicle"]
+    facts = [
+        {"label": str(PERSON_LABELS[key]), "value": value}
+        for key, value in state["person"].items()
+        if key in PERSON_LABELS
+    ] + [
+        {"label": str(VEHICLE_LABELS[key]), "value": value}
+        for key, value in vehicle.items()
+        if key in VEHICLE_LABELS
+    ]
+    return {
+        "id": state["id"],
+        "kind": state["kind"],
+        "kind_label": _label(AlertKind, state["kind"]),
+        "what": state["what"],
+        "street": names.streets.get(state["street"], "") if state["street"] else "",
+        "lon": state["lon"],
+        "lat": state["lat"],
+        "seen_at": state["seen_at"],
+        "direction": state["direction"],
+        "direction_label": _label(Direction, state["direction"]) if state["direction"] else "",
+        "person": state["person"],
+        "vehicle": vehicle,
+        "facts": facts,
+        "author": state["author"],
+        "by": names.person(state["author"]),
+        "created_at": state["created_at"],
+        "call_112": call(CallChannel.EMERGENCY),
+        "call_0900": call(CallChannel.POLICE_NON_EMERGENCY),
+        "seen": state["seen"],
+        "going": state["going"],
+        "updates": [
+            {"id": u["id"], "by": names.person(u["author"]), "text": u["text"], "at": u["at"]}
+            for u in state["updates"]
+        ],
+        "closed": state["closed"],
+        "outcome": state["outcome"],
+        "outcome_label": _label(Outcome, state["outcome"]) if state["outcome"] else "",
+    }
+
+
+def present_chat(state: dict[str, Any], names: Names) -> dict[str, Any]:
+    return {**state, "by": names.person(state["author"])}
+
+
+def present_event(event: Event, names: Names) -> dict[str, Any]:
+    """The wire form of a stored event for the current language, checked against its
+    schema (events.py)."""
+    payload = event.payload
+    if "alert" in payload:
+        shown = {"alert": present_alert(payload["alert"], names)}
+    else:
+        shown = {"message": present_chat(payload["message"], names)}
+    message = {"id": event.pk, "group": event.group_id, "seq": event.seq, "type": event.type}
+    return STREAM_EVENT.validate_python(message | shown).model_dump(mode="json")
+
+
+def present_events(*, group: Group, events: list[Event]) -> list[dict[str, Any]]:
+    names = Names.of(group=group, payloads=[e.payload for e in events])
+    return [present_event(e, names) for e in events]

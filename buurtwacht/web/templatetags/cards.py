@@ -1,0 +1,25 @@
+"""Filters for cards rendered from an event's wire form (times and map links as text)."""
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+register = template.Library()
+
+
+@register.filter
+def clock(value: str) -> str:
+    """An ISO 8601 time as local HH:MM (what live.js shows for the same event)."""
+    moment = parse_datetime(value or "")
+    return timezone.localtime(moment).strftime("%H:%M") if moment else ""
+
+
+@register.filter
+def map_url(alert: dict[str, Any]) -> str:
+    """OpenStreetMap at the alert's point ("" without one)."""
+    if alert.get("lat") is None or alert.get("lon") is None:
+        return ""
+    lat, lon = f"{alert['lat']:.6f}", f"{alert['lon']:.6f}"
+    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
