@@ -154,7 +154,9 @@ VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:beheer@localhost")  # wh
 # browser chooses the push address; in production it must be a public push service).
 PUSH_LOCAL_SERVICES = env_bool("PUSH_LOCAL_SERVICES", DEBUG)
 NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_TIMEOUT_SECONDS", "10"))
-NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "60"))
+# How long a worker's claim on a delivery lasts unless renewed (every third of it, while
+# the send runs): after a worker crash, what it had in flight waits at most this long.
+NOTIFY_LEASE_SECONDS = float(os.environ.get("NOTIFY_LEASE_SECONDS", "15"))
 NOTIFY_CONCURRENCY = int(os.environ.get("NOTIFY_CONCURRENCY", "8"))  # sends in flight
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_USER = os.environ.get("SMS_GATEWAY_USER", "")

@@ -1,18 +1,38 @@
 """The only writers for notifications: preferences, push subscriptions, and the outbox.
 
 An alert creates one delivery per absent member per transport (members with a live socket
-got it already); the task worker sends them.  Deliveries are claimed for a short lease, so
-a worker that dies mid-batch leaves them to the next one, and each is marked sent once.
+got it already); task workers send them (`process_due`, in the `deliver_due` task).
+
+Each delivery is sent once, by any number of workers.  A run of `process_due` draws a
+token and keeps at most NOTIFY_CONCURRENCY sends in flight; it claims a delivery only
+when a send slot is free, so it holds nothing it is not sending.  A claim is one
+conditional write: `claimed_by=token, claimed_until=now+lease` on a pending, due row
+whose lease has run out or that nobody holds.  While the sends run, the run renews the
+lease of those in flight every third of the lease.  So another worker can claim a row
+only after its holder died (or stalled for two thirds of the lease), however long a send
+or a batch takes; and a result is recorded only on a row the token still holds, so a run
+that lost its claim changes nothing.  What a crashed worker had in flight is sent again
+by another: a retried push carries the same tag, so a phone replaces rather than repeats
+it.  (Workers compare times from their own clocks: keep them in step, e.g. NTP.)
+
+After a crash nothing waits much longer than the lease.  Before its first send a run
+queues a look at the outbox for when its lease would run out, and every look ends by
+queueing the next for when a pending delivery can next be claimed: when it is due or
+its claim runs out (`selectors.next_due_at`).  A look queued for then or earlier that has
+not started is enough, so looks do not pile up.  A run that finds more due than it has
+slots for asks another worker to help at once.
 """
 
 import datetime as dt
 import logging
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import time
+import uuid
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from buurtwacht.accounts.models import User
@@ -30,7 +50,7 @@ from buurtwacht.realtime.selectors import present_user_ids
 
 from . import content
 from .models import Delivery, DeliveryState, Preferences, PushSubscription, Transport
-from .selectors import preferences_of
+from .selectors import look_waiting, next_due_at, preferences_of
 from .transports import TRANSPORTS, PermanentFailure, TemporaryFailure
 
 log = logging.getLogger(__name__)
@@ -88,14 +108,8 @@ def _enqueue(deliveries: list[Delivery]) -> int:
     if not deliveries:
         return 0
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-    transaction.on_commit(_wake_worker)
+    transaction.on_commit(schedule_look)
     return len(deliveries)
-
-
-def _wake_worker() -> None:
-    from .tasks import deliver_due
-
-    deliver_due.enqueue()
 
 
 def notify_alert(*, alert: Alert) -> int:
@@ -211,28 +225,40 @@ def unsubscribe_all_push(*, user: User) -> None:
 
 
 def process_due(*, limit: int = 500) -> int:
-    """Send what is due; returns how many were handed over.  Safe to run in parallel.
+    """Send what is due, at most `limit`; returns how many were handed over.  Safe to run
+    in any number of workers at once (see the module docstring).
 
     NOTIFY_CONCURRENCY sends run at once in threads (most time is waiting for the other
-    side; the threads touch no database).  Each result is recorded as soon as it is known,
-    so a worker that dies leaves only its in-flight sends to be retried.  A retried push
-    carries the same tag, so a phone replaces rather than repeats it."""
-    batch = _claim(limit=limit)
-    sent = 0
-    with ThreadPoolExecutor(max_workers=settings.NOTIFY_CONCURRENCY) as pool:
-        futures = {pool.submit(_send, delivery): delivery for delivery in batch}
-        for future in as_completed(futures):
-            delivery, error = futures[future], future.result()
-            if error is None:
-                _finish(delivery)
-                sent += 1
-            elif isinstance(error, PermanentFailure):
-                _finish(delivery, failed=str(error))
-                if delivery.subscription_id:
-                    PushSubscription.objects.filter(pk=delivery.subscription_id).delete()
-            else:
-                _retry(delivery, error=str(error)[:500])
-    return sent
+    side; the threads touch no database).  This thread claims a delivery when a send slot
+    is free, records each result as soon as it is known, and renews the lease of what is
+    in flight every third of the lease."""
+    token = uuid.uuid4().hex
+    lease = dt.timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
+    renew_every = settings.NOTIFY_LEASE_SECONDS / 3
+    slots = settings.NOTIFY_CONCURRENCY
+    in_flight: dict[Future[Exception | None], Delivery] = {}
+    claimed = sent = 0
+    renew_at = time.monotonic() + renew_every
+    with ThreadPoolExecutor(max_workers=slots) as pool:
+        while True:
+            wanted = min(slots - len(in_flight), limit - claimed)
+            if wanted > 0:  # after a completion, or on a renewal tick
+                batch = _claim(token=token, limit=wanted, lease=lease, first=not claimed)
+                claimed += len(batch)
+                for delivery in batch:
+                    in_flight[pool.submit(_send, delivery)] = delivery
+            if not in_flight:
+                return sent
+            done, _running = wait(
+                in_flight,
+                timeout=max(0.0, renew_at - time.monotonic()),
+                return_when=FIRST_COMPLETED,
+            )
+            for future in done:
+                sent += _record(in_flight.pop(future), future.result(), token=token)
+            if time.monotonic() >= renew_at:
+                _renew(token=token, deliveries=list(in_flight.values()), lease=lease)
+                renew_at = time.monotonic() + renew_every
 
 
 def _send(delivery: Delivery) -> Exception | None:
@@ -247,41 +273,118 @@ def _send(delivery: Delivery) -> Exception | None:
     return None
 
 
+def _record(delivery: Delivery, error: Exception | None, *, token: str) -> int:
+    """Record how a send went; 1 if the delivery was handed over."""
+    if error is None:
+        _finish(delivery, token=token)
+        return 1
+    if isinstance(error, PermanentFailure):
+        _finish(delivery, token=token, failed=str(error))
+        if delivery.subscription_id:  # the push service said it is gone, whoever asked
+            PushSubscription.objects.filter(pk=delivery.subscription_id).delete()
+    else:
+        _retry(delivery, token=token, error=str(error)[:500])
+    return 0
+
+
 @transaction.atomic
-def _claim(*, limit: int) -> list[Delivery]:
+def _claim(*, token: str, limit: int, lease: dt.timedelta, first: bool) -> list[Delivery]:
+    """Up to `limit` due deliveries that nobody holds, now held by `token` until `lease`
+    from now.  A run's `first` claim also queues the looks that cover it."""
     now = clock.now()
-    due = (
-        Delivery.objects.select_for_update(skip_locked=True)
-        .filter(state=DeliveryState.PENDING, due_at__lte=now)
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .order_by("due_at", "id")
+    claimable = Q(state=DeliveryState.PENDING, due_at__lte=now) & (
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     )
-    ids = list(due.values_list("id", flat=True)[:limit])
-    lease = now + dt.timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
-    Delivery.objects.filter(pk__in=ids).update(claimed_until=lease)
-    return list(
-        Delivery.objects.filter(pk__in=ids)
+    candidates = (
+        Delivery.objects.select_for_update(skip_locked=True)
+        .filter(claimable)
+        .exclude(claimed_by=token)  # in flight in this run, even if it fell behind renewing
+        .order_by("due_at", "id")
+        .values_list("id", flat=True)
+    )
+    ids = list(candidates[: limit + 1])
+    more, ids = len(ids) > limit, ids[:limit]
+    if not ids:
+        return []
+    # The condition again in the write itself: it decides on the row as it is now, on
+    # any database, whatever the select above could lock.
+    Delivery.objects.filter(claimable, pk__in=ids).update(
+        claimed_by=token, claimed_until=now + lease
+    )
+    batch = list(
+        Delivery.objects.filter(pk__in=ids, claimed_by=token)
         .select_related("user", "user__notify_preferences", "subscription")
         .order_by("due_at", "id")
     )
+    if first and batch:
+        # Committed with the claim, before any send: should this worker die, a look comes
+        # when its lease runs out; with more due than it has slots for, another comes now.
+        schedule_look(at=now + lease)
+        if more:
+            schedule_look()
+    return batch
 
 
-def _finish(delivery: Delivery, *, failed: str = "") -> None:
-    Delivery.objects.filter(pk=delivery.pk).update(
+def _renew(*, token: str, deliveries: list[Delivery], lease: dt.timedelta) -> None:
+    if not deliveries:
+        return
+    held = Delivery.objects.filter(
+        pk__in=[d.pk for d in deliveries], claimed_by=token, state=DeliveryState.PENDING
+    ).update(claimed_until=clock.now() + lease)
+    if held < len(deliveries):
+        log.warning(
+            "%d deliveries in flight lost their claim: this worker fell behind renewing it",
+            len(deliveries) - held,
+        )
+
+
+def _held(delivery: Delivery, *, token: str) -> QuerySet[Delivery]:
+    """The delivery, if `token` still holds it: only then does its result count."""
+    return Delivery.objects.filter(pk=delivery.pk, claimed_by=token, state=DeliveryState.PENDING)
+
+
+def _finish(delivery: Delivery, *, token: str, failed: str = "") -> None:
+    if not _held(delivery, token=token).update(
         state=DeliveryState.FAILED if failed else DeliveryState.SENT,
         attempts=delivery.attempts + 1,
         last_error=failed,
         sent_at=None if failed else clock.now(),
+        claimed_by="",
         claimed_until=None,
-    )
+    ):
+        log.warning("delivery %s: claim lost before the result was recorded", delivery.pk)
 
 
-def _retry(delivery: Delivery, *, error: str) -> None:
+def _retry(delivery: Delivery, *, token: str, error: str) -> None:
     attempts = delivery.attempts + 1
     if attempts >= MAX_ATTEMPTS:
-        _finish(delivery, failed=error)
+        _finish(delivery, token=token, failed=error)
         return
     backoff = dt.timedelta(seconds=min(15 * 2 ** (attempts - 1), 3600))
-    Delivery.objects.filter(pk=delivery.pk).update(
-        attempts=attempts, last_error=error, due_at=clock.now() + backoff, claimed_until=None
-    )
+    if not _held(delivery, token=token).update(
+        attempts=attempts,
+        last_error=error,
+        due_at=clock.now() + backoff,
+        claimed_by="",
+        claimed_until=None,
+    ):
+        log.warning("delivery %s: claim lost before the retry was recorded", delivery.pk)
+
+
+def schedule_look(*, at: dt.datetime | None = None) -> None:
+    """Make sure a worker looks at the outbox by `at` (now when None): queue `deliver_due`
+    unless a look that starts by then is queued already.  Only one that has not started
+    counts: it is sure to see what is in the database now."""
+    from .tasks import deliver_due
+
+    if look_waiting(by=at):
+        return
+    (deliver_due if at is None else deliver_due.using(run_after=at)).enqueue()
+
+
+def schedule_next_look() -> None:
+    """After a look: the next one for when a pending delivery can next be claimed (it is
+    due, or a claim on it runs out)."""
+    following = next_due_at()
+    if following is not None:
+        schedule_look(at=max(following, clock.now()))

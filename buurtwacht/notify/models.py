@@ -51,8 +51,10 @@ class DeliveryState(models.TextChoices):
 
 
 class Delivery(models.Model):
-    """One notification to one person over one transport.  The worker claims due rows for
-    a short lease, sends, and marks them; a crashed worker's lease simply runs out."""
+    """One notification to one person over one transport.  A worker claims a due row with
+    a token of its own for a short lease, renews the lease while the send runs, and marks
+    the row only while it still holds the claim; a crashed worker's lease simply runs out
+    (see `actions.process_due`)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     transport = models.CharField(max_length=16, choices=Transport.choices)
@@ -68,6 +70,7 @@ class Delivery(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
     due_at = models.DateTimeField()
+    claimed_by = models.CharField(max_length=32, blank=True, default="")  # a run's token
     claimed_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -1,6 +1,9 @@
 import datetime as dt
 
-from django.db.models import Min
+from django.db.models import Min, Q
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+from django_tasks import TaskResultStatus
 
 from buurtwacht.accounts.models import User
 
@@ -17,6 +20,31 @@ def preferences_of(*, user: User) -> Preferences:
 
 
 def next_due_at() -> dt.datetime | None:
-    """When the worker should look again (the earliest pending delivery)."""
-    found = Delivery.objects.filter(state=DeliveryState.PENDING).aggregate(first=Min("due_at"))
+    """When a worker should look again: the earliest moment a pending delivery can be
+    claimed, which is when it is due, or, while a worker holds it, when that claim runs
+    out (renewed while the worker lives, so a look then finds it held still)."""
+    claimable_from = Greatest("due_at", Coalesce("claimed_until", "due_at"))
+    found = Delivery.objects.filter(state=DeliveryState.PENDING).aggregate(
+        first=Min(claimable_from)
+    )
     return found["first"]  # type: ignore[no-any-return]
+
+
+def look_waiting(*, by: dt.datetime | None) -> bool:
+    """Whether a look at the outbox (`deliver_due`) is queued to start by `by` (now when
+    None) and has not started yet.  Only known of the database task backend."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from .tasks import deliver_due
+
+    backend = deliver_due.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(
+        Q(run_after=get_date_max()) | Q(run_after__lte=by or timezone.now()),  # max: now
+        status=TaskResultStatus.READY,
+        task_path=deliver_due.module_path,
+        queue_name=deliver_due.queue_name,
+        backend_name=backend.alias,
+    ).exists()

@@ -9,24 +9,21 @@ import select
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from buurtwacht.notify import actions
 from buurtwacht.notify.models import Delivery
 from tests.notify.conftest import BrowserKeys, b64url
 
+from . import processes
 from .test_deliveries import no_email, post
 
-ROOT = Path(__file__).resolve().parents[2]
 DEVICES = 30
 
 pytestmark = [
@@ -72,25 +69,10 @@ class SlowPushService:
 
 
 def start_worker() -> subprocess.Popen:
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "NOTIFY_LEASE_SECONDS": "1",
-        "PUSH_LOCAL_SERVICES": "1",  # the push service is on 127.0.0.1
-        # One send in flight, so "killed while sending" names one send.  With several
-        # in flight, one that was answered in the very instant of the kill may go out
-        # again; it carries the same notification tag, so a phone replaces it.
-        "NOTIFY_CONCURRENCY": "1",
-    }
-    return subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "run_worker", "--interval", "0.1"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    # One send in flight, so "killed while sending" names one send.  With several in
+    # flight, one that was answered in the very instant of the kill may go out again; it
+    # carries the same notification tag, so a phone replaces it.
+    return processes.start_worker(NOTIFY_LEASE_SECONDS="1", NOTIFY_CONCURRENCY="1")
 
 
 def test_killing_the_worker_mid_batch_delivers_every_notification_exactly_once(
