@@ -12,7 +12,7 @@ from buurtwacht.alerts.models import Acknowledgement, Alert, AlertUpdate, Police
 from buurtwacht.alerts.selectors import PAGE_SIZE
 from buurtwacht.core import clock
 from buurtwacht.geo.models import Street
-from tests.conftest import GROUP_STREET, visible_text
+from tests.conftest import GROUP_STREET
 
 pytestmark = pytest.mark.django_db
 
