@@ -34,11 +34,18 @@ from .actions import (
     group_channel,
     mark_absent,
     refresh_presence,
+    session_tag,
     user_channel,
 )
 
+SESSION_ENDED = 4401
+
 
 class StreamConsumer(AsyncJsonWebsocketConsumer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.closed = False  # set when the server closes: nothing is sent or run after it
+
     async def connect(self) -> None:
         self.user = self.scope.get("user")
         if self.user is None or not self.user.is_authenticated:
@@ -63,6 +70,8 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_discard(user_channel(self.user.pk), self.channel_name)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if self.closed:
+            return  # it arrived before the close: not run
         ref = content.get("ref") if isinstance(content, dict) else None
         kind = content.get("type") if isinstance(content, dict) else None
         handler = self.handlers.get(kind or "")
@@ -83,6 +92,27 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             reply = self._error("bad_request", gettext_lazy("Malformed message."))
         if reply is not None:
             await self.send_json({**reply, "ref": ref})
+
+    # --- what the server sends ---------------------------------------------------------
+
+    async def send(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False
+    ) -> None:
+        """Nothing after the close: uvicorn raises on a frame sent after it."""
+        if not self.closed:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+
+    async def close(self, code: int | None = None, reason: str | None = None) -> None:
+        if not self.closed:
+            self.closed = True
+            await super().close(code=code, reason=reason)
+
+    async def _end(self, code: int, error: str, message: "str | StrPromise") -> None:
+        """Say why in the socket's language, then close with `code`."""
+        if not self.closed:
+            with translation.override(getattr(self, "language", None) or _language(self.scope)):
+                await self.send_json({"type": "error", "code": error, "message": str(message)})
+            await self.close(code=code)
 
     def _error(self, code: str, message: "str | StrPromise") -> dict[str, Any]:
         with translation.override(self.language):
@@ -175,6 +205,19 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
                 channel_name=self.channel_name, group_id=group_id
             )
             await self.send_json({"type": "revoked", "group": group_id})
+
+    async def session_ended(self, event: dict[str, Any]) -> None:
+        """The person logged out, changed the password, was deactivated or deleted, or lost
+        a verification: close (4401).  `only`/`keep` name a session by its tag."""
+        session_key = getattr(self.scope.get("session"), "session_key", None)
+        tag = session_tag(session_key) if session_key else ""
+        if event.get("only") is not None and event["only"] != tag:
+            return
+        if event.get("keep") is not None and event["keep"] == tag:
+            return
+        await self._end(
+            SESSION_ENDED, "session_ended", gettext_lazy("Your session has ended. Log in again.")
+        )
 
 
 def _language(scope: dict[str, Any]) -> str:

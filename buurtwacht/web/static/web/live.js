@@ -55,9 +55,13 @@
     socket = new WebSocket(scheme + location.host + "/ws/");
     socket.onopen = () => socket.send(JSON.stringify({ type: "subscribe", group: group, since: position }));
     socket.onmessage = (event) => receive(JSON.parse(event.data));
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (revoked) return;
+      // 4401: the session ended (the error frame before the close said so); 4403: this
+      // page's origin is refused.  Reconnecting would not help.
+      if (event.code === 4401) return;
       say(live.dataset.msgOffline);
+      if (event.code === 4403) return;
       retry = Math.min(retry + 1, 6);
       setTimeout(connect, 250 * 2 ** retry);
     };
