@@ -10,10 +10,16 @@ Client -> server (JSON; an optional "ref" is echoed in the reply):
     {"type": "close", "alert": 3, "outcome": "resolved" | ...}
     {"type": "chat", "group": 7, "client_id": "...", "text": "..."}
 Server -> client: stream events (see events.py), {"type": "subscribed", "group", "position"},
-{"type": "revoked", "group"}, {"type": "ok", ...} and {"type": "error", "code", "message"}.
+{"type": "revoked", "group"}, {"type": "ok", ...} and {"type": "error", "code", "message"}
+(the message in the socket's language).  Frames are validated by protocol.py; whatever a
+client sends, it gets a JSON error or a close code, never an exception out of the consumer.
+
+Close codes: 4401 not logged in / session ended, 1003 a binary frame, 1009 a frame over
+MAX_FRAME_BYTES (4403, a foreign Origin: origin.py).
 """
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -26,10 +32,11 @@ from django.utils import translation
 from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
+from pydantic import ValidationError
 
 from buurtwacht.core.errors import ActionError
 
-from . import handlers
+from . import handlers, protocol
 from .actions import (
     group_channel,
     mark_absent,
@@ -38,7 +45,11 @@ from .actions import (
     user_channel,
 )
 
+logger = logging.getLogger(__name__)
+
 SESSION_ENDED = 4401
+UNSUPPORTED_DATA = 1003  # a binary frame
+MESSAGE_TOO_BIG = 1009
 
 
 class StreamConsumer(AsyncJsonWebsocketConsumer):
@@ -69,27 +80,57 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(group_channel(group_id), self.channel_name)
         await self.channel_layer.group_discard(user_channel(self.user.pk), self.channel_name)
 
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+    # --- what the client sends -------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """One frame: refuse binary and oversized ones (and close), read the JSON safely,
+        then validate and run it (receive_json)."""
         if self.closed:
             return  # it arrived before the close: not run
-        ref = content.get("ref") if isinstance(content, dict) else None
-        kind = content.get("type") if isinstance(content, dict) else None
-        handler = self.handlers.get(kind or "")
-        if handler is None:
-            await self.send_json(
-                {**self._error("unknown_type", gettext_lazy("Unknown message type.")), "ref": ref}
+        if text_data is None:
+            await self._end(
+                UNSUPPORTED_DATA, "binary", gettext_lazy("Only text messages are accepted.")
             )
             return
+        if _too_big(text_data):
+            await self._end(MESSAGE_TOO_BIG, "too_big", gettext_lazy("This message is too big."))
+            return
         try:
-            reply = await handler(content)
+            content: dict[str, Any] | None = protocol.parse(text_data)
+        except protocol.BadJson:
+            content = None
+        if content is None:
+            message = gettext_lazy("This message cannot be read: send one JSON object.")
+            await self.send_json({**self._error("bad_json", message), "ref": None})
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
+        ref = protocol.ref_of(content)
+        try:
+            frame = protocol.validate(content)
+        except ValidationError as error:
+            if protocol.is_unknown_type(error):
+                refusal = self._error("unknown_type", gettext_lazy("Unknown message type."))
+            else:
+                refusal = self._error("bad_request", gettext_lazy("Malformed message."))
+            await self.send_json({**refusal, "ref": ref})
+            return
+        handler: Callable[[Any], Awaitable[dict[str, Any] | None]] = self.handlers[frame.type]
+        reply: dict[str, Any] | None
+        try:
+            reply = await handler(frame)
         except ActionError as error:  # messages were translated in the database thread
             reply = {"type": "error", "code": error.code, "message": error.message}
         except Http404:
             reply = self._error("not_found", gettext_lazy("Not found."))
         except PermissionDenied:
             reply = self._error("forbidden", gettext_lazy("You may not do this."))
-        except (KeyError, TypeError, ValueError):
-            reply = self._error("bad_request", gettext_lazy("Malformed message."))
+        except OSError:
+            raise  # the client went away (uvicorn's ClientDisconnected)
+        except Exception:  # a bug: log it, keep the socket
+            logger.exception("socket frame %r failed", frame.type)
+            reply = self._error("server_error", gettext_lazy("Something went wrong. Try again."))
         if reply is not None:
             await self.send_json({**reply, "ref": ref})
 
@@ -129,20 +170,20 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
 
     def _post(
         self, function: Callable[..., dict[str, Any]]
-    ) -> Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]:
-        async def run(content: dict[str, Any]) -> dict[str, Any]:
-            result = await self._in_language(function)(user=self.user, content=content)
+    ) -> Callable[[protocol.Post], Awaitable[dict[str, Any]]]:
+        async def run(frame: protocol.Post) -> dict[str, Any]:
+            result = await self._in_language(function)(user=self.user, frame=frame)
             return {"type": "ok", **result}
 
         return run
 
-    async def _subscribe(self, content: dict[str, Any]) -> None:
+    async def _subscribe(self, frame: protocol.Subscribe) -> None:
         """Without `since`: live from now on.  With `since`: first everything after it."""
-        group_id = int(content["group"])
+        group_id = frame.group
         latest = await self._in_language(handlers.subscribe)(
             user=self.user, group_id=group_id, channel_name=self.channel_name
         )
-        start = latest if content.get("since") is None else int(content["since"])
+        start = latest if frame.since is None else frame.since
         self.positions[group_id] = start
         # Join first, then replay: whatever is published meanwhile is de-duplicated by id.
         await self.channel_layer.group_add(group_channel(group_id), self.channel_name)
@@ -156,7 +197,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
                 "type": "subscribed",
                 "group": group_id,
                 "position": self.positions[group_id],
-                "ref": content.get("ref"),
+                "ref": frame.ref,
             }
         )
 
@@ -218,6 +259,11 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         await self._end(
             SESSION_ENDED, "session_ended", gettext_lazy("Your session has ended. Log in again.")
         )
+
+
+def _too_big(text: str) -> bool:
+    limit = protocol.MAX_FRAME_BYTES
+    return len(text) > limit or (len(text) * 4 > limit and len(text.encode()) > limit)
 
 
 def _language(scope: dict[str, Any]) -> str:

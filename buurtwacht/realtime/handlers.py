@@ -1,17 +1,17 @@
-"""What a socket message means: parse it, call the action (which passes the access gate),
-and say what happened.  Sync functions, run by the consumer in the database thread."""
+"""What a socket message means: given the frame as protocol.py validated it, call the
+action (which passes the access gate) and say what happened.  Sync functions, run by the
+consumer in the database thread."""
 
 from collections.abc import Callable
 from typing import Any
 
 from buurtwacht.accounts.models import User
 from buurtwacht.alerts import actions as alert_actions
-from buurtwacht.alerts.models import AckKind, CallChannel, Outcome
-from buurtwacht.api.schemas import AlertIn
 from buurtwacht.chat import actions as chat_actions
 from buurtwacht.groups.access import access_group
 from buurtwacht.groups.policy import Action
 
+from . import protocol
 from .actions import event_message, mark_present
 from .models import Event
 from .selectors import stream_position
@@ -38,56 +38,38 @@ def events_since(
     return [event_message(e) for e in events.filter(id__gt=since).order_by("id")[:limit]]
 
 
-def post_alert(*, user: User, content: dict[str, Any]) -> dict[str, Any]:
+def post_alert(*, user: User, frame: protocol.PostAlert) -> dict[str, Any]:
     alert, created = alert_actions.post_alert(
-        user=user,
-        group_id=int(content["group"]),
-        draft=AlertIn.model_validate(
-            {**content["alert"], "client_id": str(content.get("client_id", ""))}
-        ).draft(),
+        user=user, group_id=frame.group, draft=frame.alert.draft()
     )
     return {"alert": alert.pk, "created": created}
 
 
-def claim(*, user: User, content: dict[str, Any]) -> dict[str, Any]:
-    result = alert_actions.claim_call(
-        user=user,
-        alert_id=int(content["alert"]),
-        channel=CallChannel(content.get("channel", "112")),
-    )
-    return {"alert": int(content["alert"]), "won": result.won}
+def claim(*, user: User, frame: protocol.Claim) -> dict[str, Any]:
+    result = alert_actions.claim_call(user=user, alert_id=frame.alert, channel=frame.channel)
+    return {"alert": frame.alert, "won": result.won}
 
 
-def update(*, user: User, content: dict[str, Any]) -> dict[str, Any]:
+def update(*, user: User, frame: protocol.Update) -> dict[str, Any]:
     item, created = alert_actions.add_update(
-        user=user,
-        alert_id=int(content["alert"]),
-        client_id=str(content.get("client_id", "")),
-        text=str(content.get("text", "")),
+        user=user, alert_id=frame.alert, client_id=frame.client_id, text=frame.text
     )
     return {"update": item.pk, "created": created}
 
 
-def ack(*, user: User, content: dict[str, Any]) -> dict[str, Any]:
-    added = alert_actions.acknowledge(
-        user=user, alert_id=int(content["alert"]), kind=AckKind(content["kind"])
-    )
-    return {"alert": int(content["alert"]), "added": added}
+def ack(*, user: User, frame: protocol.Ack) -> dict[str, Any]:
+    added = alert_actions.acknowledge(user=user, alert_id=frame.alert, kind=frame.kind)
+    return {"alert": frame.alert, "added": added}
 
 
-def close(*, user: User, content: dict[str, Any]) -> dict[str, Any]:
-    alert = alert_actions.close_alert(
-        user=user, alert_id=int(content["alert"]), outcome=Outcome(content["outcome"])
-    )
+def close(*, user: User, frame: protocol.Close) -> dict[str, Any]:
+    alert = alert_actions.close_alert(user=user, alert_id=frame.alert, outcome=frame.outcome)
     return {"alert": alert.pk, "outcome": alert.outcome}
 
 
-def chat(*, user: User, content: dict[str, Any]) -> dict[str, Any]:
+def chat(*, user: User, frame: protocol.Chat) -> dict[str, Any]:
     message, created = chat_actions.post_chat(
-        user=user,
-        group_id=int(content["group"]),
-        client_id=str(content.get("client_id", "")),
-        text=str(content.get("text", "")),
+        user=user, group_id=frame.group, client_id=frame.client_id, text=frame.text
     )
     return {"message": message.pk, "created": created}
 

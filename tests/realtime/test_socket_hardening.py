@@ -1,0 +1,263 @@
+"""What a socket takes from a client, over real WebSockets to the in-process uvicorn server:
+malformed frames and the Origin."""
+
+import asyncio
+import json
+import logging
+
+import pytest
+import websockets
+from asgiref.sync import sync_to_async
+
+from buurtwacht.chat.models import ChatMessage
+from buurtwacht.realtime import handlers, protocol
+from buurtwacht.realtime.origin import origin_allowed
+from tests.conftest import session_cookie
+
+from .conftest import Socket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def server_errors():
+    """Errors the server logs while the test runs ("Exception in ASGI application" is one)."""
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep(level=logging.ERROR)
+    loggers = [logging.getLogger(name) for name in ("uvicorn.error", "uvicorn", "buurtwacht")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield records
+    for logger in loggers:
+        logger.removeHandler(handler)
+
+
+def raw_socket(asgi_server, *, cookie: str | None = None, origin: str | None = "", **headers):
+    """A WebSocket with exactly these headers (origin "": the server's own)."""
+    if origin == "":
+        origin = f"http://{asgi_server}"
+    if origin is not None:
+        headers["Origin"] = origin
+    if cookie is not None:
+        headers["Cookie"] = cookie
+    return websockets.connect(f"ws://{asgi_server}/ws/", additional_headers=headers)
+
+
+async def closed_with(socket: Socket, timeout: float = 5) -> tuple[int | None, list[dict]]:
+    """Read until the server closes: its close code and what it sent before."""
+    received = list(socket.kept)
+    socket.kept.clear()
+    try:
+        while True:
+            frame = await asyncio.wait_for(socket.connection.recv(), timeout)
+            received.append(json.loads(frame))
+    except websockets.exceptions.ConnectionClosed as closed:
+        return (closed.rcvd.code if closed.rcvd else None), received
+
+
+async def send_raw(socket: Socket, data: str | bytes) -> dict:
+    """Send one frame as it is and read the next reply."""
+    await socket.connection.send(data)
+    return json.loads(await asyncio.wait_for(socket.connection.recv(), 5))
+
+
+# --- malformed frames ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dit is geen json",
+        '{"type": "subscribe", "group": Infinity}',
+        '{"type": "subscribe", "group": -Infinity}',
+        '{"type": "subscribe", "group": NaN}',
+        '{"type": "subscribe", "group": 1e400}',
+        '{"type": "subscribe", "group": 1' + "0" * 40 + "}",
+        "[" * 30_000 + "]" * 30_000,  # deeper than the recursion limit, under the size limit
+        '{"a": ' * 5_000 + "1" + "}" * 5_000,
+        '[{"type": "subscribe", "group": 1}]',
+        '"subscribe"',
+        "42",
+        "null",
+        "",
+    ],
+    ids=lambda text: text[:30],
+)
+async def test_unreadable_json_gets_bad_json_and_the_socket_stays_usable(
+    connect, group, mo_member, server_errors, text
+):
+    async with connect(mo_member) as mo:
+        reply = await send_raw(mo, text)
+        assert (reply["type"], reply["code"]) == ("error", "bad_json")
+        assert "JSON" in reply["message"] and "stuur" in reply["message"]  # Dutch
+        assert (await mo.subscribe(group.pk))["type"] == "subscribed"
+    assert server_errors == []
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ({"type": "dansen"}, "unknown_type"),
+        ({"group": 1}, "unknown_type"),
+        ({"type": 7}, "unknown_type"),
+        ({"type": "subscribe", "group": "7"}, "bad_request"),
+        ({"type": "subscribe", "group": 7.0}, "bad_request"),
+        ({"type": "subscribe", "group": True}, "bad_request"),
+        ({"type": "subscribe", "group": 0}, "bad_request"),
+        ({"type": "subscribe", "group": 2**63}, "bad_request"),
+        ({"type": "subscribe", "group": 1, "since": -1}, "bad_request"),
+        ({"type": "subscribe", "group": 1, "since": "120"}, "bad_request"),
+        ({"type": "subscribe", "group": 1, "extra": "veld"}, "bad_request"),
+        ({"type": "subscribe", "group": [[[[[[[[1]]]]]]]]}, "bad_request"),
+        ({"type": "subscribe"}, "bad_request"),
+        ({"type": "chat", "group": 1, "client_id": "x" * 1000, "text": "Hoi"}, "bad_request"),
+        ({"type": "chat", "group": 1, "client_id": "c", "text": 5}, "bad_request"),
+        ({"type": "post_alert", "group": 1, "client_id": "c", "alert": "brand"}, "bad_request"),
+        ({"type": "post_alert", "group": 1, "client_id": "c"}, "bad_request"),
+        ({"type": "claim", "alert": 1, "channel": "113"}, "bad_request"),
+        ({"type": "ack", "alert": 1, "kind": "dansen"}, "bad_request"),
+        ({"type": "close", "alert": 1}, "bad_request"),
+        ({"type": "update", "alert": "een", "text": "Hoi"}, "bad_request"),
+    ],
+    ids=lambda value: json.dumps(value)[:40] if isinstance(value, dict) else value,
+)
+async def test_invalid_frames_get_an_error_with_their_ref_and_change_nothing(
+    connect, group, mo_member, server_errors, frame, code
+):
+    async with connect(mo_member) as mo:
+        reply = await mo.request(**frame)
+        assert (reply["type"], reply["code"]) == ("error", code)
+        assert reply["message"] in {"Dit bericht klopt niet.", "Onbekend soort bericht."}
+        assert (await mo.subscribe(group.pk))["type"] == "subscribed"
+    assert await sync_to_async(ChatMessage.objects.count)() == 0
+    assert server_errors == []
+
+
+async def test_errors_are_in_the_language_of_the_socket(asgi_server, mo_member):
+    cookie = await sync_to_async(session_cookie)(mo_member)
+    async with raw_socket(asgi_server, cookie=cookie, **{"Accept-Language": "en"}) as ws:
+        reply = await send_raw(Socket(ws), "{")
+        assert reply["message"] == "This message cannot be read: send one JSON object."
+
+
+async def test_a_binary_frame_gets_an_error_and_close_1003(connect, mo_member, server_errors):
+    async with connect(mo_member) as mo:
+        await mo.connection.send(b'{"type": "subscribe", "group": 1}')
+        code, received = await closed_with(mo)
+    assert code == 1003
+    assert [m["code"] for m in received] == ["binary"]
+    assert server_errors == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * (protocol.MAX_FRAME_BYTES + 1),
+        '{"type": "chat", "text": "' + "é" * (protocol.MAX_FRAME_BYTES // 2) + '"}',
+        "[" * 100_000 + "]" * 100_000,
+    ],
+    ids=["ascii", "two-byte characters", "100k deep"],
+)
+async def test_a_frame_over_the_size_limit_gets_an_error_and_close_1009(
+    connect, mo_member, server_errors, text
+):
+    async with connect(mo_member) as mo:
+        await mo.connection.send(text)
+        code, received = await closed_with(mo)
+    assert code == 1009
+    assert [m["code"] for m in received] == ["too_big"]
+    assert server_errors == []
+
+
+async def test_frames_sent_after_the_close_are_not_run(connect, group, mo_member, server_errors):
+    async with connect(mo_member) as mo:
+        await mo.connection.send(b"\x00")
+        for i in range(5):  # already on their way when the server closes
+            await mo.send(type="chat", group=group.pk, client_id=f"na-{i}", text="Hallo")
+        code, _received = await closed_with(mo)
+    assert code == 1003
+    assert await sync_to_async(ChatMessage.objects.count)() == 0
+    assert server_errors == []
+
+
+def test_every_post_frame_has_a_handler():
+    posts = {model.model_fields["type"].annotation.__args__[0] for model in protocol.Post.__args__}
+    assert posts == set(handlers.POSTS)
+
+
+# --- Origin --------------------------------------------------------------------------
+
+
+async def origin_refused(asgi_server, cookie, origin, **headers) -> bool:
+    """True when the server closes the socket with 4403 (sending nothing else); False when
+    it answers a frame."""
+    async with raw_socket(asgi_server, cookie=cookie, origin=origin, **headers) as ws:
+        try:
+            await ws.send(json.dumps({"type": "nothing", "ref": "o"}))
+            reply = await asyncio.wait_for(ws.recv(), 5)
+        except websockets.exceptions.ConnectionClosed as closed:
+            assert closed.rcvd is not None
+            return closed.rcvd.code == 4403
+        assert json.loads(reply)["ref"] == "o"
+        return False
+
+
+async def test_origin_must_match_scheme_host_and_port(asgi_server, mo_member, settings):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://buurtwacht.example"]
+    cookie = await sync_to_async(session_cookie)(mo_member)
+    host, port = asgi_server.rsplit(":", 1)
+    assert not await origin_refused(asgi_server, cookie, f"http://{asgi_server}")
+    assert await origin_refused(asgi_server, cookie, f"http://{host}:{int(port) + 1}")
+    assert await origin_refused(asgi_server, cookie, f"http://{host}")
+    assert await origin_refused(asgi_server, cookie, f"https://{asgi_server}")
+    assert await origin_refused(asgi_server, cookie, f"http://localhost:{port}")
+    assert await origin_refused(asgi_server, cookie, "null")
+    assert await origin_refused(asgi_server, cookie, None)
+    assert not await origin_refused(asgi_server, cookie, "https://buurtwacht.example")
+    assert await origin_refused(asgi_server, cookie, "http://buurtwacht.example")
+    assert await origin_refused(asgi_server, cookie, "https://buurtwacht.example:444")
+
+
+async def test_behind_a_tls_proxy_the_origin_is_https(asgi_server, mo_member):
+    """uvicorn trusts X-Forwarded-Proto from 127.0.0.1 (the proxy): the socket is wss."""
+    cookie = await sync_to_async(session_cookie)(mo_member)
+    proxied = {"X-Forwarded-Proto": "https"}
+    assert not await origin_refused(asgi_server, cookie, f"https://{asgi_server}", **proxied)
+    assert await origin_refused(asgi_server, cookie, f"http://{asgi_server}", **proxied)
+
+
+def scope(*headers: tuple[str, str], scheme: str = "ws") -> dict:
+    return {
+        "type": "websocket",
+        "scheme": scheme,
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers],
+    }
+
+
+def test_origin_rule_is_djangos_csrf_origin_rule(settings):
+    settings.ALLOWED_HOSTS = ["buurtwacht.nl", ".gemeente.nl"]
+    settings.CSRF_TRUSTED_ORIGINS = ["https://*.example.nl", "https://app.example.com"]
+    settings.SECURE_PROXY_SSL_HEADER = None
+    own = ("Host", "buurtwacht.nl")
+    assert origin_allowed(scope(own, ("Origin", "https://buurtwacht.nl"), scheme="wss"))
+    assert not origin_allowed(scope(own, ("Origin", "http://buurtwacht.nl"), scheme="wss"))
+    assert origin_allowed(scope(own, ("Origin", "http://buurtwacht.nl")))
+    assert origin_allowed(
+        scope(("Host", "wijk.gemeente.nl"), ("Origin", "http://wijk.gemeente.nl"))
+    )
+    # a Host outside ALLOWED_HOSTS is never "the same origin"
+    assert not origin_allowed(scope(("Host", "evil.nl"), ("Origin", "http://evil.nl")))
+    assert origin_allowed(scope(own, ("Origin", "https://app.example.com")))
+    assert origin_allowed(scope(own, ("Origin", "https://wijk.example.nl")))
+    assert origin_allowed(scope(own, ("Origin", "https://example.nl")))
+    assert not origin_allowed(scope(own, ("Origin", "http://wijk.example.nl")))
+    assert not origin_allowed(scope(own, ("Origin", "https://app.example.com.evil.nl")))
+    # two Origin headers, or none: refused
+    twice = scope(own, ("Origin", "http://buurtwacht.nl"), ("Origin", "http://evil.nl"))
+    assert not origin_allowed(twice)
+    assert not origin_allowed(scope(own))
