@@ -9,10 +9,11 @@ Client -> server (JSON; an optional "ref" is echoed in the reply):
     {"type": "ack", "alert": 3, "kind": "seen" | "going"}
     {"type": "close", "alert": 3, "outcome": "resolved" | ...}
     {"type": "chat", "group": 7, "client_id": "...", "text": "..."}
-Server -> client: stream events (see events.py), {"type": "subscribed", "group", "position"},
-{"type": "revoked", "group"}, {"type": "ok", ...} and {"type": "error", "code", "message"}
-(the message in the socket's language).  Frames are validated by protocol.py; whatever a
-client sends, it gets a JSON error or a close code, never an exception out of the consumer.
+Server -> client: stream events (see events.py), {"type": "subscribed", "group", "position",
+"seq", "more"}, {"type": "revoked", "group"}, {"type": "ok", ...} and {"type": "error",
+"code", "message"} (the message in the socket's language).  Frames are validated by
+protocol.py; whatever a client sends, it gets a JSON error or a close code, never an
+exception out of the consumer.
 
 Close codes: 4401 not logged in / session ended, 1003 a binary frame, 1009 a frame over
 MAX_FRAME_BYTES (4403, a foreign Origin: origin.py).
@@ -56,6 +57,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.closed = False  # set when the server closes: nothing is sent or run after it
+        self.behind: set[int] = set()  # groups whose replay is incomplete: no live events
 
     async def connect(self) -> None:
         self.user = self.scope.get("user")
@@ -178,25 +180,38 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         return run
 
     async def _subscribe(self, frame: protocol.Subscribe) -> None:
-        """Without `since`: live from now on.  With `since`: first everything after it."""
+        """Without `since`: live from now on.  With `since`: first what came after it, at
+        most REPLAY_LIMIT events; `"more": true` asks the client to subscribe again with
+        since=position.  Until then the group is "behind": its live events are not forwarded
+        (the next page brings them from the database)."""
         group_id = frame.group
-        latest = await self._in_language(handlers.subscribe)(
-            user=self.user, group_id=group_id, channel_name=self.channel_name
+        start, seq = await self._in_language(handlers.subscribe)(
+            user=self.user, group_id=group_id, channel_name=self.channel_name, since=frame.since
         )
-        start = latest if frame.since is None else frame.since
         self.positions[group_id] = start
+        self.behind.discard(group_id)
         # Join first, then replay: whatever is published meanwhile is de-duplicated by id.
+        # (Channel-layer messages wait until this frame is done: the consumer runs one
+        # message at a time.)
         await self.channel_layer.group_add(group_channel(group_id), self.channel_name)
         missed = await self._in_language(handlers.events_since)(
-            user=self.user, group_id=group_id, since=start
+            user=self.user, group_id=group_id, since=start, limit=handlers.REPLAY_LIMIT + 1
         )
-        for message in missed:
+        page = missed[: handlers.REPLAY_LIMIT]
+        for message in page:
             await self._deliver(message)
+        if page:
+            seq = page[-1]["seq"]
+        more = len(missed) > len(page)
+        if more:
+            self.behind.add(group_id)
         await self.send_json(
             {
                 "type": "subscribed",
                 "group": group_id,
                 "position": self.positions[group_id],
+                "seq": seq,
+                "more": more,
                 "ref": frame.ref,
             }
         )
@@ -215,7 +230,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     def _is_new(self, *, group_id: int, event_id: int) -> bool:
         """Whether to send this event: subscribed (not revoked) and not sent before."""
         last = self.positions.get(group_id)
-        if last is None or event_id <= last:
+        if last is None or event_id <= last or group_id in self.behind:
             return False
         self.positions[group_id] = event_id
         return True

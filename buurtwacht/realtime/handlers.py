@@ -14,22 +14,30 @@ from buurtwacht.groups.policy import Action
 from . import protocol
 from .actions import event_message, mark_present
 from .models import Event
-from .selectors import stream_position
+from .selectors import stream_head
+
+REPLAY_LIMIT = 100  # events per replay page; the client asks again for the rest
 
 
-def subscribe(*, user: User, group_id: int, channel_name: str) -> int:
+def subscribe(
+    *, user: User, group_id: int, channel_name: str, since: int | None
+) -> tuple[int, int]:
     """Passes the gate for reading (or raises Http404), marks the socket present (no push
-    while it lives) and returns the stream's last position."""
+    while it lives) and returns where the stream starts for this socket, as (position, seq):
+    without `since` the group's latest event, with it `since` and the seq the client has
+    there (0 before the group's first event)."""
     access_group(user=user, group_id=group_id, action=Action.READ)
     mark_present(user_id=user.pk, group_id=group_id, channel_name=channel_name)
-    return stream_position(group_id=group_id)
+    if since is None:
+        return stream_head(group_id=group_id)
+    return since, stream_head(group_id=group_id, at=since)[1]
 
 
 def events_since(
-    *, user: User, group_id: int, since: int | None, limit: int | None = None
+    *, user: User, group_id: int, since: int | None, limit: int = REPLAY_LIMIT
 ) -> list[dict[str, Any]]:
-    """The events after `since`, oldest first (the first `limit` of them).  Without `since`:
-    the latest `limit` events, still oldest first."""
+    """The events after `since`, oldest first: the first `limit` of them.  Without `since`:
+    the latest `limit` events, still oldest first.  Never more than `limit`."""
     access_group(user=user, group_id=group_id, action=Action.READ)
     events = Event.objects.filter(group_id=group_id)
     if since is None:

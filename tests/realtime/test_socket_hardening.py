@@ -1,5 +1,5 @@
 """What a socket takes from a client, over real WebSockets to the in-process uvicorn server:
-malformed frames and the Origin."""
+bounded replays, malformed frames and the Origin."""
 
 import asyncio
 import json
@@ -8,15 +8,20 @@ import logging
 import pytest
 import websockets
 from asgiref.sync import sync_to_async
+from django.test import Client
 
+from buurtwacht.chat import actions as chat_actions
 from buurtwacht.chat.models import ChatMessage
 from buurtwacht.realtime import handlers, protocol
+from buurtwacht.realtime.models import Event
 from buurtwacht.realtime.origin import origin_allowed
 from tests.conftest import session_cookie
 
 from .conftest import Socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+REPLAY_LIMIT = handlers.REPLAY_LIMIT
 
 
 @pytest.fixture
@@ -64,6 +69,111 @@ async def send_raw(socket: Socket, data: str | bytes) -> dict:
     """Send one frame as it is and read the next reply."""
     await socket.connection.send(data)
     return json.loads(await asyncio.wait_for(socket.connection.recv(), 5))
+
+
+def post_chats(*, group, user, count: int) -> None:
+    for i in range(count):
+        chat_actions.post_chat(user=user, group_id=group.pk, client_id=f"c{i}", text=f"bericht {i}")
+
+
+def take_events(socket: Socket) -> list[dict]:
+    """The stream events a request skipped over, in the order they came."""
+    events = [m for m in socket.kept if "seq" in m and "id" in m]
+    socket.kept = [m for m in socket.kept if m not in events]
+    return events
+
+
+# --- bounded replay ------------------------------------------------------------------
+
+
+async def test_a_replay_comes_in_pages_of_replay_limit_without_gaps_or_duplicates(
+    connect, group, anna_admin, mo_member
+):
+    total = 2 * REPLAY_LIMIT + 17
+    await sync_to_async(post_chats)(group=group, user=anna_admin, count=total)
+    received: list[dict] = []
+    pages: list[tuple[int, bool]] = []
+    async with connect(mo_member) as mo:
+        since = 0
+        while True:
+            reply = await mo.subscribe(group.pk, since=since)
+            page = take_events(mo)
+            received += page
+            pages.append((len(page), reply["more"]))
+            assert reply["type"] == "subscribed"
+            assert reply["position"] == page[-1]["id"]
+            assert reply["seq"] == page[-1]["seq"]
+            if not reply["more"]:
+                break
+            since = reply["position"]
+    assert pages == [(REPLAY_LIMIT, True), (REPLAY_LIMIT, True), (17, False)]
+    assert [m["seq"] for m in received] == list(range(1, total + 1))
+    ids = await sync_to_async(
+        lambda: list(Event.objects.order_by("id").values_list("id", flat=True))
+    )()
+    assert [m["id"] for m in received] == ids
+
+
+async def test_subscribing_again_from_zero_replays_one_page_not_the_whole_stream(
+    connect, group, anna_admin, mo_member
+):
+    await sync_to_async(post_chats)(group=group, user=anna_admin, count=REPLAY_LIMIT + 5)
+    async with connect(mo_member) as mo:
+        for _ in range(3):
+            reply = await mo.subscribe(group.pk, since=0)
+            assert reply["more"] is True
+            assert len(take_events(mo)) == REPLAY_LIMIT
+
+
+async def test_while_a_replay_is_behind_live_events_wait_for_the_next_page(
+    connect, group, anna_admin, mo_member
+):
+    await sync_to_async(post_chats)(group=group, user=anna_admin, count=REPLAY_LIMIT + 3)
+    async with connect(mo_member) as mo, connect(anna_admin) as anna:
+        first = await mo.subscribe(group.pk, since=0)
+        assert first["more"] is True
+        take_events(mo)
+        posted = await anna.request(type="chat", group=group.pk, client_id="live", text="Nu")
+        assert posted["type"] == "ok"
+        assert await mo.nothing_within(0.5)  # not forwarded: mo is behind
+        rest = await mo.subscribe(group.pk, since=first["position"])
+        events = take_events(mo)
+        assert rest["more"] is False
+        assert [m["seq"] for m in events] == list(range(REPLAY_LIMIT + 1, REPLAY_LIMIT + 5))
+        assert events[-1]["message"]["text"] == "Nu"
+        # caught up: live again
+        await anna.request(type="chat", group=group.pk, client_id="live2", text="Daarna")
+        live = await mo.receive_until(lambda m: m.get("type") == "chat.message")
+        assert live["seq"] == REPLAY_LIMIT + 5
+
+
+async def test_subscribed_says_the_seq_of_its_position(connect, group, anna_admin, mo_member):
+    async with connect(mo_member) as mo:
+        empty = await mo.subscribe(group.pk)
+        assert (empty["position"], empty["seq"], empty["more"]) == (0, 0, False)
+        await sync_to_async(post_chats)(group=group, user=anna_admin, count=3)
+        take_events(mo)
+        live = await mo.subscribe(group.pk)
+        assert (live["seq"], live["more"]) == (3, False)
+        caught_up = await mo.subscribe(group.pk, since=live["position"])
+        assert (caught_up["position"], caught_up["seq"]) == (live["position"], 3)
+        assert take_events(mo) == []
+        replay = await mo.subscribe(group.pk, since=0)
+        assert [m["seq"] for m in take_events(mo)] == [1, 2, 3]
+        assert (replay["position"], replay["seq"]) == (live["position"], 3)
+
+
+async def test_http_replay_is_bounded_by_its_own_limit(group, anna_admin):
+    await sync_to_async(post_chats)(group=group, user=anna_admin, count=5)
+    client = Client()
+    await sync_to_async(client.force_login)(anna_admin)
+    url = f"/api/groups/{group.pk}/events"
+    too_many = await sync_to_async(client.get)(url, {"since": 0, "limit": 100_000})
+    assert too_many.status_code == 422
+    capped = await sync_to_async(client.get)(url, {"since": 0, "limit": 2})
+    assert [e["seq"] for e in capped.json()["events"]] == [1, 2]
+    default = await sync_to_async(client.get)(url)
+    assert len(default.json()["events"]) == 5
 
 
 # --- malformed frames ----------------------------------------------------------------

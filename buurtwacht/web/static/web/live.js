@@ -41,7 +41,11 @@
   }
 
   function receive(message) {
-    if (message.type === "subscribed") { say(live.dataset.msgLive); retry = 0; return; }
+    if (message.type === "subscribed") {
+      // A replay comes in pages: ask for the next one until "more" is false.
+      if (message.more) { subscribe(message.position); return; }
+      say(live.dataset.msgLive); retry = 0; return;
+    }
     if (message.type === "revoked") { revoked = true; say(live.dataset.msgRevoked); socket.close(); return; }
     if (message.type === "error") { say(message.message); return; }
     if (typeof message.id !== "number" || message.group !== group) return;
@@ -50,10 +54,14 @@
     else if (message.type === "chat.message") showChat(message.message);
   }
 
+  function subscribe(since) {
+    socket.send(JSON.stringify({ type: "subscribe", group: group, since: since }));
+  }
+
   function connect() {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + "/ws/");
-    socket.onopen = () => socket.send(JSON.stringify({ type: "subscribe", group: group, since: position }));
+    socket.onopen = () => subscribe(position);
     socket.onmessage = (event) => receive(JSON.parse(event.data));
     socket.onclose = (event) => {
       if (revoked) return;
