@@ -12,11 +12,11 @@ Client -> server (JSON; an optional "ref" is echoed in the reply):
 Server -> client: stream events (see events.py), {"type": "subscribed", "group", "position",
 "seq", "more"}, {"type": "revoked", "group"}, {"type": "ok", ...} and {"type": "error",
 "code", "message"} (the message in the socket's language).  Frames are validated by
-protocol.py; whatever a client sends, it gets a JSON error or a close code, never an
-exception out of the consumer.
+protocol.py and limited by limits.py; whatever a client sends, it gets a JSON error or a
+close code, never an exception out of the consumer.
 
-Close codes: 4401 not logged in / session ended, 1003 a binary frame, 1009 a frame over
-MAX_FRAME_BYTES (4403, a foreign Origin: origin.py).
+Close codes: 4401 not logged in / session ended, 4429 too many sockets for the account,
+1003 a binary frame, 1009 a frame over MAX_FRAME_BYTES (4403, a foreign Origin: origin.py).
 """
 
 import asyncio
@@ -37,7 +37,7 @@ from pydantic import ValidationError
 
 from buurtwacht.core.errors import ActionError
 
-from . import handlers, protocol
+from . import handlers, limits, protocol
 from .actions import (
     group_channel,
     mark_absent,
@@ -49,6 +49,7 @@ from .actions import (
 logger = logging.getLogger(__name__)
 
 SESSION_ENDED = 4401
+TOO_MANY_SOCKETS = 4429
 UNSUPPORTED_DATA = 1003  # a binary frame
 MESSAGE_TOO_BIG = 1009
 
@@ -58,11 +59,20 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         super().__init__(*args, **kwargs)
         self.closed = False  # set when the server closes: nothing is sent or run after it
         self.behind: set[int] = set()  # groups whose replay is incomplete: no live events
+        self.bucket = limits.socket_bucket()  # frames this socket may send
 
     async def connect(self) -> None:
         self.user = self.scope.get("user")
         if self.user is None or not self.user.is_authenticated:
             await self.close(code=4401)
+            return
+        if not limits.ACCOUNTS.open(user_id=self.user.pk, socket=self):
+            await self.accept()
+            await self._end(
+                TOO_MANY_SOCKETS,
+                "too_many_sockets",
+                gettext_lazy("Too many open connections for this account. Close another tab."),
+            )
             return
         self.positions: dict[int, int] = {}  # group id -> last event id sent
         self.language = _language(self.scope)
@@ -82,11 +92,17 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(group_channel(group_id), self.channel_name)
         await self.channel_layer.group_discard(user_channel(self.user.pk), self.channel_name)
 
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        user = getattr(self, "user", None)
+        if user is not None and user.is_authenticated:
+            limits.ACCOUNTS.close(user_id=user.pk, socket=self)
+        await super().websocket_disconnect(message)
+
     # --- what the client sends -------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        """One frame: refuse binary and oversized ones (and close), read the JSON safely,
-        then validate and run it (receive_json)."""
+        """One frame: refuse binary and oversized ones (and close), take a token, read the
+        JSON safely, then validate and run it (receive_json)."""
         if self.closed:
             return  # it arrived before the close: not run
         if text_data is None:
@@ -101,6 +117,11 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             content: dict[str, Any] | None = protocol.parse(text_data)
         except protocol.BadJson:
             content = None
+        ref = protocol.ref_of(content)
+        if not limits.take(self.bucket, limits.ACCOUNTS.bucket(user_id=self.user.pk)):
+            message = gettext_lazy("Too many messages at once. Wait a moment and try again.")
+            await self.send_json({**self._error("rate_limited", message), "ref": ref})
+            return
         if content is None:
             message = gettext_lazy("This message cannot be read: send one JSON object.")
             await self.send_json({**self._error("bad_json", message), "ref": None})

@@ -1,9 +1,10 @@
 """What a socket takes from a client, over real WebSockets to the in-process uvicorn server:
-bounded replays, malformed frames and the Origin."""
+bounded replays, malformed frames, the Origin, caps and rate limits."""
 
 import asyncio
 import json
 import logging
+import uuid
 
 import pytest
 import websockets
@@ -12,7 +13,7 @@ from django.test import Client
 
 from buurtwacht.chat import actions as chat_actions
 from buurtwacht.chat.models import ChatMessage
-from buurtwacht.realtime import handlers, protocol
+from buurtwacht.realtime import handlers, limits, protocol
 from buurtwacht.realtime.models import Event
 from buurtwacht.realtime.origin import origin_allowed
 from tests.conftest import session_cookie
@@ -371,3 +372,82 @@ def test_origin_rule_is_djangos_csrf_origin_rule(settings):
     twice = scope(own, ("Origin", "http://buurtwacht.nl"), ("Origin", "http://evil.nl"))
     assert not origin_allowed(twice)
     assert not origin_allowed(scope(own))
+
+
+# --- caps and rate limits ------------------------------------------------------------
+
+
+async def test_the_socket_over_the_account_cap_is_refused_with_4429(
+    connect, group, anna_admin, mo_member, settings, server_errors
+):
+    settings.SOCKETS_PER_ACCOUNT = 3
+    async with connect(mo_member) as one, connect(mo_member) as two, connect(mo_member) as three:
+        for socket in (one, two, three):
+            assert (await socket.subscribe(group.pk))["type"] == "subscribed"
+        async with connect(mo_member) as four:
+            code, received = await closed_with(four)
+        assert code == 4429
+        assert [m["code"] for m in received] == ["too_many_sockets"]
+        async with connect(anna_admin) as anna:  # another account is not affected
+            assert (await anna.subscribe(group.pk))["type"] == "subscribed"
+        assert (await one.subscribe(group.pk))["type"] == "subscribed"  # the three still work
+    # closed sockets no longer count (the server sees the close a moment later)
+    for _attempt in range(50):
+        if await opens(connect, mo_member, group.pk):
+            break
+        await asyncio.sleep(0.1)
+    else:
+        pytest.fail("the account's closed sockets still count")
+    assert server_errors == []
+
+
+async def opens(connect, user, group_id) -> bool:
+    async with connect(user) as socket:
+        try:
+            return (await socket.subscribe(group_id))["type"] == "subscribed"
+        except websockets.exceptions.ConnectionClosed:
+            return False
+
+
+async def test_a_burst_beyond_the_bucket_is_refused_and_not_run_then_recovers(
+    connect, group, mo_member
+):
+    burst = 3 * limits.SOCKET_BURST
+    async with connect(mo_member) as mo:
+        refs = [uuid.uuid4().hex for _ in range(burst)]
+        for i, ref in enumerate(refs):
+            await mo.send(type="chat", group=group.pk, client_id=f"b{i}", text="Snel", ref=ref)
+        replies = [await mo.receive_until(lambda m, r=ref: m.get("ref") == r) for ref in refs]
+        ok = [r for r in replies if r["type"] == "ok"]
+        limited = [r for r in replies if r.get("code") == "rate_limited"]
+        assert len(ok) + len(limited) == burst
+        assert len(ok) >= limits.SOCKET_BURST
+        assert limited, "a burst of three buckets' worth was let through whole"
+        assert "Wacht even" in limited[0]["message"]
+        assert await sync_to_async(ChatMessage.objects.count)() == len(ok)  # refused: not run
+        await asyncio.sleep(3 / limits.SOCKET_RATE)
+        after = await mo.request(type="chat", group=group.pk, client_id="later", text="Weer")
+        assert after["type"] == "ok"
+
+
+async def test_the_account_bucket_is_shared_by_its_sockets(connect, group, anna_admin, mo_member):
+    per_socket = limits.SOCKET_BURST - 5  # under each socket's own bucket ...
+    assert 3 * per_socket > limits.ACCOUNT_BURST  # ... but together over the account's
+    async with (
+        connect(mo_member) as s1,
+        connect(mo_member) as s2,
+        connect(mo_member) as s3,
+        connect(anna_admin) as anna,
+    ):
+        refs = {socket: [uuid.uuid4().hex for _ in range(per_socket)] for socket in (s1, s2, s3)}
+        for socket, socket_refs in refs.items():
+            for ref in socket_refs:
+                await socket.send(type="nothing", ref=ref)
+        codes = [
+            (await socket.receive_until(lambda m, r=ref: m.get("ref") == r))["code"]
+            for socket, socket_refs in refs.items()
+            for ref in socket_refs
+        ]
+        assert codes.count("rate_limited") > 0
+        assert set(codes) == {"unknown_type", "rate_limited"}
+        assert (await anna.subscribe(group.pk))["type"] == "subscribed"  # anna has her own
