@@ -8,16 +8,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "buurtwacht.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (after setup)
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from buurtwacht.realtime.middleware import socket_auth_stack  # noqa: E402
+from buurtwacht.realtime.origin import OriginValidator  # noqa: E402
 from buurtwacht.realtime.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            socket_auth_stack(URLRouter(websocket_urlpatterns))
-        ),
+        # The Origin first (exact scheme, host and port), then the session.
+        "websocket": OriginValidator(socket_auth_stack(URLRouter(websocket_urlpatterns))),
     }
 )

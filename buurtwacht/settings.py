@@ -144,6 +144,9 @@ if REDIS_URL:
 else:
     # Only works inside one process: `manage.py serve` refuses several workers on it.
     CHANNEL_LAYERS = {"default": {"BACKEND": "buurtwacht.realtime.layers.InProcessChannelLayer"}}
+# Open WebSockets per account, counted per server process (realtime/limits.py); one more
+# is refused with close code 4429.
+SOCKETS_PER_ACCOUNT = int(os.environ.get("SOCKETS_PER_ACCOUNT", "20"))
 
 # --- background work (django-tasks, database backend) -----------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -1,6 +1,12 @@
-"""The only writers for accounts.  Views parse and validate input, then call these."""
+"""The only writers for accounts.  Views parse and validate input, then call these.
+
+Whatever ends what a person may do (a logout, a new password, deactivation, deletion, a
+verification taken away) also closes the person's open sockets, after commit (4401): a
+socket was authorized once, when it opened.
+"""
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
@@ -8,6 +14,7 @@ from django.db import transaction
 
 from buurtwacht.core import clock
 from buurtwacht.geo.geocoding import GeocodedAddress
+from buurtwacht.realtime.actions import end_sockets
 
 from .models import HomeAddress, User
 
@@ -60,9 +67,29 @@ def change_email(*, user: User, email: str) -> None:
     user.save(update_fields=["email", "updated_at"])
 
 
-def set_password(*, user: User, password: str) -> None:
+@transaction.atomic
+def set_password(*, user: User, password: str, keep_session_key: str | None = None) -> None:
+    """A new password (changed, or reset by e-mail) logs the account out everywhere:
+    Django's session hash does that for pages, this for open sockets.  The session that
+    changed it stays logged in (`keep_session_key`, as `update_session_auth_hash` keeps it)."""
     user.set_password(password)
     user.save(update_fields=["password", "updated_at"])
+    end_sockets(user_id=user.pk, keep_session_key=keep_session_key)
+
+
+def logged_out(*, user: User, session_key: str | None) -> None:
+    """After a logout: the sockets that session opened close (those of other sessions stay)."""
+    if session_key:
+        end_sockets(user_id=user.pk, session_key=session_key)
+
+
+@transaction.atomic
+def set_active(*, user: User, active: bool) -> None:
+    """Platform staff's switch: an inactive account cannot log in, and its sockets close."""
+    user.is_active = active
+    user.save(update_fields=["is_active", "updated_at"])
+    if not active:
+        end_sockets(user_id=user.pk)
 
 
 @transaction.atomic
@@ -99,13 +126,35 @@ def delete_account(*, user: User) -> None:
     user.municipality_code = ""
     user.deleted_at = now
     user.save()
+    end_sockets(user_id=user.pk)
 
 
+@transaction.atomic
 def set_verification(*, user: User, police_verified: bool, municipality_code: str) -> None:
-    """Platform staff's verification of a police officer or municipality coordinator."""
+    """Platform staff's verification of a police officer or municipality coordinator.
+    Taking one away (or changing the municipality) closes the person's open sockets."""
+    lost = (user.police_verified and not police_verified) or (
+        user.municipality_code and user.municipality_code != municipality_code
+    )
     user.police_verified = police_verified
     user.municipality_code = municipality_code
     user.save(update_fields=["police_verified", "municipality_code", "updated_at"])
+    if lost:
+        end_sockets(user_id=user.pk)
+
+
+@transaction.atomic
+def save_staff_edit(*, user: User, changed: Collection[str]) -> None:
+    """An account as platform staff left it in the Django admin (`changed`: the fields the
+    form changed).  Deactivating it or taking away or changing a verification closes its
+    open sockets."""
+    user.save()
+    if (
+        ("is_active" in changed and not user.is_active)
+        or ("police_verified" in changed and not user.police_verified)
+        or "municipality_code" in changed
+    ):
+        end_sockets(user_id=user.pk)
 
 
 def make_staff(*, user: User) -> None:

@@ -1,5 +1,9 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.http import HttpRequest
+
+from . import actions
 from .models import HomeAddress, User
 
 
@@ -29,3 +33,8 @@ class UserAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["last_login", "deleted_at"]
     inlines = [HomeAddressInline]
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """Through the action: deactivating an account or taking away a verification here
+        closes the person's open sockets."""
+        actions.save_staff_edit(user=obj, changed=form.changed_data if change else [])

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from buurtwacht.core import clock
@@ -73,6 +74,26 @@ def revoke_access(*, user_id: int, group_id: int) -> None:
     transaction.on_commit(
         lambda: _send(user_channel(user_id), "access.revoked", {"group": group_id})
     )
+
+
+def session_tag(session_key: str) -> str:
+    """What names a session in channel-layer messages: a keyed hash, never the key itself
+    (messages pass through Redis)."""
+    return salted_hmac("buurtwacht.realtime.session", session_key).hexdigest()
+
+
+def end_sockets(
+    *, user_id: int, session_key: str | None = None, keep_session_key: str | None = None
+) -> None:
+    """After commit, close the person's open sockets with 4401 (session ended): all of them,
+    or only those opened with `session_key` (a logout), or all but those of
+    `keep_session_key` (a password change keeps the session that made it logged in, as
+    Django does)."""
+    message = {
+        "only": session_tag(session_key) if session_key else None,
+        "keep": session_tag(keep_session_key) if keep_session_key else None,
+    }
+    transaction.on_commit(lambda: _send(user_channel(user_id), "session.ended", message))
 
 
 def _send(channel: str, kind: str, message: dict[str, Any]) -> None:

@@ -9,11 +9,18 @@ Client -> server (JSON; an optional "ref" is echoed in the reply):
     {"type": "ack", "alert": 3, "kind": "seen" | "going"}
     {"type": "close", "alert": 3, "outcome": "resolved" | ...}
     {"type": "chat", "group": 7, "client_id": "...", "text": "..."}
-Server -> client: stream events (see events.py), {"type": "subscribed", "group", "position"},
-{"type": "revoked", "group"}, {"type": "ok", ...} and {"type": "error", "code", "message"}.
+Server -> client: stream events (see events.py), {"type": "subscribed", "group", "position",
+"seq", "more"}, {"type": "revoked", "group"}, {"type": "ok", ...} and {"type": "error",
+"code", "message"} (the message in the socket's language).  Frames are validated by
+protocol.py and limited by limits.py; whatever a client sends, it gets a JSON error or a
+close code, never an exception out of the consumer.
+
+Close codes: 4401 not logged in / session ended, 4429 too many sockets for the account,
+1003 a binary frame, 1009 a frame over MAX_FRAME_BYTES (4403, a foreign Origin: origin.py).
 """
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -26,24 +33,47 @@ from django.utils import translation
 from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
+from pydantic import ValidationError
 
 from buurtwacht.core.errors import ActionError
 
-from . import handlers
+from . import handlers, limits, protocol
 from .actions import (
     group_channel,
     mark_absent,
     refresh_presence,
+    session_tag,
     text_key,
     user_channel,
 )
 
+logger = logging.getLogger(__name__)
+
+SESSION_ENDED = 4401
+TOO_MANY_SOCKETS = 4429
+UNSUPPORTED_DATA = 1003  # a binary frame
+MESSAGE_TOO_BIG = 1009
+
 
 class StreamConsumer(AsyncJsonWebsocketConsumer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.closed = False  # set when the server closes: nothing is sent or run after it
+        self.behind: set[int] = set()  # groups whose replay is incomplete: no live events
+        self.bucket = limits.socket_bucket()  # frames this socket may send
+
     async def connect(self) -> None:
         self.user = self.scope.get("user")
         if self.user is None or not self.user.is_authenticated:
             await self.close(code=4401)
+            return
+        if not limits.ACCOUNTS.open(user_id=self.user.pk, socket=self):
+            await self.accept()
+            await self._end(
+                TOO_MANY_SOCKETS,
+                "too_many_sockets",
+                gettext_lazy("Too many open connections for this account. Close another tab."),
+            )
             return
         self.positions: dict[int, int] = {}  # group id -> last event id sent
         self.language = _language(self.scope)
@@ -65,27 +95,91 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(group_channel(group_id), self.channel_name)
         await self.channel_layer.group_discard(user_channel(self.user.pk), self.channel_name)
 
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        ref = content.get("ref") if isinstance(content, dict) else None
-        kind = content.get("type") if isinstance(content, dict) else None
-        handler = self.handlers.get(kind or "")
-        if handler is None:
-            await self.send_json(
-                {**self._error("unknown_type", gettext_lazy("Unknown message type.")), "ref": ref}
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        user = getattr(self, "user", None)
+        if user is not None and user.is_authenticated:
+            limits.ACCOUNTS.close(user_id=user.pk, socket=self)
+        await super().websocket_disconnect(message)
+
+    # --- what the client sends -------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """One frame: refuse binary and oversized ones (and close), take a token, read the
+        JSON safely, then validate and run it (receive_json)."""
+        if self.closed:
+            return  # it arrived before the close: not run
+        if text_data is None:
+            await self._end(
+                UNSUPPORTED_DATA, "binary", gettext_lazy("Only text messages are accepted.")
             )
             return
+        if _too_big(text_data):
+            await self._end(MESSAGE_TOO_BIG, "too_big", gettext_lazy("This message is too big."))
+            return
         try:
-            reply = await handler(content)
+            content: dict[str, Any] | None = protocol.parse(text_data)
+        except protocol.BadJson:
+            content = None
+        ref = protocol.ref_of(content)
+        if not limits.take(self.bucket, limits.ACCOUNTS.bucket(user_id=self.user.pk)):
+            message = gettext_lazy("Too many messages at once. Wait a moment and try again.")
+            await self.send_json({**self._error("rate_limited", message), "ref": ref})
+            return
+        if content is None:
+            message = gettext_lazy("This message cannot be read: send one JSON object.")
+            await self.send_json({**self._error("bad_json", message), "ref": None})
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
+        ref = protocol.ref_of(content)
+        try:
+            frame = protocol.validate(content)
+        except ValidationError as error:
+            if protocol.is_unknown_type(error):
+                refusal = self._error("unknown_type", gettext_lazy("Unknown message type."))
+            else:
+                refusal = self._error("bad_request", gettext_lazy("Malformed message."))
+            await self.send_json({**refusal, "ref": ref})
+            return
+        handler: Callable[[Any], Awaitable[dict[str, Any] | None]] = self.handlers[frame.type]
+        reply: dict[str, Any] | None
+        try:
+            reply = await handler(frame)
         except ActionError as error:  # messages were translated in the database thread
             reply = {"type": "error", "code": error.code, "message": error.message}
         except Http404:
             reply = self._error("not_found", gettext_lazy("Not found."))
         except PermissionDenied:
             reply = self._error("forbidden", gettext_lazy("You may not do this."))
-        except (KeyError, TypeError, ValueError):
-            reply = self._error("bad_request", gettext_lazy("Malformed message."))
+        except OSError:
+            raise  # the client went away (uvicorn's ClientDisconnected)
+        except Exception:  # a bug: log it, keep the socket
+            logger.exception("socket frame %r failed", frame.type)
+            reply = self._error("server_error", gettext_lazy("Something went wrong. Try again."))
         if reply is not None:
             await self.send_json({**reply, "ref": ref})
+
+    # --- what the server sends ---------------------------------------------------------
+
+    async def send(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False
+    ) -> None:
+        """Nothing after the close: uvicorn raises on a frame sent after it."""
+        if not self.closed:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+
+    async def close(self, code: int | None = None, reason: str | None = None) -> None:
+        if not self.closed:
+            self.closed = True
+            await super().close(code=code, reason=reason)
+
+    async def _end(self, code: int, error: str, message: "str | StrPromise") -> None:
+        """Say why in the socket's language, then close with `code`."""
+        if not self.closed:
+            with translation.override(getattr(self, "language", None) or _language(self.scope)):
+                await self.send_json({"type": "error", "code": error, "message": str(message)})
+            await self.close(code=code)
 
     def _error(self, code: str, message: "str | StrPromise") -> dict[str, Any]:
         with translation.override(self.language):
@@ -102,34 +196,47 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
 
     def _post(
         self, function: Callable[..., dict[str, Any]]
-    ) -> Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]:
-        async def run(content: dict[str, Any]) -> dict[str, Any]:
-            result = await self._in_language(function)(user=self.user, content=content)
+    ) -> Callable[[protocol.Post], Awaitable[dict[str, Any]]]:
+        async def run(frame: protocol.Post) -> dict[str, Any]:
+            result = await self._in_language(function)(user=self.user, frame=frame)
             return {"type": "ok", **result}
 
         return run
 
-    async def _subscribe(self, content: dict[str, Any]) -> None:
-        """Without `since`: live from now on.  With `since`: first everything after it."""
-        group_id = int(content["group"])
-        latest = await self._in_language(handlers.subscribe)(
-            user=self.user, group_id=group_id, channel_name=self.channel_name
+    async def _subscribe(self, frame: protocol.Subscribe) -> None:
+        """Without `since`: live from now on.  With `since`: first what came after it, at
+        most REPLAY_LIMIT events; `"more": true` asks the client to subscribe again with
+        since=position.  Until then the group is "behind": its live events are not forwarded
+        (the next page brings them from the database)."""
+        group_id = frame.group
+        start, seq = await self._in_language(handlers.subscribe)(
+            user=self.user, group_id=group_id, channel_name=self.channel_name, since=frame.since
         )
-        start = latest if content.get("since") is None else int(content["since"])
         self.positions[group_id] = start
+        self.behind.discard(group_id)
         # Join first, then replay: whatever is published meanwhile is de-duplicated by id.
+        # (Channel-layer messages wait until this frame is done: the consumer runs one
+        # message at a time.)
         await self.channel_layer.group_add(group_channel(group_id), self.channel_name)
         missed = await self._in_language(handlers.events_since)(
-            user=self.user, group_id=group_id, since=start
+            user=self.user, group_id=group_id, since=start, limit=handlers.REPLAY_LIMIT + 1
         )
-        for message in missed:
+        page = missed[: handlers.REPLAY_LIMIT]
+        for message in page:
             await self._deliver(message)
+        if page:
+            seq = page[-1]["seq"]
+        more = len(missed) > len(page)
+        if more:
+            self.behind.add(group_id)
         await self.send_json(
             {
                 "type": "subscribed",
                 "group": group_id,
                 "position": self.positions[group_id],
-                "ref": content.get("ref"),
+                "seq": seq,
+                "more": more,
+                "ref": frame.ref,
             }
         )
 
@@ -147,7 +254,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     def _is_new(self, *, group_id: int, event_id: int) -> bool:
         """Whether to send this event: subscribed (not revoked) and not sent before."""
         last = self.positions.get(group_id)
-        if last is None or event_id <= last:
+        if last is None or event_id <= last or group_id in self.behind:
             return False
         self.positions[group_id] = event_id
         return True
@@ -178,6 +285,24 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
                 channel_name=self.channel_name, group_id=group_id
             )
             await self.send_json({"type": "revoked", "group": group_id})
+
+    async def session_ended(self, event: dict[str, Any]) -> None:
+        """The person logged out, changed the password, was deactivated or deleted, or lost
+        a verification: close (4401).  `only`/`keep` name a session by its tag."""
+        session_key = getattr(self.scope.get("session"), "session_key", None)
+        tag = session_tag(session_key) if session_key else ""
+        if event.get("only") is not None and event["only"] != tag:
+            return
+        if event.get("keep") is not None and event["keep"] == tag:
+            return
+        await self._end(
+            SESSION_ENDED, "session_ended", gettext_lazy("Your session has ended. Log in again.")
+        )
+
+
+def _too_big(text: str) -> bool:
+    limit = protocol.MAX_FRAME_BYTES
+    return len(text) > limit or (len(text) * 4 > limit and len(text.encode()) > limit)
 
 
 def _language(scope: dict[str, Any]) -> str:

@@ -3,16 +3,13 @@ from buurtwacht.core import clock
 from .models import Event, Presence
 
 
-def stream_position(*, group_id: int) -> int:
-    """The id of the group's latest event (0 when there is none): where `since` starts."""
-    latest = Event.objects.filter(group_id=group_id).order_by("-id").values_list("id", flat=True)
-    return latest.first() or 0
-
-
-def stream_head(*, group_id: int) -> tuple[int, int]:
-    """The id and seq of the group's latest event ((0, 0) when there is none)."""
-    latest = Event.objects.filter(group_id=group_id).order_by("-id").values_list("id", "seq")
-    return latest.first() or (0, 0)
+def stream_head(*, group_id: int, at: int | None = None) -> tuple[int, int]:
+    """(id, seq) of the group's latest event, or of its latest at or before position `at`;
+    (0, 0) when there is none."""
+    events = Event.objects.filter(group_id=group_id)
+    if at is not None:
+        events = events.filter(id__lte=at)
+    return events.order_by("-id").values_list("id", "seq").first() or (0, 0)
 
 
 def present_user_ids(*, group_id: int) -> set[int]:

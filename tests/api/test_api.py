@@ -388,17 +388,21 @@ def test_openapi_schema_lists_every_endpoint(client):
 def test_socket_and_http_read_an_alert_the_same_way(group, anna_admin, street_id):
     """The WebSocket handler parses with the API's AlertIn: the same refusal for the same
     mistake (here a naive time) on both."""
-    from buurtwacht.realtime import handlers
+    from pydantic import ValidationError
+
+    from buurtwacht.realtime import handlers, protocol
 
     content = {
+        "type": "post_alert",
         "group": group.pk,
         "client_id": "s1",
         "alert": {**alert_body(street_id), "seen_at": "2026-11-01T10:00:00"},
     }
-    with pytest.raises(ValueError, match="seen_at"):
-        handlers.post_alert(user=anna_admin, content=content)
+    with pytest.raises(ValidationError, match="seen_at"):
+        protocol.validate(content)
     content["alert"]["seen_at"] = "2026-11-01T10:00:00+01:00"
-    assert handlers.post_alert(user=anna_admin, content=content)["created"] is True
+    frame = protocol.validate(content)
+    assert handlers.post_alert(user=anna_admin, frame=frame)["created"] is True
     assert Alert.objects.get().client_id == "s1"  # the socket's client id, not the body's
 
 

@@ -177,12 +177,13 @@ async def test_anonymous_and_foreign_origin_sockets_are_refused(asgi_server, mo_
         ):
             pass
     cookie = await sync_to_async(session_cookie)(mo_member)
-    with pytest.raises(websockets.exceptions.InvalidStatus):
-        async with websockets.connect(
-            f"ws://{asgi_server}/ws/",
-            additional_headers={"Origin": "https://evil.example", "Cookie": cookie},
-        ):
-            pass
+    async with websockets.connect(
+        f"ws://{asgi_server}/ws/",
+        additional_headers={"Origin": "https://evil.example", "Cookie": cookie},
+    ) as foreign:
+        with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
+            await foreign.recv()  # nothing is sent: only the close frame
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
 
 
 async def test_bad_input_gets_a_dutch_error_and_writes_nothing(

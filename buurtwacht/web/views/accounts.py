@@ -1,7 +1,8 @@
 """Account pages: register, profile, e-mail/password change, export, deletion.
 
-Login, logout and password reset are Django's own views with our templates; the ones
-that change a password call `accounts.actions.set_password` (only actions write).
+Login and password reset are Django's own views with our templates; the ones that change
+a password call `accounts.actions.set_password` (only actions write), and so close the
+account's open sockets.  Logging out closes that session's sockets.
 """
 
 import json
@@ -77,7 +78,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     extra_context = {"title": _("Change password")}
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
-        actions.set_password(user=form.user, password=form.cleaned_data["new_password1"])
+        actions.set_password(
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            keep_session_key=self.request.session.session_key,
+        )
         update_session_auth_hash(self.request, form.user)
         messages.success(self.request, _("Your password has been changed."))
         return HttpResponseRedirect(self.get_success_url())
@@ -114,5 +119,8 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    user, session_key = request.user, request.session.session_key
     logout(request)
+    if isinstance(user, User):
+        actions.logged_out(user=user, session_key=session_key)
     return redirect("home")

@@ -25,7 +25,7 @@ from buurtwacht.groups.access import access_group
 from buurtwacht.groups.models import Group
 from buurtwacht.groups.policy import Action, Role, allowed
 from buurtwacht.realtime.present import Names, present_alert
-from buurtwacht.realtime.selectors import stream_position
+from buurtwacht.realtime.selectors import stream_head
 
 from .accounts import _user
 
@@ -155,7 +155,7 @@ def alert_card(request: HttpRequest, alert_id: int) -> HttpResponse:
     """One alert on a page of its own (a link that stays valid when it is paged away)."""
     alert = get_object_or_404(Alert.objects.select_related("group"), pk=alert_id)
     access = access_group(user=_user(request), group_id=alert.group_id, action=Action.READ)
-    position = stream_position(group_id=alert.group_id)
+    position, _seq = stream_head(group_id=alert.group_id)
     [(_alert, card)] = cards(
         request,
         group=access.group,

@@ -9,6 +9,8 @@ import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+WS_MAX_SIZE = 256 * 1024
+
 
 class Command(BaseCommand):
     help = "Serve Buurtwacht (HTTP and WebSockets) with uvicorn."
@@ -51,6 +53,9 @@ class Command(BaseCommand):
             lifespan="off",
             # Alerts are small; compressing each one per socket costs more than it saves.
             ws_per_message_deflate=False,
+            # A frame above this is cut off by uvicorn (close 1009) before it is read whole;
+            # the consumer refuses frames above protocol.MAX_FRAME_BYTES (64 KiB) itself.
+            ws_max_size=WS_MAX_SIZE,
         )
 
 

@@ -190,7 +190,12 @@
       clearTimeout(silence);
       resyncing = false;
       if (stopped) return;
-      if (event.code === 4401) { stopped = true; say(text.msgEnded); return; }
+      // 4401: logged out (or the account ended); 4403: this address is not allowed.
+      if (event.code === 4401 || event.code === 4403) {
+        stopped = true;
+        say(event.code === 4401 ? text.msgEnded : text.msgOffline);
+        return;
+      }
       say(text.msgOffline);
       // 1012: the server lost its channel layer; come back soon (elsewhere), spread out.
       retry = event.code === 1012 ? 0 : Math.min(retry + 1, 6);
