@@ -5,6 +5,7 @@ console e-mail, offline gazetteer.  Scaled: set DATABASE_URL and REDIS_URL.
 See README.md for the full list of variables.
 """
 
+import hashlib
 import os
 import secrets
 from datetime import timedelta
@@ -133,11 +134,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- real time ------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def default_channel_prefix(database: dict[str, object]) -> str:
+    """This install's channel names on a shared Redis.  Pub/sub ignores the db number of
+    REDIS_URL: without a prefix two installs on one Redis get each other's alerts.  The
+    default follows the database (never its password): one install, one database."""
+    identity = "|".join(str(database.get(key) or "") for key in ("ENGINE", "HOST", "PORT", "NAME"))
+    return f"bw{hashlib.sha256(identity.encode()).hexdigest()[:12]}."
+
+
+CHANNEL_PREFIX = os.environ.get("CHANNEL_PREFIX") or default_channel_prefix(DATABASES["default"])
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_PREFIX},
         }
     }
 else:
