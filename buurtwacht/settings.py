@@ -8,11 +8,13 @@ See README.md for the full list of variables.
 import hashlib
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -136,7 +138,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
-def default_channel_prefix(database: dict[str, object]) -> str:
+def default_channel_prefix(database: Mapping[str, object]) -> str:
     """This install's channel names on a shared Redis.  Pub/sub ignores the db number of
     REDIS_URL: without a prefix two installs on one Redis get each other's alerts.  The
     default follows the database (never its password): one install, one database."""
@@ -145,6 +147,15 @@ def default_channel_prefix(database: dict[str, object]) -> str:
 
 
 CHANNEL_PREFIX = os.environ.get("CHANNEL_PREFIX") or default_channel_prefix(DATABASES["default"])
+# Every HEARTBEAT_SECONDS each process renews its sockets' presence rows (which expire after
+# PRESENCE_SECONDS: those of a process that died), probes its channel layer and tells each
+# socket the latest event of its groups.  LAYER_TIMEOUT_SECONDS: how long a publish or a
+# probe may take before the layer counts as down (realtime/liveness.py).
+HEARTBEAT_SECONDS = float(os.environ.get("HEARTBEAT_SECONDS", "10"))
+PRESENCE_SECONDS = float(os.environ.get("PRESENCE_SECONDS", str(3 * HEARTBEAT_SECONDS)))
+LAYER_TIMEOUT_SECONDS = float(os.environ.get("LAYER_TIMEOUT_SECONDS", "5"))
+if not HEARTBEAT_SECONDS < PRESENCE_SECONDS:
+    raise ImproperlyConfigured("PRESENCE_SECONDS must be longer than HEARTBEAT_SECONDS.")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {

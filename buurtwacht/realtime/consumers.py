@@ -14,6 +14,8 @@ Server -> client: stream events (see events.py), {"type": "subscribed", "group",
 """
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -29,13 +31,14 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from buurtwacht.core.errors import ActionError
 
-from . import handlers
+from . import handlers, liveness
 from .actions import (
     group_channel,
     mark_absent,
-    refresh_presence,
     user_channel,
 )
+
+log = logging.getLogger(__name__)
 
 
 class StreamConsumer(AsyncJsonWebsocketConsumer):
@@ -44,6 +47,10 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         if self.user is None or not self.user.is_authenticated:
             await self.close(code=4401)
             return
+        if not liveness.accepting():  # the channel layer is down: elsewhere, or later
+            await self.accept()
+            await self.close(code=liveness.LAYER_LOST)
+            return
         self.positions: dict[int, int] = {}  # group id -> last event id sent
         self.language = _language(self.scope)
         self.handlers = {"subscribe": self._subscribe} | {
@@ -51,16 +58,25 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         }
         await self.channel_layer.group_add(user_channel(self.user.pk), self.channel_name)
         await self.accept()
-        self.keep_present = asyncio.create_task(self._keep_present())
+        liveness.register(self)  # presence, heartbeats, and 1012 if the layer fails
 
     async def disconnect(self, code: int) -> None:
+        """Clean up as far as possible: after a layer failure the layer may not answer, and
+        presence rows that are left expire within PRESENCE_SECONDS."""
         if getattr(self, "positions", None) is None:
             return
-        self.keep_present.cancel()
-        await database_sync_to_async(mark_absent)(channel_name=self.channel_name)
-        for group_id in self.positions:
-            await self.channel_layer.group_discard(group_channel(group_id), self.channel_name)
-        await self.channel_layer.group_discard(user_channel(self.user.pk), self.channel_name)
+        liveness.unregister(self)
+        try:
+            await database_sync_to_async(mark_absent)(channel_name=self.channel_name)
+        except Exception:
+            log.exception("Presence of a closed socket not removed (it expires)")
+        groups = [group_channel(group_id) for group_id in self.positions]
+        for group in [*groups, user_channel(self.user.pk)]:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(
+                    self.channel_layer.group_discard(group, self.channel_name),
+                    settings.LAYER_TIMEOUT_SECONDS,
+                )
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         ref = content.get("ref") if isinstance(content, dict) else None
@@ -130,16 +146,21 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             }
         )
 
-    async def _keep_present(self) -> None:
-        """While the socket lives: refresh its presence rows and its channel-layer group
-        memberships (both expire otherwise: the layers drop members after a day)."""
-        while True:
-            await asyncio.sleep(60)
-            for group_id in list(self.positions):
-                await self.channel_layer.group_add(group_channel(group_id), self.channel_name)
-            await self.channel_layer.group_add(user_channel(self.user.pk), self.channel_name)
-            if self.positions:
-                await database_sync_to_async(refresh_presence)(channel_name=self.channel_name)
+    async def heartbeat(self, *, heads: dict[int, dict[str, int]]) -> None:
+        """Liveness, every HEARTBEAT_SECONDS: the latest event id and seq of each subscribed
+        group, from the database.  A client that is behind resubscribes with since=."""
+        groups = {
+            str(group_id): heads[group_id] for group_id in self.positions if group_id in heads
+        }
+        if groups:
+            await self.send_json({"type": "heartbeat", "groups": groups})
+
+    async def keep_groups(self) -> None:
+        """Renew this socket's channel-layer group memberships (layers drop them after a
+        day); liveness calls it once a minute."""
+        for group_id in list(self.positions):
+            await self.channel_layer.group_add(group_channel(group_id), self.channel_name)
+        await self.channel_layer.group_add(user_channel(self.user.pk), self.channel_name)
 
     def _is_new(self, *, group_id: int, event_id: int) -> bool:
         """Whether to send this event: subscribed (not revoked) and not sent before."""
