@@ -159,7 +159,7 @@ if not HEARTBEAT_SECONDS < PRESENCE_SECONDS:
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": "buurtwacht.realtime.layers.RedisPubSubLayer",
             "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_PREFIX},
         }
     }

@@ -4,6 +4,7 @@ without failing a post that committed."""
 
 import asyncio
 import datetime as dt
+import socket
 
 import pytest
 import websockets
@@ -14,7 +15,7 @@ from django.utils import timezone
 from buurtwacht.alerts.models import Alert
 from buurtwacht.geo.models import Street
 from buurtwacht.realtime import liveness
-from buurtwacht.realtime.layers import InProcessChannelLayer
+from buurtwacht.realtime.layers import InProcessChannelLayer, WatchedConnection
 from buurtwacht.realtime.models import Event, Presence
 from buurtwacht.realtime.selectors import present_user_ids
 from tests.conftest import GROUP_STREET, session_cookie
@@ -147,3 +148,22 @@ async def test_a_probe_that_does_not_come_back_closes_every_socket_with_1012(mon
     layer.deaf = False
     await monitor.tick()
     assert monitor.healthy
+
+
+def _redis_reachable() -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", 6379)) == 0
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason="needs Redis on 127.0.0.1:6379")
+async def test_a_redis_connection_made_again_reports_a_layer_failure(monkeypatch):
+    reports: list[str] = []
+    monkeypatch.setattr(liveness, "layer_failed", lambda *, reason: reports.append(reason))
+    connection = WatchedConnection(host="127.0.0.1", port=6379, db=13)
+    await connection.connect()
+    assert reports == []
+    await connection.disconnect()
+    await connection.connect()  # what redis-py does after a break, quietly
+    assert len(reports) == 1 and "again" in reports[0]
+    await connection.disconnect()
