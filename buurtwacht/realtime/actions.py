@@ -96,8 +96,10 @@ def _send(channel: str, kind: str, message: dict[str, Any]) -> None:
         return
     try:
         async_to_sync(_publish)(layer=layer, channel=channel, message={"type": kind, **message})
-    except Exception:
-        log.exception("Publishing to %s failed; clients replay it from the database", channel)
+    except Exception as error:
+        log.error(
+            "Publishing to %s failed (%r); clients replay it from the database", channel, error
+        )
 
 
 async def _publish(*, layer: Any, channel: str, message: dict[str, Any]) -> None:
