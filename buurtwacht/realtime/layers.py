@@ -80,11 +80,13 @@ class InProcessChannelLayer(InMemoryChannelLayer):
 class RedisPubSubLayer(RedisPubSubChannelLayer):
     """channels-redis's pub/sub layer, telling liveness when its link to Redis broke.
 
-    redis-py quietly makes a broken connection again, and re-subscribes: whatever was
-    published meanwhile never reaches this process's sockets, and nothing would say so
+    redis-py quietly makes a broken subscriber connection again, and re-subscribes: whatever
+    was published meanwhile never reaches this process's sockets, and nothing would say so
     (channels-redis 4.3 accepts `on_disconnect`/`on_reconnect` but never calls them).  So a
-    connection that has to connect a second time reports a layer failure, and liveness sends
-    the sockets away to replay.  For redis:// addresses; others rely on the probe.
+    subscriber connection that connects a second time reports a layer failure, and liveness
+    sends the sockets away to replay.  (Publishing connections are not watched: a publish
+    that fails says so itself, and Redis may close idle ones.)  For redis:// addresses;
+    others rely on the probe.
     """
 
     def __init__(self, *args: Any, hosts: Any = None, **kwargs: Any) -> None:
@@ -98,14 +100,20 @@ class RedisPubSubLayer(RedisPubSubChannelLayer):
 
 
 class WatchedConnection(Connection):
+    SUBSCRIBING = {"SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE"}
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.connects = 0
+        self.subscriber = False
         self.register_connect_callback(self._connected)
 
+    async def send_command(self, *args: Any, **kwargs: Any) -> None:
+        if args and str(args[0]).upper() in self.SUBSCRIBING:
+            self.subscriber = True
+        await super().send_command(*args, **kwargs)
+
     def _connected(self, connection: Connection) -> None:
-        self.connects += 1
-        if self.connects > 1:
+        if self.subscriber:  # connected again: what was published meanwhile is gone
             from . import liveness  # here: liveness needs the app registry
 
-            liveness.layer_failed(reason=f"connected to Redis again ({self.host}:{self.port})")
+            liveness.layer_failed(reason=f"subscribed to Redis again ({self.host}:{self.port})")

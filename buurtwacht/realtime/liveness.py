@@ -65,6 +65,9 @@ class Monitor:
         self.woken = asyncio.Event()
 
     def register(self, consumer: "StreamConsumer") -> None:
+        if not self.healthy:  # the layer failed while it connected
+            self.spawn(self.send_away(consumer))
+            return
         self.members.add(consumer)
         if self.task is None or self.task.done():
             self.task = asyncio.get_running_loop().create_task(self.run())

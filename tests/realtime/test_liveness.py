@@ -5,6 +5,7 @@ without failing a post that committed."""
 import asyncio
 import datetime as dt
 import socket
+import uuid
 
 import pytest
 import websockets
@@ -157,13 +158,18 @@ def _redis_reachable() -> bool:
 
 
 @pytest.mark.skipif(not _redis_reachable(), reason="needs Redis on 127.0.0.1:6379")
-async def test_a_redis_connection_made_again_reports_a_layer_failure(monkeypatch):
+async def test_a_redis_subscriber_connected_again_reports_a_layer_failure(monkeypatch):
     reports: list[str] = []
     monkeypatch.setattr(liveness, "layer_failed", lambda *, reason: reports.append(reason))
-    connection = WatchedConnection(host="127.0.0.1", port=6379, db=13)
-    await connection.connect()
+    publisher = WatchedConnection(host="127.0.0.1", port=6379, db=13)
+    subscriber = WatchedConnection(host="127.0.0.1", port=6379, db=13)
+    for connection in (publisher, subscriber):
+        await connection.connect()
+    await publisher.send_command("PUBLISH", "bw-test.nobody", "x")
+    await subscriber.send_command("SUBSCRIBE", f"bw-test.{uuid.uuid4().hex}")
     assert reports == []
-    await connection.disconnect()
-    await connection.connect()  # what redis-py does after a break, quietly
-    assert len(reports) == 1 and "again" in reports[0]
-    await connection.disconnect()
+    for connection in (publisher, subscriber):
+        await connection.disconnect()
+        await connection.connect()  # what redis-py does after a break, quietly
+        await connection.disconnect()
+    assert len(reports) == 1 and "again" in reports[0]  # publishers may reconnect freely
