@@ -62,14 +62,15 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         """Clean up as far as possible: after a layer failure the layer may not answer, and
-        presence rows that are left expire within PRESENCE_SECONDS."""
+        presence rows that are left are removed at the next heartbeat tick."""
         if getattr(self, "positions", None) is None:
             return
         liveness.unregister(self)
         try:
             await database_sync_to_async(mark_absent)(channel_name=self.channel_name)
         except Exception:
-            log.exception("Presence of a closed socket not removed (it expires)")
+            log.exception("Presence of a closed socket not removed: retried at the next tick")
+            liveness.forget_later(channel_name=self.channel_name)
         groups = [group_channel(group_id) for group_id in self.positions]
         for group in [*groups, user_channel(self.user.pk)]:
             with contextlib.suppress(Exception):

@@ -63,6 +63,7 @@ class Monitor:
         self.tokens = itertools.count(1)
         self.background: set[asyncio.Task[Any]] = set()
         self.woken = asyncio.Event()
+        self.orphans: set[str] = set()  # closed sockets whose presence rows are left
 
     def register(self, consumer: "StreamConsumer") -> None:
         if not self.healthy:  # the layer failed while it connected
@@ -137,16 +138,21 @@ class Monitor:
 
     async def keep_presence(self, *, group_ids: set[int]) -> dict[int, dict[str, int]]:
         """Renew this process's presence rows; the stream heads of its groups."""
-        if not group_ids:
+        if not group_ids and not self.orphans:
             return {}
+        orphans = set(self.orphans)
 
         def work() -> dict[int, dict[str, int]]:
+            for channel_name in orphans:  # before renewing: they would live on with us
+                actions.mark_absent(channel_name=channel_name)
             actions.renew_presence(server=SERVER_ID)
             if self.ticks % PURGE_TICKS == 0:
                 actions.forget_expired_presence()
             return selectors.stream_heads(group_ids=group_ids)
 
-        return await database_sync_to_async(work)()
+        heads = await database_sync_to_async(work)()
+        self.orphans -= orphans
+        return heads
 
     async def probe(self) -> None:
         """A message to our own channel comes back in time, or this raises."""
@@ -198,6 +204,11 @@ def register(consumer: "StreamConsumer") -> None:
 
 def unregister(consumer: "StreamConsumer") -> None:
     monitor().unregister(consumer)
+
+
+def forget_later(*, channel_name: str) -> None:
+    """A closed socket whose presence rows could not be removed: the next tick does it."""
+    monitor().orphans.add(channel_name)
 
 
 def accepting() -> bool:

@@ -81,6 +81,25 @@ async def test_presence_is_renewed_per_server_process_and_a_dead_ones_expires(
 
 
 @pytest.mark.django_db(transaction=True)
+async def test_presence_rows_a_closed_socket_left_behind_are_removed_at_the_next_tick(
+    group, mo_member
+):
+    later = timezone.now() + dt.timedelta(seconds=30)
+    await sync_to_async(Presence.objects.create)(
+        user=mo_member,
+        group=group,
+        channel_name="gone",
+        server=liveness.SERVER_ID,
+        expires_at=later,
+    )
+    monitor = liveness.Monitor()
+    monitor.orphans.add("gone")  # its mark_absent failed (the database was away)
+    await monitor.keep_presence(group_ids=set())
+    assert await sync_to_async(present_user_ids)(group_id=group.pk) == set()
+    assert monitor.orphans == set()
+
+
+@pytest.mark.django_db(transaction=True)
 async def test_a_committed_post_answers_success_when_publishing_fails(
     connect, asgi_server, group, anna_admin, mo_member, street_id, monkeypatch
 ):
