@@ -5,13 +5,16 @@ console e-mail, offline gazetteer.  Scaled: set DATABASE_URL and REDIS_URL.
 See README.md for the full list of variables.
 """
 
+import hashlib
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -134,11 +137,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- real time ------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def default_channel_prefix(database: Mapping[str, object]) -> str:
+    """This install's channel names on a shared Redis.  Pub/sub ignores the db number of
+    REDIS_URL: without a prefix two installs on one Redis get each other's alerts.  The
+    default follows the database (never its password): one install, one database."""
+    identity = "|".join(str(database.get(key) or "") for key in ("ENGINE", "HOST", "PORT", "NAME"))
+    return f"bw{hashlib.sha256(identity.encode()).hexdigest()[:12]}."
+
+
+CHANNEL_PREFIX = os.environ.get("CHANNEL_PREFIX") or default_channel_prefix(DATABASES["default"])
+# Every HEARTBEAT_SECONDS each process renews its sockets' presence rows (which expire after
+# PRESENCE_SECONDS: those of a process that died), probes its channel layer and tells each
+# socket the latest event of its groups.  LAYER_TIMEOUT_SECONDS: how long a publish or a
+# probe may take before the layer counts as down (realtime/liveness.py).
+HEARTBEAT_SECONDS = float(os.environ.get("HEARTBEAT_SECONDS", "10"))
+PRESENCE_SECONDS = float(os.environ.get("PRESENCE_SECONDS", str(3 * HEARTBEAT_SECONDS)))
+LAYER_TIMEOUT_SECONDS = float(os.environ.get("LAYER_TIMEOUT_SECONDS", "5"))
+if not HEARTBEAT_SECONDS < PRESENCE_SECONDS:
+    raise ImproperlyConfigured("PRESENCE_SECONDS must be longer than HEARTBEAT_SECONDS.")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "BACKEND": "buurtwacht.realtime.layers.RedisPubSubLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_PREFIX},
         }
     }
 else:

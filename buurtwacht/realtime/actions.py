@@ -4,8 +4,10 @@ Actions call `record_event` inside their transaction; the event reaches connecte
 only once the transaction has committed (and never if it rolls back).
 """
 
+import asyncio
 import datetime as dt
 import json
+import logging
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -21,9 +23,12 @@ from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.models import Group
 
+from . import liveness
 from .events import EVENT_TYPES
 from .models import Event, Presence
 from .present import Names, present_event
+
+log = logging.getLogger(__name__)
 
 
 def clean_client_id(value: str) -> str:
@@ -97,26 +102,52 @@ def end_sockets(
 
 
 def _send(channel: str, kind: str, message: dict[str, Any]) -> None:
+    """Publish after commit.  Never raises: the post has committed, so its caller hears
+    success (a retry with the same client id finds the same row).  What did not get through
+    is in the database: a client sees the gap in seq or a heartbeat ahead and replays it."""
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(channel, {"type": kind, **message})
+    if layer is None:
+        return
+    try:
+        async_to_sync(_publish)(layer=layer, channel=channel, message={"type": kind, **message})
+    except Exception as error:
+        log.error(
+            "Publishing to %s failed (%r); clients replay it from the database", channel, error
+        )
+
+
+async def _publish(*, layer: Any, channel: str, message: dict[str, Any]) -> None:
+    try:
+        await asyncio.wait_for(layer.group_send(channel, message), settings.LAYER_TIMEOUT_SECONDS)
+    except Exception as error:
+        # This process's layer is broken: liveness sends its sockets away to replay.
+        liveness.layer_failed(reason=f"publishing to {channel}: {error!r}")
+        raise
 
 
 # --- presence: who gets alerts live (and so needs no push) ------------------------------
 
-PRESENCE_SECONDS = 150  # a socket refreshes its rows every minute; a dead server's expire
-
 
 def mark_present(*, user_id: int, group_id: int, channel_name: str) -> None:
+    """The row lives as long as this server process renews it (liveness)."""
     Presence.objects.update_or_create(
         channel_name=channel_name,
         group_id=group_id,
-        defaults={"user_id": user_id, "expires_at": _presence_expiry()},
+        defaults={
+            "user_id": user_id,
+            "server": liveness.SERVER_ID,
+            "expires_at": _presence_expiry(),
+        },
     )
 
 
-def refresh_presence(*, channel_name: str) -> None:
-    Presence.objects.filter(channel_name=channel_name).update(expires_at=_presence_expiry())
+def renew_presence(*, server: str) -> int:
+    """All rows of a living server process at once; those of one that died expire."""
+    return Presence.objects.filter(server=server).update(expires_at=_presence_expiry())
+
+
+def forget_expired_presence() -> int:
+    return Presence.objects.filter(expires_at__lte=clock.now()).delete()[0]
 
 
 def mark_absent(*, channel_name: str, group_id: int | None = None) -> None:
@@ -127,4 +158,4 @@ def mark_absent(*, channel_name: str, group_id: int | None = None) -> None:
 
 
 def _presence_expiry() -> dt.datetime:
-    return clock.now() + dt.timedelta(seconds=PRESENCE_SECONDS)
+    return clock.now() + dt.timedelta(seconds=settings.PRESENCE_SECONDS)

@@ -9,17 +9,26 @@ Client -> server (JSON; an optional "ref" is echoed in the reply):
     {"type": "ack", "alert": 3, "kind": "seen" | "going"}
     {"type": "close", "alert": 3, "outcome": "resolved" | ...}
     {"type": "chat", "group": 7, "client_id": "...", "text": "..."}
-Server -> client: stream events (see events.py), {"type": "subscribed", "group", "position",
-"seq", "more"}, {"type": "revoked", "group"}, {"type": "ok", ...} and {"type": "error",
-"code", "message"} (the message in the socket's language).  Frames are validated by
-protocol.py and limited by limits.py; whatever a client sends, it gets a JSON error or a
-close code, never an exception out of the consumer.
+Server -> client: stream events (see events.py; `seq` numbers them 1, 2, 3, ... within a
+group), {"type": "subscribed", "group", "position", "seq", "more"} (more: the replay was
+capped at REPLAY_LIMIT, subscribe again with since=position), {"type": "heartbeat",
+"groups": {"<id>": {"position", "seq"}}} every HEARTBEAT_SECONDS (liveness.py: the database's
+latest, so a client that missed an event sees it), {"type": "revoked", "group"},
+{"type": "ok", ...} and {"type": "error", "code", "message"} (the message in the socket's
+language).  Frames are validated by protocol.py and limited by limits.py; whatever a client
+sends, it gets a JSON error or a close code, never an exception out of the consumer.
 
-Close codes: 4401 not logged in / session ended, 4429 too many sockets for the account,
-1003 a binary frame, 1009 a frame over MAX_FRAME_BYTES (4403, a foreign Origin: origin.py).
+A client shows an event whose seq is one more than the last it showed, ignores one it has
+seen, and resubscribes with since=<last id> when a number is skipped or a heartbeat is ahead
+(static/web/live.js, and client.py for programs).
+
+Close codes: 4401 not logged in / session ended, 4403 a foreign Origin (origin.py), 4429 too
+many sockets for the account, 1003 a binary frame, 1009 a frame over MAX_FRAME_BYTES, 1012
+this process lost its channel layer (reconnect, maybe elsewhere, and replay).
 """
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -37,17 +46,16 @@ from pydantic import ValidationError
 
 from buurtwacht.core.errors import ActionError
 
-from . import handlers, limits, protocol
+from . import handlers, limits, liveness, protocol
 from .actions import (
     group_channel,
     mark_absent,
-    refresh_presence,
     session_tag,
     text_key,
     user_channel,
 )
 
-logger = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 SESSION_ENDED = 4401
 TOO_MANY_SOCKETS = 4429
@@ -67,6 +75,10 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         if self.user is None or not self.user.is_authenticated:
             await self.close(code=4401)
             return
+        if not liveness.accepting():  # the channel layer is down: elsewhere, or later
+            await self.accept()
+            await self.close(code=liveness.LAYER_LOST)
+            return
         if not limits.ACCOUNTS.open(user_id=self.user.pk, socket=self):
             await self.accept()
             await self._end(
@@ -84,16 +96,26 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         }
         await self.channel_layer.group_add(user_channel(self.user.pk), self.channel_name)
         await self.accept()
-        self.keep_present = asyncio.create_task(self._keep_present())
+        liveness.register(self)  # presence, heartbeats, and 1012 if the layer fails
 
     async def disconnect(self, code: int) -> None:
+        """Clean up as far as possible: after a layer failure the layer may not answer, and
+        presence rows that are left are removed at the next heartbeat tick."""
         if getattr(self, "positions", None) is None:
             return
-        self.keep_present.cancel()
-        await database_sync_to_async(mark_absent)(channel_name=self.channel_name)
-        for group_id in self.positions:
-            await self.channel_layer.group_discard(group_channel(group_id), self.channel_name)
-        await self.channel_layer.group_discard(user_channel(self.user.pk), self.channel_name)
+        liveness.unregister(self)
+        try:
+            await database_sync_to_async(mark_absent)(channel_name=self.channel_name)
+        except Exception:
+            log.exception("Presence of a closed socket not removed: retried at the next tick")
+            liveness.forget_later(channel_name=self.channel_name)
+        groups = [group_channel(group_id) for group_id in self.positions]
+        for group in [*groups, user_channel(self.user.pk)]:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(
+                    self.channel_layer.group_discard(group, self.channel_name),
+                    settings.LAYER_TIMEOUT_SECONDS,
+                )
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         user = getattr(self, "user", None)
@@ -155,7 +177,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         except OSError:
             raise  # the client went away (uvicorn's ClientDisconnected)
         except Exception:  # a bug: log it, keep the socket
-            logger.exception("socket frame %r failed", frame.type)
+            log.exception("socket frame %r failed", frame.type)
             reply = self._error("server_error", gettext_lazy("Something went wrong. Try again."))
         if reply is not None:
             await self.send_json({**reply, "ref": ref})
@@ -240,16 +262,21 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             }
         )
 
-    async def _keep_present(self) -> None:
-        """While the socket lives: refresh its presence rows and its channel-layer group
-        memberships (both expire otherwise: the layers drop members after a day)."""
-        while True:
-            await asyncio.sleep(60)
-            for group_id in list(self.positions):
-                await self.channel_layer.group_add(group_channel(group_id), self.channel_name)
-            await self.channel_layer.group_add(user_channel(self.user.pk), self.channel_name)
-            if self.positions:
-                await database_sync_to_async(refresh_presence)(channel_name=self.channel_name)
+    async def heartbeat(self, *, heads: dict[int, dict[str, int]]) -> None:
+        """Liveness, every HEARTBEAT_SECONDS: the latest event id and seq of each subscribed
+        group, from the database.  A client that is behind resubscribes with since=."""
+        groups = {
+            str(group_id): heads[group_id] for group_id in self.positions if group_id in heads
+        }
+        if groups:
+            await self.send_json({"type": "heartbeat", "groups": groups})
+
+    async def keep_groups(self) -> None:
+        """Renew this socket's channel-layer group memberships (layers drop them after a
+        day); liveness calls it once a minute."""
+        for group_id in list(self.positions):
+            await self.channel_layer.group_add(group_channel(group_id), self.channel_name)
+        await self.channel_layer.group_add(user_channel(self.user.pk), self.channel_name)
 
     def _is_new(self, *, group_id: int, event_id: int) -> bool:
         """Whether to send this event: subscribed (not revoked) and not sent before."""

@@ -1,4 +1,4 @@
-"""The embedded mode's channel layer."""
+"""The channel layers: the embedded mode's, and channels-redis's pub/sub layer watched."""
 
 import asyncio
 import contextlib
@@ -8,6 +8,9 @@ from typing import Any
 
 from channels.exceptions import ChannelFull
 from channels.layers import InMemoryChannelLayer
+from channels_redis.pubsub import RedisPubSubChannelLayer
+from channels_redis.utils import decode_hosts
+from redis.asyncio import Connection
 
 _FLAT = (str, int, float, bool, type(None))
 
@@ -72,3 +75,45 @@ class InProcessChannelLayer(InMemoryChannelLayer):
         for channel, queue in list(self.channels.items()):
             if queue.empty() and not getattr(queue, "_getters", None):
                 del self.channels[channel]  # nobody is waiting: a vanished consumer
+
+
+class RedisPubSubLayer(RedisPubSubChannelLayer):
+    """channels-redis's pub/sub layer, telling liveness when its link to Redis broke.
+
+    redis-py quietly makes a broken subscriber connection again, and re-subscribes: whatever
+    was published meanwhile never reaches this process's sockets, and nothing would say so
+    (channels-redis 4.3 accepts `on_disconnect`/`on_reconnect` but never calls them).  So a
+    subscriber connection that connects a second time reports a layer failure, and liveness
+    sends the sockets away to replay.  (Publishing connections are not watched: a publish
+    that fails says so itself, and Redis may close idle ones.)  For redis:// addresses;
+    others rely on the probe.
+    """
+
+    def __init__(self, *args: Any, hosts: Any = None, **kwargs: Any) -> None:
+        watched = [
+            {"connection_class": WatchedConnection, "socket_connect_timeout": 5, **host}
+            if str(host.get("address", "")).startswith("redis://")
+            else host
+            for host in decode_hosts(hosts)
+        ]
+        super().__init__(*args, hosts=watched, **kwargs)
+
+
+class WatchedConnection(Connection):
+    SUBSCRIBING = {"SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE"}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.subscriber = False
+        self.register_connect_callback(self._connected)
+
+    async def send_command(self, *args: Any, **kwargs: Any) -> None:
+        if args and str(args[0]).upper() in self.SUBSCRIBING:
+            self.subscriber = True
+        await super().send_command(*args, **kwargs)
+
+    def _connected(self, connection: Connection) -> None:
+        if self.subscriber:  # connected again: what was published meanwhile is gone
+            from . import liveness  # here: liveness needs the app registry
+
+            liveness.layer_failed(reason=f"subscribed to Redis again ({self.host}:{self.port})")

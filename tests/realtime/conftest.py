@@ -3,6 +3,8 @@ WebSocket clients that log in with a real session cookie."""
 
 import asyncio
 import json
+import urllib.error
+import urllib.request
 import uuid
 from contextlib import asynccontextmanager
 from typing import Any
@@ -45,14 +47,19 @@ class Socket:
             self.kept.append(message)
 
     async def nothing_within(self, seconds: float) -> bool:
-        """True when no message is waiting or arrives within `seconds`."""
-        if self.kept:
+        """True when no message is waiting or arrives within `seconds` (heartbeats, which
+        say nothing new, aside)."""
+        if any(m.get("type") != "heartbeat" for m in self.kept):
             return False
-        try:
-            await asyncio.wait_for(self.connection.recv(), seconds)
-        except TimeoutError:
-            return True
-        return False
+        deadline = asyncio.get_running_loop().time() + seconds
+        while (remaining := deadline - asyncio.get_running_loop().time()) > 0:
+            try:
+                message = json.loads(await asyncio.wait_for(self.connection.recv(), remaining))
+            except TimeoutError:
+                return True
+            if message.get("type") != "heartbeat":
+                return False
+        return True
 
     async def request(self, **message: Any) -> dict[str, Any]:
         ref = uuid.uuid4().hex
@@ -84,3 +91,25 @@ def alert_message(group_id: int, street_id: int, what: str = "Man probeert deurk
         "client_id": extra.pop("client_id", uuid.uuid4().hex),
         "alert": {"kind": "suspicious_person", "what": what, "street_id": street_id, **extra},
     }
+
+
+def http_post_alert(server: str, cookie: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """POST /api/groups/<group>/alerts on a real server: (status, JSON reply).  `body` is a
+    socket `post_alert` message (alert_message); the CSRF token is one of our own."""
+    token = uuid.uuid4().hex
+    payload = {**body["alert"], "client_id": body["client_id"]}
+    request = urllib.request.Request(
+        f"http://{server}/api/groups/{body['group']}/alerts",
+        data=json.dumps(payload).encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "Cookie": f"{cookie}; csrftoken={token}",
+            "X-CSRFToken": token,
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, {"body": error.read().decode(errors="replace")}
