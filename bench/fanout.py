@@ -791,7 +791,11 @@ class Hub:
             with contextlib.suppress(Exception):  # the socket closed (or never opened)
                 async for raw in ws:
                     member.last_frame = time.monotonic()
-                    await self.receive(member, json.loads(raw))
+                    try:
+                        await self.receive(member, json.loads(raw))
+                    except Exception as exc:  # the harness's own fault: counted, fails the run
+                        self.count["client_errors"] += 1
+                        member.errors.append({"type": "client_error", "error": repr(exc)})
             member.resyncing = False
             if self.closing or member.stopped:
                 return
@@ -1072,6 +1076,11 @@ class AckDriver:
             else:
                 self.errors.append(reply)
                 self.rec.withdraw(key)
+        except BenchTimeout:
+            raise
+        except Exception as exc:  # e.g. the acknowledger's socket closed meanwhile
+            self.errors.append({"type": "ack_failed", "error": repr(exc)})
+            self.rec.withdraw(key)
         finally:
             self.busy.discard(alert)
             self.wake.set()
@@ -1237,6 +1246,7 @@ async def run_scenario(
         "reconnects": counts.get("reconnects", 0),
         "heartbeats": counts.get("heartbeats", 0),
         "fetch_errors": counts.get("fetch_errors", 0),
+        "client_errors": counts.get("client_errors", 0),
         "fetched_mib": counts.get("fetch_bytes", 0) / 2**20,
         "group_seq_head": head_seq,
         "group_position_head": head_position,
@@ -1593,10 +1603,11 @@ def print_result(r: dict[str, Any]) -> None:
             f"{_ms(s, 'p99'):.1f} ms, cross process (Redis) p50/p99 "
             f"{_ms(c, 'p50'):.1f}/{_ms(c, 'p99'):.1f} ms"
         )
-    if r["send_error_count"] or r["socket_errors"] or r["fetch_errors"]:
+    if r["send_error_count"] or r["socket_errors"] or r["fetch_errors"] or r["client_errors"]:
         print(
-            f"           ERRORS: {r['send_error_count']} send, {r['socket_errors']} socket, "
-            f"{r['fetch_errors']} fetch: {r['send_errors'][:1]}"
+            f"           ERRORS: {r['send_error_count']} send, {r['socket_errors']} socket "
+            f"({r['client_errors']} in the harness's client), {r['fetch_errors']} fetch: "
+            f"{r['send_errors'][:1]}"
         )
 
 
@@ -1814,6 +1825,7 @@ def main() -> int:
         or r["duplicates"]
         or r["members_behind"]
         or r["fetch_errors"]
+        or r["client_errors"]
     ]
     if code == 0 and bad:
         print(
