@@ -41,7 +41,7 @@ format: $(VENV)/.dev
 
 bench: $(VENV)/.dev messages
 	DATA_DIR=$$(mktemp -d) $(PY) bench/geo_lookup.py
-	$(PY) bench/fanout.py --mode both --members 16 64 256 --alerts 20 --rate 5
+	$(PY) bench/fanout.py --mode both --members 16 64 256 --alerts 20 --rate 5 --ack-rate 20
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache
