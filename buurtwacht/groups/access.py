@@ -13,7 +13,14 @@ from django.http import Http404
 
 from buurtwacht.accounts.models import User
 
-from .models import Group, JoinRequest, JoinRequestStatus, Membership, MembershipStatus
+from .models import (
+    Group,
+    JoinRequest,
+    JoinRequestStatus,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+)
 from .policy import Action, Role, allowed, can_read
 
 
@@ -29,6 +36,8 @@ def role_in(*, user: User, group: Group) -> tuple[Role, Membership | None]:
         return Role.OUTSIDER, None
     membership = Membership.objects.filter(group=group, user=user).first()
     if membership is not None and membership.status == MembershipStatus.ACTIVE:
+        if membership.role == MembershipRole.WIJKAGENT and not user.police_verified:
+            return Role.OUTSIDER, membership  # verification withdrawn: no longer reads along
         return Role(membership.role), membership
     if JoinRequest.objects.filter(
         group=group, user=user, status=JoinRequestStatus.PENDING

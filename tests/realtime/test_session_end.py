@@ -166,6 +166,12 @@ async def test_r_pol_1_losing_police_verification_closes_the_wijkagents_sockets(
         )
         code, _received = await closed_with(pieter)
     assert code == 4401
+    # Logging in again does not bring the group back: the gate wants a verified officer.
+    async with open_socket(await sync_to_async(logged_in)(pieter_politie)) as again:
+        refused = await again.subscribe(group.pk)
+    assert (refused["type"], refused["code"]) == ("error", "not_found")
+    page = await sync_to_async(lambda: logged_in(pieter_politie).get(f"/groepen/{group.pk}/"))()
+    assert page.status_code == 200 and 'id="live"' not in page.text  # the public part only
 
 
 async def test_other_accounts_sockets_stay_open(open_socket, group, anna_admin, mo_member):

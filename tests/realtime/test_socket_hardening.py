@@ -153,6 +153,7 @@ async def test_subscribed_says_the_seq_of_its_position(connect, group, anna_admi
         empty = await mo.subscribe(group.pk)
         assert (empty["position"], empty["seq"], empty["more"]) == (0, 0, False)
         await sync_to_async(post_chats)(group=group, user=anna_admin, count=3)
+        await mo.receive_until(lambda m: m.get("seq") == 3)  # all three arrived live
         take_events(mo)
         live = await mo.subscribe(group.pk)
         assert (live["seq"], live["more"]) == (3, False)

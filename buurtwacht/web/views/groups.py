@@ -156,6 +156,7 @@ def live_context(request: HttpRequest, *, group: Group, role: Role) -> dict[str,
         "chat_messages": recent_messages(group=group),
         "position": position,
         "seq": seq,
+        "heartbeat_ms": int(settings.HEARTBEAT_SECONDS * 1000),
     }
 
 

@@ -12,7 +12,7 @@
   const group = Number(text.group);
   const me = Number(text.user);
   const isAdmin = text.admin === "1";
-  const HEARTBEAT_MS = 10000;  // the server's HEARTBEAT_SECONDS
+  const HEARTBEAT_MS = Number(text.heartbeat || 10000);  // the server's HEARTBEAT_SECONDS
   let position = Number(text.position || 0);  // id of the last event shown
   let seq = Number(text.seq || 0);  // its number within the group (1, 2, 3, ...)
   let socket = null;
