@@ -15,6 +15,10 @@ from redis.asyncio import Connection
 _FLAT = (str, int, float, bool, type(None))
 
 
+def _is_flat(message: dict[str, Any]) -> bool:
+    return all(isinstance(value, _FLAT) for value in message.values())
+
+
 class InProcessChannelLayer(InMemoryChannelLayer):
     """Channels' in-memory layer, reworked where an alert to N sockets paid per socket:
 
@@ -43,11 +47,10 @@ class InProcessChannelLayer(InMemoryChannelLayer):
         if not isinstance(message, dict):
             raise TypeError("message is not a dict")
         self.require_valid_channel_name(channel)
-        copied = (
-            dict(message)
-            if all(isinstance(v, _FLAT) for v in message.values())
-            else deepcopy(message)
-        )
+        self._put(channel, message, flat=_is_flat(message))
+
+    def _put(self, channel: str, message: dict[str, Any], *, flat: bool) -> None:
+        copied = dict(message) if flat else deepcopy(message)
         try:
             self._queue(channel).put_nowait((time.time() + self.expiry, copied))
         except asyncio.QueueFull as exc:
@@ -60,11 +63,15 @@ class InProcessChannelLayer(InMemoryChannelLayer):
         return message  # type: ignore[no-any-return]
 
     async def group_send(self, group: str, message: dict[str, Any]) -> None:
+        """To every member channel (checked when it joined), the message looked at once."""
         self.require_valid_group_name(group)
+        if not isinstance(message, dict):
+            raise TypeError("message is not a dict")
         self._clean_expired()
+        flat = _is_flat(message)
         for channel in list(self.groups.get(group, {})):
             with contextlib.suppress(ChannelFull):  # a stuck socket must not hold up others
-                await self.send(channel, message)
+                self._put(channel, message, flat=flat)
 
     def _clean_expired(self) -> None:
         now = time.monotonic()
