@@ -458,3 +458,24 @@ def test_access_matrix_over_membership_states(
     # what lotte wrote while she could, and nothing else
     assert Alert.objects.filter(author=lotte).count() == 2
     assert ChatMessage.objects.filter(author=lotte).count() == 2
+
+
+def test_openapi_documents_events_as_the_socket_sends_them(
+    client, group, anna_admin, mo_member, street_id
+):
+    """One event schema: what the replay API returns validates against the document's
+    AlertOut (no field more or less), and call_112 is the event's {by, at}, not the claim
+    answer."""
+    schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+    alert_out = schemas["AlertOut"]
+    assert alert_out["additionalProperties"] is False
+    assert alert_out["properties"]["call_112"]["anyOf"][0] == {"$ref": "#/components/schemas/Call"}
+    assert set(schemas["Call"]["properties"]) == {"by", "at"}
+    assert set(schemas["ClaimOut"]["properties"]) == {"won", "by", "at"}
+    alert = posted_alert(anna_admin, group, street_id)
+    alert_actions.claim_call(user=mo_member, alert_id=alert.pk, channel="112")
+    client.force_login(anna_admin)
+    events = client.get(f"/api/groups/{group.pk}/events").json()["events"]
+    shown = events[-1]["alert"]
+    assert set(shown) == set(alert_out["properties"])
+    assert shown["call_112"]["by"] == "Mo Bakker"
