@@ -190,13 +190,14 @@ def setup_main(spec_path: str) -> None:
                 [Group._meta.db_table, ID_BASE],
             )
     founder = User.objects.get(pk=users[0].pk)
-    groups = {}
-    for size in sorted(set(spec["sizes"])):
+
+    def bench_group(name: str, description: str, members: list[Any]) -> Any:
+        """A group founded by user 0, the others bulk-added as active members."""
         group = group_actions.create_group(
             founder=founder,
             new=group_actions.NewGroup(
-                name=f"Bench {STREET} {size}",
-                description="Fan-out benchmark",
+                name=name,
+                description=description,
                 municipality_code=street.municipality_code,
                 street_ids=[street.pk],
             ),
@@ -210,31 +211,17 @@ def setup_main(spec_path: str) -> None:
                 status=MembershipStatus.ACTIVE,
                 rules_accepted_version=group.rules_version,
             )
-            for user in users[1:size]
+            for user in members
         )
-        groups[str(size)] = group.pk
+        return group
+
+    groups = {
+        str(size): bench_group(f"Bench {STREET} {size}", "Fan-out benchmark", users[1:size]).pk
+        for size in sorted(set(spec["sizes"]))
+    }
     page_groups = {}
     for alerts in sorted(set(spec["page_alerts"])):
-        group = group_actions.create_group(
-            founder=founder,
-            new=group_actions.NewGroup(
-                name=f"Bench {STREET} pagina {alerts}",
-                description="Group page benchmark",
-                municipality_code=street.municipality_code,
-                street_ids=[street.pk],
-            ),
-            overlaps_confirmed=True,
-        )
-        Membership.objects.bulk_create(
-            Membership(
-                group=group,
-                user=user,
-                role=MembershipRole.MEMBER,
-                status=MembershipStatus.ACTIVE,
-                rules_accepted_version=group.rules_version,
-            )
-            for user in users[1:]
-        )
+        group = bench_group(f"Bench {STREET} pagina {alerts}", "Group page benchmark", users[1:])
         fill_alerts(group=group, street=street, users=users, count=alerts)
         page_groups[str(alerts)] = group.pk
     sessions = []
