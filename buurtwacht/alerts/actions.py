@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from buurtwacht.accounts.models import User
 from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
+from buurtwacht.core.text import check_moment, clean_text
 from buurtwacht.groups.access import GroupAccess, access_group
 from buurtwacht.groups.policy import Action, Role
 from buurtwacht.notify.actions import notify_alert
@@ -62,7 +63,7 @@ def _refuse(code: str, message: str) -> ActionError:
 
 
 def _text(value: str, *, what: str) -> str:
-    value = (value or "").strip()
+    value = clean_text(value, code="text")
     if not value:
         raise _refuse("required", _("Describe %(what)s.") % {"what": what})
     if len(value) > MAX_TEXT:
@@ -76,7 +77,11 @@ def _described(values: dict[str, str], allowed: tuple[str, ...]) -> dict[str, st
         raise _refuse(
             "unknown_field", _("Unknown field: %(f)s") % {"f": ", ".join(sorted(unknown))}
         )
-    cleaned = {k: str(v).strip() for k, v in values.items() if str(v or "").strip()}
+    cleaned = {
+        k: clean_text(str(v), code="text", single_line=True)
+        for k, v in values.items()
+        if str(v or "").strip()
+    }
     if any(len(v) > MAX_FIELD for v in cleaned.values()):
         raise _refuse("too_long", _("Each description field holds at most 200 characters."))
     return cleaned
@@ -139,9 +144,7 @@ def post_alert(*, user: User, group_id: int, draft: AlertDraft) -> tuple[Alert, 
     if street is None and draft.lon is None:
         raise _refuse("where", _("Say where: choose a street or a point on the map."))
     now = clock.now()
-    seen_at = draft.seen_at or now
-    if seen_at > now + dt.timedelta(minutes=5):
-        raise _refuse("when", _("The time cannot be in the future."))
+    seen_at = check_moment(draft.seen_at or now, code="when", now=now)
     if draft.direction not in Direction.values:
         raise _refuse("direction", _("Choose a direction from the list."))
     try:

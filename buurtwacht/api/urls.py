@@ -87,3 +87,8 @@ def _field(loc: Any) -> str:
 
 
 urlpatterns = [path("", api.urls)]
+
+
+def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Whatever under /api/ has no endpoint: the API's JSON 404, not the site's HTML page."""
+    return not_found(request, Http404())

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from buurtwacht.accounts.models import User
 from buurtwacht.core.errors import ActionError
+from buurtwacht.core.text import clean_text
 from buurtwacht.groups.access import access_group
 from buurtwacht.groups.policy import Action
 from buurtwacht.notify.actions import notify_chat
@@ -22,7 +23,7 @@ def post_chat(*, user: User, group_id: int, client_id: str, text: str) -> tuple[
     existing = ChatMessage.objects.filter(group=group, author=user, client_id=client_id).first()
     if existing is not None:
         return existing, False
-    text = (text or "").strip()
+    text = clean_text(text, code="text")
     if not text or len(text) > MAX_TEXT:
         raise ActionError("text", _("Write a message of at most 2000 characters."))
     try:

@@ -14,6 +14,7 @@ from buurtwacht.accounts.age import is_adult
 from buurtwacht.accounts.models import User
 from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
+from buurtwacht.core.text import EARLIEST, clean_text
 from buurtwacht.geo.models import Street
 from buurtwacht.notify.actions import notify_join_request
 from buurtwacht.realtime.actions import revoke_access
@@ -88,8 +89,8 @@ def create_group(*, founder: User, new: NewGroup, overlaps_confirmed: bool) -> G
         )
     area = selectors.area_of_streets(street_ids=new.street_ids)
     group = Group.objects.create(
-        name=new.name.strip(),
-        description=new.description.strip(),
+        name=clean_text(new.name, code="name", single_line=True),
+        description=clean_text(new.description, code="description"),
         municipality_code=new.municipality_code,
         area_geometry=selectors.area_geojson(area),
     )
@@ -144,7 +145,7 @@ def request_to_join(
     try:
         with transaction.atomic():
             join_request = JoinRequest.objects.create(
-                group=access.group, user=user, message=message.strip()
+                group=access.group, user=user, message=clean_text(message, code="message")
             )
     except IntegrityError as exc:  # a second request at the same moment
         raise ActionError("already_requested", _("There is already a request waiting.")) from exc
@@ -197,6 +198,8 @@ def admit_member(*, admin: User, request_id: int, vetting: Vetting) -> Membershi
         )
     if vetting.contact_date > clock.today():
         raise ActionError("vetting", _("The date of contact cannot be in the future."))
+    if vetting.contact_date < EARLIEST.date():
+        raise ActionError("vetting", _("This time lies too far in the past: check the date."))
     if selectors.member_count(group=group) >= settings.GROUP_MAX_MEMBERS:  # R-GRP-1
         raise ActionError(
             "full",
@@ -209,7 +212,7 @@ def admit_member(*, admin: User, request_id: int, vetting: Vetting) -> Membershi
     join_request.decided_at = clock.now()
     join_request.contact_date = vetting.contact_date
     join_request.contact_method = vetting.method
-    join_request.contact_note = vetting.note.strip()
+    join_request.contact_note = clean_text(vetting.note, code="vetting")
     join_request.age_checked = True
     join_request.address_checked = True
     join_request.save()
@@ -245,7 +248,7 @@ def admit_member(*, admin: User, request_id: int, vetting: Vetting) -> Membershi
 
 @transaction.atomic
 def deny_request(*, admin: User, request_id: int, reason: str) -> JoinRequest:
-    reason = reason.strip()
+    reason = clean_text(reason, code="reason")
     if not reason:
         raise ActionError("reason", _("Give a reason."))
     join_request = _locked_pending_request(admin=admin, request_id=request_id, action=Action.VET)
@@ -321,7 +324,7 @@ def _active_membership(group: Group, user_id: int) -> Membership:
 @transaction.atomic
 def remove_member(*, admin: User, group_id: int, user_id: int, reason: str) -> None:
     access = access_group(user=admin, group_id=group_id, action=Action.REMOVE, for_update=True)
-    reason = reason.strip()
+    reason = clean_text(reason, code="reason")
     if not reason:
         raise ActionError("reason", _("Give a reason."))
     if user_id == admin.pk:
@@ -409,9 +412,10 @@ def attach_wijkagent(*, admin: User, group_id: int, officer: User) -> Membership
 def update_own_rules(*, admin: User, group_id: int, own_rules: str) -> Group:
     access = access_group(user=admin, group_id=group_id, action=Action.EDIT_GROUP, for_update=True)
     group = access.group
-    if own_rules.strip() == group.own_rules:
+    own_rules = clean_text(own_rules, code="own_rules")
+    if own_rules == group.own_rules:
         return group
-    group.own_rules = own_rules.strip()
+    group.own_rules = own_rules
     group.rules_version += 1
     group.save(update_fields=["own_rules", "rules_version", "updated_at"])
     Membership.objects.filter(group=group, user=admin).update(

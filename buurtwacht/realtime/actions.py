@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
+from buurtwacht.core.text import clean_text
 from buurtwacht.groups.models import Group
 
 from . import liveness
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 
 def clean_client_id(value: str) -> str:
     """The client-generated id that makes a resend idempotent."""
-    value = (value or "").strip()
+    value = clean_text(value, code="client_id", single_line=True)
     if not value or len(value) > 64:
         raise ActionError("client_id", _("Every post needs a client id of at most 64 characters."))
     return value

@@ -11,7 +11,6 @@ from django.utils.crypto import get_random_string
 from buurtwacht.alerts import actions as alert_actions
 from buurtwacht.alerts.models import Alert, AlertUpdate, PoliceCall
 from buurtwacht.chat.models import ChatMessage
-from buurtwacht.geo.models import Street
 from buurtwacht.groups import actions as group_actions
 from buurtwacht.groups.models import MembershipRole
 from buurtwacht.realtime.models import Event
@@ -22,11 +21,6 @@ pytestmark = pytest.mark.django_db
 NOT_FOUND = {"code": "not_found", "message": "Niet gevonden."}
 FORBIDDEN = {"code": "forbidden", "message": "Dit mag je niet doen."}
 UNAUTHENTICATED = {"code": "unauthenticated", "message": "Log eerst in."}
-
-
-@pytest.fixture
-def street_id(group):
-    return Street.objects.get(name=GROUP_STREET).pk
 
 
 def alert_body(street_id, **extra):
