@@ -65,6 +65,30 @@ def test_r_rul_5_claim_112_then_the_second_caller_is_told_who(
     assert "Anna de Vries" in fetched.json()["info"]
 
 
+def test_r_rul_5_the_second_caller_hears_local_time_and_the_groups_names(
+    client, group, anna_admin, mo_member, street
+):
+    """The refusal names the caller as the group shows names, at the time the card shows
+    (Dutch local time, not UTC)."""
+    from django.utils import timezone
+
+    group.show_initials = True
+    group.save(update_fields=["show_initials"])
+    client.force_login(anna_admin)
+    post_alert(client, group, street)
+    alert = Alert.objects.get()
+    client.post(reverse("alert_claim", args=[alert.pk, "112"]))
+    local = timezone.localtime(PoliceCall.objects.get().created_at).strftime("%H:%M")
+    card = visible_text(client.get(reverse("alert_card", args=[alert.pk])).text)
+    assert f"112 gebeld door A.D.V. om {local}" in card
+    client.force_login(mo_member)
+    info = client.post(
+        reverse("alert_claim", args=[alert.pk, "112"]), headers={"X-Requested-With": "fetch"}
+    ).json()["info"]
+    assert f"112 is al gebeld door A.D.V. om {local}" in info
+    assert "Anna" not in info
+
+
 def test_acknowledgements_updates_and_closing(client, group, anna_admin, mo_member, street):
     client.force_login(mo_member)
     post_alert(client, group, street)

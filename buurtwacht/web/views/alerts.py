@@ -11,14 +11,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from buurtwacht.alerts import actions as alert_actions
 from buurtwacht.alerts.forms import AlertForm, ChatForm, CloseForm, UpdateForm
 from buurtwacht.alerts.models import AckKind, Alert, CallChannel, Outcome
-from buurtwacht.alerts.selectors import alert_states
+from buurtwacht.alerts.selectors import alert_states, display_name
 from buurtwacht.chat import actions as chat_actions
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.access import access_group
@@ -92,11 +92,15 @@ def claim(request: HttpRequest, alert_id: int, channel: str) -> HttpResponse:
         )
         if result.won:
             return ""
-        when = formats.time_format(result.call.created_at, "H:i")
+        when = formats.time_format(timezone.localtime(result.call.created_at), "H:i")
         return _(
             "%(channel)s was already called by %(name)s at %(time)s. Only call again with new "
             "facts, such as a new direction of flight. Add information instead."
-        ) % {"channel": channel, "name": result.call.user.name, "time": when}
+        ) % {
+            "channel": channel,
+            "name": display_name(user=result.call.user, group=alert.group),
+            "time": when,
+        }
 
     return _alert_action(request, alert_id, run)
 
