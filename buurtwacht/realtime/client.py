@@ -1,5 +1,6 @@
-"""A reference client of the stream protocol (notes/protocol.md): what the browser client
-(web/static/web/live.js) does to show an event, in Python, for tests and benchmarks.
+"""A reference client of the stream protocol (described in realtime/consumers.py): what the
+browser client (web/static/web/live.js) does to show an event, in Python, for tests and
+benchmarks.
 
     client = StreamClient(
         urls=["ws://127.0.0.1:8000/ws/", "ws://127.0.0.1:8001/ws/"],

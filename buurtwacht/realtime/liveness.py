@@ -8,7 +8,7 @@ One monitor task per process (started by the first socket) does, every HEARTBEAT
   within LAYER_TIMEOUT_SECONDS;
 - sends every socket with subscriptions a heartbeat frame: per group the latest event id and
   seq, read from the database (the truth) in one query for all groups of this process.  A
-  client that is behind resubscribes with since= (notes/protocol.md);
+  client that is behind resubscribes with since= (the protocol: realtime/consumers.py);
 - every REJOIN_TICKS ticks renews the sockets' channel-layer group memberships (the layers
   drop members after a day).
 

@@ -1,4 +1,4 @@
-"""The reference client's rule (notes/protocol.md), frame by frame, without a server."""
+"""The reference client's rule (see realtime/consumers.py), frame by frame, without a server."""
 
 import json
 
