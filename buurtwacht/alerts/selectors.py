@@ -58,17 +58,8 @@ def alert_state(*, alert: Alert, new: bool = False) -> dict[str, Any]:
     """The alert's full current state.  `new`: just created, so nothing hangs off it yet."""
     if new:
         return _state(alert, calls=[], updates=[], seen=0, going=0)
-    acks = alert.acknowledgements.aggregate(
-        seen=Count("id", filter=Q(kind=AckKind.SEEN)),
-        going=Count("id", filter=Q(kind=AckKind.GOING)),
-    )
-    return _state(
-        alert,
-        calls=list(alert.police_calls.all()),
-        updates=list(alert.updates.all()),
-        seen=acks["seen"],
-        going=acks["going"],
-    )
+    [state] = alert_states(alerts=Alert.objects.filter(pk=alert.pk))
+    return state
 
 
 def alert_states(*, alerts: QuerySet[Alert]) -> list[dict[str, Any]]:
