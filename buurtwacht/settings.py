@@ -228,12 +228,21 @@ PDOK_LOCATIESERVER_URL = os.environ.get(
 )
 PDOK_TIMEOUT_SECONDS = float(os.environ.get("PDOK_TIMEOUT_SECONDS", "5"))
 
-# Real open data (BAG addresses, CBS/PC4 outlines) used by `make demo` and the tests.
-# Default: ../shared/data next to the checkout, else the shared folder of this workplace.
-_SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
+# Where `manage.py download_open_data` fetches the CBS areas, PC4 areas and BAG addresses
+# (PDOK's OGC API Features).
+PDOK_CBS_URL = os.environ.get(
+    "PDOK_CBS_URL", "https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1"
+)
+PDOK_PC4_URL = os.environ.get("PDOK_PC4_URL", "https://api.pdok.nl/cbs/postcode4/ogc/v1")
+PDOK_BAG_URL = os.environ.get("PDOK_BAG_URL", "https://api.pdok.nl/kadaster/bag/ogc/v2")
+
+# Real open data (BAG addresses, CBS/PC4 outlines) for `make demo` and the tests: a folder
+# of the files in docs (`../shared/data` next to the checkout is picked up when it exists),
+# else DATA_DIR/open-data, where `make demo` downloads the demo's municipality.
+_SIBLING_DATA = PROJECT_DIR.parent / "shared" / "data"
 OPEN_DATA_DIR = Path(
     os.environ.get("OPEN_DATA_DIR")
-    or (_SHARED_DATA if _SHARED_DATA.is_dir() else "/work/shared/data")
+    or (_SIBLING_DATA if _SIBLING_DATA.is_dir() else DATA_DIR / "open-data")
 )
 
 # --- i18n -----------------------------------------------------------------

@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import Protocol
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from buurtwacht.accounts import actions as account_actions
 from buurtwacht.accounts.models import User
 from buurtwacht.core import clock
 from buurtwacht.geo import actions as geo_actions
+from buurtwacht.geo import download
 from buurtwacht.geo.geocoders import GazetteerGeocoder
 from buurtwacht.geo.geocoding import AddressQuery
 from buurtwacht.geo.models import Address, Street
@@ -64,12 +66,43 @@ PERSONAS = [
 ]
 
 
+DEMO_MUNICIPALITY = "GM0014"  # Groningen
+
+
 def load_open_data(*, data_dir: Path, out: Output) -> None:
-    for name in AREA_FILES:
-        out.write(f"{name}\n")
-        geo_actions.import_areas(path=data_dir / name, stdout=out)
-    out.write(f"{ADDRESS_FILE}\n")
-    geo_actions.import_addresses(path=data_dir / ADDRESS_FILE, stdout=out)
+    """The files in docs when ``data_dir`` has them, else the demo's municipality downloaded
+    from PDOK into ``data_dir/GM0014`` (once; a stopped download resumes)."""
+    if all((data_dir / name).is_file() for name in [*AREA_FILES, ADDRESS_FILE]):
+        area_paths = [data_dir / name for name in AREA_FILES]
+        address_path = data_dir / ADDRESS_FILE
+    else:
+        out.write(
+            _("No open data in %(dir)s: downloading %(code)s from PDOK\n")
+            % {"dir": data_dir, "code": DEMO_MUNICIPALITY}
+        )
+        try:
+            folder = download.download_municipality(
+                code=DEMO_MUNICIPALITY, dest=data_dir, stdout=out
+            )
+        except download.DownloadError as exc:
+            raise DemoDataError(
+                _(
+                    "%(error)s\nThe demo needs open data: run it again with a network "
+                    "connection, or set OPEN_DATA_DIR to a folder with the files (README)."
+                )
+                % {"error": exc.message}
+            ) from exc
+        area_paths = [folder / name for name in download.AREA_FILES]
+        address_path = folder / download.ADDRESS_FILE
+    for path in area_paths:
+        out.write(f"{path}\n")
+        geo_actions.import_areas(path=path, stdout=out)
+    out.write(f"{address_path}\n")
+    geo_actions.import_addresses(path=address_path, stdout=out)
+
+
+class DemoDataError(Exception):
+    pass
 
 
 def _address_for(persona: Persona) -> AddressQuery:

@@ -55,8 +55,20 @@ AREA_PRESETS: tuple[AreaPreset, ...] = (
         parent_field="wijkcode",
         municipality_field="gemeentecode",
     ),
+    # CBS wijken and gemeenten as PDOK serves them (manage.py download_open_data); after
+    # the buurten, whose features carry the wijk and gemeente codes too
+    AreaPreset(
+        kind=AreaKind.WIJK,
+        code_field="wijkcode",
+        name_field="wijknaam",
+        parent_field="gemeentecode",
+        municipality_field="gemeentecode",
+    ),
+    AreaPreset(kind=AreaKind.GEMEENTE, code_field="gemeentecode", name_field="gemeentenaam"),
     # boundaries/nl_pc4_spatialrisk.geojson
     AreaPreset(kind=AreaKind.PC4, code_field="pc4", name_field="areaname"),
+    # CBS postcode-4 areas from PDOK: the code is the name
+    AreaPreset(kind=AreaKind.PC4, code_field="postcode", name_field="postcode"),
     # boundaries/nl_gemeenten_2021_spatialrisk.geojson
     AreaPreset(kind=AreaKind.GEMEENTE, code_field="code", name_field="areaname"),
 )

@@ -1,5 +1,5 @@
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from buurtwacht.core import demo
 
@@ -9,4 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        demo.run(out=self.stdout)
+        try:
+            demo.run(out=self.stdout)
+        except demo.DemoDataError as exc:
+            raise CommandError(str(exc)) from exc
