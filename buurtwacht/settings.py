@@ -167,6 +167,17 @@ if REDIS_URL:
 else:
     # Only works inside one process: `manage.py serve` refuses several workers on it.
     CHANNEL_LAYERS = {"default": {"BACKEND": "buurtwacht.realtime.layers.InProcessChannelLayer"}}
+# Counters of the rate limits (core/ratelimit.py): shared by all processes when scaled.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CHANNEL_PREFIX,
+        }
+    }
+# Registrations per client address per hour (accounts are created for people, not scripts).
+REGISTRATIONS_PER_HOUR = int(os.environ.get("REGISTRATIONS_PER_HOUR", "10"))
 # Open WebSockets per account, counted per server process (realtime/limits.py); one more
 # is refused with close code 4429.
 SOCKETS_PER_ACCOUNT = int(os.environ.get("SOCKETS_PER_ACCOUNT", "20"))

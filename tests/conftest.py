@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 from django.test import Client, override_settings
 
@@ -84,6 +85,12 @@ def groningen_subset_csv(groningen_csv: Path, tmp_path_factory) -> Path:
 def _plain_http(settings):
     """Production settings send http to https; the test client and live server speak http."""
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters (core/ratelimit.py) start at zero in every test."""
+    cache.clear()
 
 
 def free_port() -> int:

@@ -10,13 +10,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from buurtwacht.core import clock
 from buurtwacht.geo.geocoding import GeocodedAddress
 from buurtwacht.realtime.actions import end_sockets
 
-from .models import HomeAddress, User
+from .models import HomeAddress, User, normalize_email
 
 
 @dataclass(frozen=True)
@@ -43,15 +43,50 @@ def _address_fields(address: GeocodedAddress) -> dict[str, object]:
 
 
 @transaction.atomic
-def register_user(*, registration: Registration) -> User:
+def register_user(*, registration: Registration, confirmed: bool = True) -> User:
+    """An account; ``confirmed=False`` leaves it inactive until `confirm_email`."""
     user = User.objects.create_user(
         registration.email,
         registration.password,
         name=registration.name.strip(),
         date_of_birth=registration.date_of_birth,
+        is_active=confirmed,
+        email_confirmed_at=clock.now() if confirmed else None,
     )
     HomeAddress.objects.create(user=user, **_address_fields(registration.address))
     return user
+
+
+@dataclass(frozen=True)
+class RegistrationOutcome:
+    user: User  # the new account, or the one that already had this address
+    created: bool
+
+
+def register_resident(*, registration: Registration) -> RegistrationOutcome:
+    """Registration on the site.  A new address gets an account that waits, inactive, for
+    its e-mail confirmation; an address that has an account gets no second one (also when
+    both are registered at the same moment).  The caller answers both alike and tells the
+    owner by e-mail, so that registering never reveals whether an address has an account."""
+    email = normalize_email(registration.email)
+    existing = User.objects.filter(email=email).first()
+    if existing is None:
+        try:
+            return RegistrationOutcome(
+                user=register_user(registration=registration, confirmed=False), created=True
+            )
+        except IntegrityError:  # the same address, registered at the same moment
+            existing = User.objects.get(email=email)
+    make_password(registration.password)  # the same hashing work as a new account
+    return RegistrationOutcome(user=existing, created=False)
+
+
+@transaction.atomic
+def confirm_email(*, user: User) -> None:
+    """The registration e-mail's link was followed: the account becomes usable."""
+    user.email_confirmed_at = clock.now()
+    user.is_active = True
+    user.save(update_fields=["email_confirmed_at", "is_active", "updated_at"])
 
 
 @transaction.atomic
@@ -63,7 +98,7 @@ def change_address(*, user: User, address: GeocodedAddress) -> HomeAddress:
 
 
 def change_email(*, user: User, email: str) -> None:
-    user.email = User.objects.normalize_email(email).lower()
+    user.email = normalize_email(email)
     user.save(update_fields=["email", "updated_at"])
 
 

@@ -20,7 +20,7 @@ from buurtwacht.geo.geocoding import (
 )
 
 from .age import age_on
-from .models import User
+from .models import User, normalize_email
 
 
 class DateInput(forms.DateInput):
@@ -141,16 +141,9 @@ class RegistrationForm(AddressFields):
     ]
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "There is already an account with this e-mail address. "
-                    "Log in or reset your password."
-                ),
-                code="email_taken",
-            )
-        return email
+        # An address that has an account is not an error here: registering must not reveal
+        # accounts (accounts.actions.register_resident; the owner is told by e-mail).
+        return normalize_email(self.cleaned_data["email"])
 
     def clean_date_of_birth(self) -> dt.date:
         born = self.cleaned_data["date_of_birth"]
@@ -208,8 +201,8 @@ class ChangeEmailForm(PasswordConfirmedForm):
     field_order = ["email", "password"]
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
+        email = normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email=email).exclude(pk=self.user.pk).exists():
             raise forms.ValidationError(
                 _("There is already an account with this e-mail address."), code="email_taken"
             )

@@ -4,6 +4,7 @@ Members of a group see each other's name or initials only; e-mail, date of birth
 house number stay with the account (and its own export).
 """
 
+import unicodedata
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -13,17 +14,24 @@ from django.utils.translation import gettext_lazy as _
 from buurtwacht.core.models import TimeStampedModel
 
 
+def normalize_email(address: str | None) -> str:
+    """The one spelling of an e-mail address that is stored and compared (exactly: never
+    ``iexact``, whose database-side case folding differs: PostgreSQL folds the dotless i,
+    U+0131, of ``l\u0131v@`` to ``liv@``).  Login, lockout counting and registration use it."""
+    return unicodedata.normalize("NFKC", (address or "").strip()).lower()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalize_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
     def get_by_natural_key(self, username: str | None) -> "User":
-        return self.get(email__iexact=username)
+        return self.get(email=normalize_email(username))
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra.update(is_staff=True, is_superuser=True)
@@ -33,7 +41,7 @@ class UserManager(BaseUserManager["User"]):
 def normalized_login(request: Any, credentials: dict[str, str] | None = None) -> str:
     """The username django-axes counts failures for: case does not make a new one."""
     username = (credentials or {}).get("username") or getattr(request, "POST", {}).get("username")
-    return (username or "").strip().lower()
+    return normalize_email(username)
 
 
 class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
@@ -48,6 +56,8 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
         _("verified municipality staff of (GM code)"), max_length=16, blank=True, default=""
     )
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Registered on the site: inactive until the link in the e-mail is followed.
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 

@@ -6,7 +6,7 @@ from django import forms
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
-from buurtwacht.accounts.models import User
+from buurtwacht.accounts.models import User, normalize_email
 from buurtwacht.core import clock
 from buurtwacht.geo.models import Street
 from buurtwacht.media.images import ImageRejected, reencode_image
@@ -96,7 +96,7 @@ class ProposeForm(forms.Form):
 
     def clean_email(self) -> User:
         resident = User.objects.filter(
-            email__iexact=self.cleaned_data["email"], is_active=True
+            email=normalize_email(self.cleaned_data["email"]), is_active=True
         ).first()
         if resident is None:  # same words as "not on our streets": no account lookup by e-mail
             raise forms.ValidationError(self.UNKNOWN, code="unknown")
@@ -107,7 +107,7 @@ class WijkagentForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of the community police officer"))
 
     def clean_email(self) -> User:
-        officer = User.objects.filter(email__iexact=self.cleaned_data["email"]).first()
+        officer = User.objects.filter(email=normalize_email(self.cleaned_data["email"])).first()
         if officer is None or not officer.police_verified:
             raise forms.ValidationError(
                 _("There is no account verified as police with this e-mail address."),

@@ -43,6 +43,7 @@ urlpatterns = [
     path("meldingen/<int:alert_id>/aanvulling/", alerts.add_update, name="alert_update"),
     path("meldingen/<int:alert_id>/afsluiten/", alerts.close, name="alert_close"),
     path("account/registreren/", accounts.register, name="register"),
+    path("account/bevestigen/<uidb64>/<token>/", accounts.confirm_email, name="confirm_email"),
     path(
         "account/inloggen/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

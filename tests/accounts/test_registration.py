@@ -1,12 +1,14 @@
 """Registration through the real web form, the real gazetteer and the real Groningen data."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 
-from buurtwacht.accounts.models import HomeAddress, User
+from buurtwacht.accounts.models import HomeAddress, User, normalize_email, normalized_login
 from buurtwacht.core import clock
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +38,24 @@ def assert_nothing_created():
     assert HomeAddress.objects.count() == 0
 
 
-def test_real_groningen_address_resolves_and_logs_in(client, groningen_addresses):
-    response = register(client)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("profile")
+def logs_in(client, email: str, password: str) -> bool:
+    response = client.post(reverse("login"), {"username": email, "password": password})
+    return response.status_code == 302
+
+
+def confirm_link(mail) -> str:
+    return re.search(r"http://testserver(/account/bevestigen/\S+)", mail.body).group(1)
+
+
+def test_real_groningen_address_resolves_and_the_e_mail_link_logs_in(
+    client, groningen_addresses, mailoutbox
+):
+    response = register(client, next="/groepen/")
+    assert response.status_code == 200
+    assert "Kijk in je e-mail" in response.text
     user = User.objects.get(email="femke@example.nl")
+    assert not user.is_active  # nothing to log in with before the link
+    assert not logs_in(client, "femke@example.nl", "zonnebloem-straat-77")
     address = user.home_address
     assert (address.street, address.number, address.letter, address.postcode, address.city) == (
         "Poelestraat",
@@ -51,9 +66,25 @@ def test_real_groningen_address_resolves_and_logs_in(client, groningen_addresses
     )
     assert address.lon == pytest.approx(6.57022923569802)
     assert address.lat == pytest.approx(53.218461547511)
+
+    (mail,) = mailoutbox
+    assert mail.to == ["femke@example.nl"] and "Bevestig" in mail.subject
+    link = confirm_link(mail)
+    assert client.get(link).status_code == 200  # a page with a button: scanners don't log in
+    assert not User.objects.get(pk=user.pk).is_active
+    response = client.post(link, {"next": "/groepen/"})
+    assert response.status_code == 302 and response["Location"] == "/groepen/"
     profile = client.get(reverse("profile"))
     assert profile.status_code == 200
     assert "Poelestraat 24C, 9712KB Groningen" in profile.text
+    client.logout()
+    assert client.post(link).status_code == 400  # a link works once
+
+
+def test_a_confirmation_link_keeps_no_foreign_next(client, groningen_addresses, mailoutbox):
+    register(client, next="https://evil.example/")
+    response = client.post(confirm_link(mailoutbox[0]), {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("profile")
 
 
 def test_unknown_address_is_a_dutch_form_error(client, groningen_addresses):
@@ -94,7 +125,7 @@ def test_r_rul_1_turning_18_today_is_accepted(client, groningen_addresses):
     born = today.replace(year=today.year - 18) if (today.month, today.day) != (2, 29) else None
     if born is None:  # pragma: no cover - only on 29 February
         born = dt.date(today.year - 18, 3, 1)
-    assert register(client, date_of_birth=born.isoformat()).status_code == 302
+    assert register(client, date_of_birth=born.isoformat()).status_code == 200
     assert User.objects.get().date_of_birth == born
 
 
@@ -104,11 +135,57 @@ def test_future_date_of_birth_is_refused(client, groningen_addresses):
     assert_nothing_created()
 
 
-def test_duplicate_email_is_refused_case_insensitively(client, make_resident, groningen_addresses):
+def test_registering_an_address_that_has_an_account_reveals_nothing_and_tells_the_owner(
+    client, make_resident, groningen_addresses, mailoutbox
+):
     existing = make_resident("Femke de Boer")
-    response = register(client, email=existing.email.upper())
-    assert "Er bestaat al een account met dit e-mailadres" in response.text
+    fresh = register(client, email="someone-new@example.nl")
+    mailoutbox.clear()
+    again = register(client, email=existing.email.upper())
+    assert again.status_code == fresh.status_code == 200
+    # The same page (but for the masked CSRF token): nobody learns the address is taken.
+    unmasked = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert unmasked.sub("", again.text) == unmasked.sub("", fresh.text)
+    assert User.objects.filter(email=existing.email).count() == 1
+    (mail,) = mailoutbox
+    assert mail.to == [existing.email]
+    assert "al een Buurtwacht-account" in mail.subject and "/account/inloggen/" in mail.body
+    assert "/account/bevestigen/" not in mail.body
+
+
+def test_an_unconfirmed_account_registered_again_gets_a_new_link(
+    client, groningen_addresses, mailoutbox
+):
+    register(client)
+    register(client)
     assert User.objects.count() == 1
+    assert len(mailoutbox) == 2 and all("/account/bevestigen/" in m.body for m in mailoutbox)
+
+
+def test_e_mail_addresses_have_one_spelling_for_login_lockout_and_registration(
+    client, make_resident, groningen_addresses
+):
+    """With a dotless i (U+0131) it is another address than liv@: on PostgreSQL an `iexact`
+    lookup folded them together and logged into liv's account."""
+    liv = make_resident("Liv Mulder")
+    liv.email = "liv@example.nl"
+    liv.save()
+    assert normalize_email(" LIV@Example.NL ") == "liv@example.nl"
+    assert normalized_login(None, {"username": "Liv@example.nl"}) == "liv@example.nl"
+    assert normalize_email("l\u0131v@example.nl") != "liv@example.nl"
+    assert logs_in(client, "LIV@example.nl", PASSWORD)
+    client.logout()
+    assert not logs_in(client, "l\u0131v@example.nl", PASSWORD)
+
+
+def test_registrations_from_one_address_are_rate_limited(client, settings, groningen_addresses):
+    settings.REGISTRATIONS_PER_HOUR = 2
+    for index in range(2):
+        assert register(client, email=f"buur{index}@example.nl").status_code == 200
+    refused = register(client, email="buur9@example.nl")
+    assert refused.status_code == 429
+    assert "Te veel registraties" in refused.text
+    assert not User.objects.filter(email="buur9@example.nl").exists()
 
 
 def test_password_mismatch_and_weak_password(client, groningen_addresses):

@@ -1,5 +1,6 @@
 import csv
 import itertools
+import re
 
 import pytest
 
@@ -33,13 +34,19 @@ def fill_registration(page, *, name, email, number, letter=""):
     page.get_by_role("button", name="Account aanmaken").click()
 
 
-def test_resident_registers_and_logs_in(page, live_server, some_groningen_addresses):
+def test_resident_registers_confirms_by_e_mail_and_logs_in(
+    page, live_server, some_groningen_addresses, mailoutbox
+):
     page.goto(live_server.url + "/")
     assert page.locator("h1").inner_text() == "Samen letten we op elkaar"
     page.get_by_role("link", name="Account aanmaken").click()
 
     fill_registration(page, name="Femke de Boer", email="femke@example.nl", number="24", letter="c")
 
+    assert page.get_by_role("heading", name="Kijk in je e-mail").is_visible()
+    (mail,) = mailoutbox
+    page.goto(re.search(r"http://\S+/account/bevestigen/\S+", mail.body).group(0))
+    page.get_by_role("button", name="Mijn account bevestigen").click()
     page.wait_for_url(f"{live_server.url}/account/")
     assert "Je account is aangemaakt" in page.content()
     assert "Poelestraat 24C, 9712KB Groningen" in page.locator("dl").inner_text()

@@ -1,6 +1,8 @@
 """Real concurrency on PostgreSQL: threads with their own connections decide at the same
 moment.  (SQLite serialises every writer, so there is nothing to race there.)"""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 
@@ -74,3 +76,26 @@ def test_r_grp_1_the_257th_member_is_refused_under_concurrent_admits(
     assert len(admitted) == 1, results
     assert [e.code for e in refused] == ["full", "full"]
     assert Membership.objects.filter(group=group, status="active").count() == 256
+
+
+def test_ten_registrations_with_one_address_at_once_make_one_account(groningen_addresses):
+    """On PostgreSQL nine of them were a 500 (IntegrityError); now each gets the answer any
+    registration gets, and the address has one account."""
+    from buurtwacht.accounts import actions as account_actions
+    from buurtwacht.geo.geocoders import GazetteerGeocoder
+    from buurtwacht.geo.geocoding import AddressQuery
+
+    address = GazetteerGeocoder().lookup(AddressQuery(postcode="9712KB", number=24, letter="C"))
+    registration = account_actions.Registration(
+        email="femke@example.nl",
+        name="Femke de Boer",
+        password="zonnebloem-straat-77",
+        date_of_birth=dt.date(1990, 4, 12),
+        address=address,
+    )
+    results = run_together(
+        *[lambda: account_actions.register_resident(registration=registration)] * 10
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(r.created for r in results) == [False] * 9 + [True]
+    assert User.objects.filter(email="femke@example.nl").count() == 1

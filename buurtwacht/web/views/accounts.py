@@ -7,6 +7,7 @@ account's open sockets.  Logging out closes that session's sockets.
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -15,14 +16,16 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from buurtwacht.accounts import actions
+from buurtwacht.accounts import actions, emails
 from buurtwacht.accounts.forms import ChangeEmailForm, DeleteAccountForm, RegistrationForm
 from buurtwacht.accounts.models import User
 from buurtwacht.accounts.selectors import personal_data
+from buurtwacht.core import ratelimit
 
 
 def _user(request: HttpRequest) -> User:
@@ -32,12 +35,32 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+def _safe_next(request: HttpRequest) -> str:
+    """Where to go after registering or logging in: a path of this site, else ''."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("profile")
+    next_url = _safe_next(request)
     form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and not ratelimit.allow(
+        scope="register",
+        key=ratelimit.client_address(request),
+        limit=settings.REGISTRATIONS_PER_HOUR,
+        window_seconds=3600,
+    ):
+        form.add_error(None, _("Too many registrations from this address. Try again in an hour."))
+        context = {"form": form, "next": next_url}
+        return render(request, "accounts/register.html", context, status=429)
     if request.method == "POST" and form.is_valid():
-        user = actions.register_user(
+        outcome = actions.register_resident(
             registration=actions.Registration(
                 email=form.cleaned_data["email"],
                 name=form.cleaned_data["name"],
@@ -46,12 +69,27 @@ def register(request: HttpRequest) -> HttpResponse:
                 address=form.resolved_address(),
             )
         )
+        emails.send_registration_mail(request=request, outcome=outcome, next_url=next_url)
+        # The same answer whether or not the address had an account (no enumeration).
+        return render(request, "accounts/check_email.html")
+    return render(request, "accounts/register.html", {"form": form, "next": next_url})
+
+
+def confirm_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link in the registration e-mail: a page with a button (mail scanners follow
+    links, they don't press buttons), whose POST activates the account and logs in."""
+    user = emails.user_for_token(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "accounts/confirm_email.html", {"valid": False}, status=400)
+    next_url = _safe_next(request)
+    if request.method == "POST":
+        actions.confirm_email(user=user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request, _("Welcome, %(name)s! Your account has been created.") % {"name": user.name}
         )
-        return redirect("profile")
-    return render(request, "accounts/register.html", {"form": form})
+        return HttpResponseRedirect(next_url or reverse("profile"))
+    return render(request, "accounts/confirm_email.html", {"valid": True, "next": next_url})
 
 
 @login_required
