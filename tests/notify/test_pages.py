@@ -207,6 +207,13 @@ def test_bad_keys_are_refused_in_dutch(femke_client, case):
         ("https://localhost/push/1", "bad_endpoint"),
         ("https://10.1.2.3/push/1", "bad_endpoint"),
         ("https://[::1]/push/1", "bad_endpoint"),
+        # Other spellings of this machine: resolved when subscribing, not only when sending.
+        ("https://localhost.:8199/push/1", "bad_endpoint"),
+        ("https://0x7f000001/push/1", "bad_endpoint"),
+        ("https://2130706433:8199/push/1", "bad_endpoint"),
+        ("https://017700000001/push/1", "bad_endpoint"),
+        ("https://127.1/push/1", "bad_endpoint"),
+        ("https://0x0a000001/push/1", "bad_endpoint"),  # 10.0.0.1
         ("https://user:pw@push.example.com/1", "bad_endpoint"),
         ("https:///nohost", "bad_endpoint"),
         ("https://push.example.com/" + "x" * 1000, "bad_endpoint"),

@@ -4,27 +4,17 @@ makes Buurtwacht installable (web app manifest, icons, the service worker at /sw
 Push subscriptions come from static/web/notify.js as JSON (PushSubscription.toJSON()); the
 CSRF token travels in the X-CSRFToken header, taken from the form on the preferences page.
 
-Endpoints: a push service is always reached over https.  Only with PUSH_LOCAL_SERVICES on
-(default: with DEBUG, a developer's own machine; tests turn it on) is http://localhost /
-127.0.0.1 / [::1] accepted, for a local push service.  Otherwise an endpoint on an IP address
-that is not public, or on localhost, is refused: the task worker POSTs to whatever is stored
-here.  A host name that resolves to an internal address is caught when sending
-(notify/transports/webpush.py checks the address each connection reached).
+Push addresses are checked in notify/subscriptions.py.
 """
 
-import base64
-import binascii
 import functools
 import io
 import json
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives.asymmetric import ec
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
@@ -43,7 +33,7 @@ from buurtwacht.notify import actions
 from buurtwacht.notify.keys import application_server_key
 from buurtwacht.notify.models import PushSubscription
 from buurtwacht.notify.selectors import preferences_of
-from buurtwacht.notify.transports.webpush import is_public
+from buurtwacht.notify.subscriptions import BadSubscription, endpoint_from, parse_subscription
 
 from .accounts import _user
 
@@ -195,13 +185,6 @@ def preferences(request: HttpRequest) -> HttpResponse:
 # --- push subscriptions (JSON, from notify.js) ---------------------------------------------
 
 
-class BadSubscription(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
 def _error(code: str, message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"code": code, "message": message}, status=status)
 
@@ -220,91 +203,8 @@ def _login_required_json(
     return wrapped
 
 
-def _decode_key(value: object, *, length: int) -> bytes:
-    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_-]+={0,2}", value):
-        raise ValueError(value)
-    unpadded = value.rstrip("=")
-    try:
-        raw = base64.urlsafe_b64decode(unpadded + "=" * (-len(unpadded) % 4))
-    except (binascii.Error, ValueError):
-        raise ValueError(value) from None
-    if len(raw) != length:
-        raise ValueError(value)
-    return raw
-
-
-def _b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
-
-
-def _check_endpoint(endpoint: object) -> str:
-    bad = BadSubscription(
-        "bad_endpoint", _("This browser gave an unusable push address. Try another browser.")
-    )
-    if not isinstance(endpoint, str) or not 0 < len(endpoint) <= 1000:
-        raise bad
-    try:
-        parts = urlsplit(endpoint)
-        host = (parts.hostname or "").lower()
-        parts.port  # noqa: B018 (raises ValueError on a bad port)
-    except ValueError:
-        raise bad from None
-    if not host or parts.username or parts.password or any(c.isspace() for c in endpoint):
-        raise bad
-    local = host in _LOCAL_HOSTS or host.endswith(".localhost")
-    if settings.PUSH_LOCAL_SERVICES and local and parts.scheme in ("http", "https"):
-        return endpoint
-    if parts.scheme != "https":
-        raise BadSubscription(
-            "insecure_endpoint", _("Push notifications only work over a secure (https) address.")
-        )
-    try:
-        public = is_public(host)
-    except ValueError:
-        public = True  # a host name: where it leads is checked when sending
-    if local or not public:
-        raise bad
-    return endpoint
-
-
-def _parse_subscription(body: bytes) -> tuple[str, str, str]:
-    """(endpoint, p256dh, auth) from PushSubscription.toJSON(), keys as unpadded base64url."""
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        data = None
-    if not isinstance(data, dict):
-        raise BadSubscription("bad_request", _("The request could not be read."))
-    endpoint = _check_endpoint(data.get("endpoint"))
-    keys = data.get("keys")
-    bad_keys = BadSubscription(
-        "bad_keys", _("This browser gave unusable push keys. Try another browser.")
-    )
-    if not isinstance(keys, dict):
-        raise bad_keys
-    try:
-        p256dh = _decode_key(keys.get("p256dh"), length=65)
-        auth = _decode_key(keys.get("auth"), length=16)
-        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), p256dh)  # on the curve?
-    except ValueError:
-        raise bad_keys from None
-    return endpoint, _b64url(p256dh), _b64url(auth)
-
-
-def _endpoint_from(body: bytes) -> str | None:
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    endpoint = data.get("endpoint") if isinstance(data, dict) else None
-    return endpoint if isinstance(endpoint, str) else None
-
-
 def _unsubscribe_one(request: HttpRequest, user: User) -> HttpResponse:
-    endpoint = _endpoint_from(request.body)
+    endpoint = endpoint_from(request.body)
     if endpoint is None:
         return _error("bad_request", _("The request could not be read."))
     actions.unsubscribe_push(user=user, endpoint=endpoint)
@@ -326,7 +226,7 @@ def push_subscription(request: HttpRequest) -> HttpResponse:
     if request.method == "DELETE":
         return _unsubscribe_one(request, user)
     try:
-        endpoint, p256dh, auth = _parse_subscription(request.body)
+        endpoint, p256dh, auth = parse_subscription(request.body)
     except BadSubscription as error:
         return _error(error.code, error.message)
     actions.subscribe_push(user=user, endpoint=endpoint, p256dh=p256dh, auth=auth)
