@@ -75,7 +75,7 @@ def test_preferences_page_is_dutch_and_explains_what_comes_through(femke_client)
     response = femke_client.get(PAGE)
     assert response.status_code == 200
     text = response.text
-    assert "<h1>Meldingen</h1>" in text
+    assert "<h1>Meldingsinstellingen</h1>" in text
     assert "Meldingen op dit apparaat aanzetten" in text
     assert "ook tijdens je rustige uren" in text
     assert "nooit een beschrijving van een persoon of een foto" in text.lower()

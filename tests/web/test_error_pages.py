@@ -1,0 +1,37 @@
+"""Error pages speak Dutch and lead somewhere (they were Django's bare English pages)."""
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_page_that_does_not_exist_is_a_dutch_page(client):
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    assert "Pagina niet gevonden" in response.text
+    assert 'href="/"' in response.text
+
+
+def test_a_groups_alerts_for_someone_else_are_the_same_dutch_404(client, bob_buiten, group):
+    client.force_login(bob_buiten)
+    response = client.get(f"/groepen/{group.pk}/meldingen/eerder/")
+    assert response.status_code == 404
+    assert "Pagina niet gevonden" in response.text
+
+
+def test_a_form_body_that_cannot_be_read_is_a_dutch_400(client, settings, anna_admin, group):
+    client.force_login(anna_admin)
+    response = client.post(
+        f"/groepen/{group.pk}/meldingen/", data=b"x", content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    assert "Verzoek niet begrepen" in response.text
+
+
+def test_a_failed_csrf_check_is_a_dutch_403(anna_admin):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(anna_admin)
+    response = client.post("/account/uitloggen/")
+    assert response.status_code == 403
+    assert "De veiligheidscontrole is mislukt" in response.text
