@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from buurtwacht.core import clock
+from buurtwacht.core.errors import ActionError
 from buurtwacht.geo.geocoding import GeocodedAddress
 from buurtwacht.realtime.actions import end_sockets
 
@@ -134,10 +136,21 @@ def delete_account(*, user: User) -> None:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     from buurtwacht.groups.models import JoinRequest, Membership
+    from buurtwacht.groups.selectors import groups_left_without_admin
     from buurtwacht.notify.models import Delivery, Preferences, PushSubscription
     from buurtwacht.realtime.actions import revoke_access
     from buurtwacht.realtime.models import Presence
 
+    orphaned = groups_left_without_admin(user=user)
+    if orphaned:
+        raise ActionError(
+            "last_admin",
+            _(
+                "You are the only admin of %(groups)s. Make another member admin first, "
+                "so the group keeps someone who admits and removes members."
+            )
+            % {"groups": ", ".join(group.name for group in orphaned)},
+        )
     now = clock.now()
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=user.email).delete()

@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -302,8 +303,7 @@ def leave_group(*, user: User, group_id: int) -> None:
     membership = access.membership
     if membership is None:  # LEAVE is only allowed to active roles; kept for the type checker
         raise ActionError("not_member", _("This person is not a member of the group."))
-    others = selectors.member_count(group=access.group) - 1
-    if membership.role == MembershipRole.ADMIN and _admin_count(access.group) == 1 and others:
+    if selectors.left_without_admin(group=access.group, user=user):
         raise ActionError(
             "last_admin",
             _("You are the last admin. Appoint another admin before you leave."),
@@ -380,6 +380,31 @@ def change_role(*, admin: User, group_id: int, user_id: int, role: MembershipRol
         subject=membership.user,
         previous=previous,
         role=str(role),
+    )
+
+
+@transaction.atomic
+def appoint_admin_as_staff(*, staff: User, group_id: int, user_id: int) -> None:
+    """Platform staff make a member admin, for a group that has none."""
+    if not (staff.is_active and staff.is_staff):
+        raise PermissionDenied
+    group = Group.objects.select_for_update().get(pk=group_id)
+    membership = _active_membership(group, user_id)
+    if membership.role != MembershipRole.MEMBER:
+        raise ActionError("role", _("Only a member can be made admin."))
+    if selectors.active_memberships(group=group).filter(role=MembershipRole.ADMIN).exists():
+        raise ActionError("has_admin", _("This group has an admin: they choose the others."))
+    membership.role = MembershipRole.ADMIN
+    membership.save()
+    _audit(group=group, actor=staff, action="staff_appoint_admin", subject=membership.user)
+    _tell(
+        membership.user,
+        _("You are now an admin of %(group)s") % {"group": group.name},
+        _(
+            "Platform staff made you an admin of %(group)s, because the group had none. "
+            "You can now decide on join requests and appoint other admins."
+        )
+        % {"group": group.name},
     )
 
 

@@ -15,6 +15,7 @@ from .models import (
     JoinRequest,
     JoinRequestStatus,
     Membership,
+    MembershipRole,
     MembershipStatus,
 )
 
@@ -40,6 +41,37 @@ def memberships_of(*, user: User) -> QuerySet[Membership]:
 
 def member_count(*, group: Group) -> int:
     return Membership.objects.filter(group=group, status=MembershipStatus.ACTIVE).count()
+
+
+def left_without_admin(*, group: Group, user: User) -> bool:
+    """Whether the group would keep members but lose its last admin if this person went."""
+    others = Membership.objects.filter(group=group, status=MembershipStatus.ACTIVE).exclude(
+        user=user
+    )
+    return (
+        Membership.objects.filter(
+            group=group, user=user, status=MembershipStatus.ACTIVE, role=MembershipRole.ADMIN
+        ).exists()
+        and not others.filter(role=MembershipRole.ADMIN).exists()
+        and others.exists()
+    )
+
+
+def groups_left_without_admin(*, user: User) -> list[Group]:
+    return [
+        membership.group
+        for membership in memberships_of(user=user).filter(role=MembershipRole.ADMIN)
+        if left_without_admin(group=membership.group, user=user)
+    ]
+
+
+def groups_without_admin() -> QuerySet[Group]:
+    """Groups with members and no admin (from before the last-admin rule held everywhere,
+    or whose admin's account was switched off): platform staff appoint one."""
+    active = Membership.objects.filter(status=MembershipStatus.ACTIVE)
+    return Group.objects.filter(pk__in=active.values("group_id")).exclude(
+        pk__in=active.filter(role=MembershipRole.ADMIN).values("group_id")
+    )
 
 
 def pending_requests(*, group: Group) -> QuerySet[JoinRequest]:

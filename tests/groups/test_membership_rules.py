@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from buurtwacht.accounts.models import User
 from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups import actions, selectors
@@ -20,7 +21,7 @@ from buurtwacht.groups.models import (
     MembershipStatus,
 )
 from buurtwacht.groups.policy import Action, Role
-from tests.conftest import GROUP_STREET, OTHER_STREET, VETTED, admit
+from tests.conftest import GROUP_STREET, OTHER_STREET, PASSWORD, VETTED, admit
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +265,65 @@ def test_deleting_an_account_ends_memberships_and_notifications(group, mo_member
     assert role_in(user=mo_member, group=group)[0] == Role.OUTSIDER
     assert not PushSubscription.objects.filter(user=mo_member).exists()
     assert selectors.member_count(group=group) == 1
+
+
+def test_the_last_admin_cannot_delete_their_account_and_orphan_the_group(
+    client, group, anna_admin, mo_member
+):
+    client.force_login(anna_admin)
+    response = client.post(
+        "/account/verwijderen/", {"password": PASSWORD, "confirm": "on"}, follow=True
+    )
+    assert "Je bent de enige beheerder van" in response.text
+    anna_admin.refresh_from_db()
+    assert anna_admin.deleted_at is None and anna_admin.is_active
+    assert role_in(user=anna_admin, group=group)[0] == Role.ADMIN
+
+    actions.change_role(
+        admin=anna_admin, group_id=group.pk, user_id=mo_member.pk, role=MembershipRole.ADMIN
+    )
+    client.post("/account/verwijderen/", {"password": PASSWORD, "confirm": "on"})
+    anna_admin.refresh_from_db()
+    assert anna_admin.deleted_at is not None
+
+
+def test_platform_staff_appoint_an_admin_for_a_group_without_one(
+    group, anna_admin, mo_member, django_capture_on_commit_callbacks, mailoutbox
+):
+    # A group orphaned before the rule held (or whose admin's account was switched off).
+    Membership.objects.filter(user=anna_admin, group=group).update(status="left")
+    assert list(selectors.groups_without_admin()) == [group]
+    staff = User.objects.create_user("staf@example.nl", "x", name="Staf", is_staff=True)
+
+    with pytest.raises(PermissionDenied):
+        actions.appoint_admin_as_staff(staff=mo_member, group_id=group.pk, user_id=mo_member.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.appoint_admin_as_staff(staff=staff, group_id=group.pk, user_id=mo_member.pk)
+    assert role_in(user=mo_member, group=group)[0] == Role.ADMIN
+    assert not selectors.groups_without_admin().exists()
+    entry = AuditEntry.objects.get(group=group, action="staff_appoint_admin")
+    assert (entry.actor, entry.subject) == (staff, mo_member)
+    assert mailoutbox[-1].to == [mo_member.email]
+    with pytest.raises(ActionError) as has_admin:  # from now on the admins decide
+        actions.appoint_admin_as_staff(staff=staff, group_id=group.pk, user_id=mo_member.pk)
+    assert has_admin.value.code in {"role", "has_admin"}
+
+
+def test_staff_see_groups_read_only_and_appoint_through_the_admin_action(
+    client, group, anna_admin, mo_member
+):
+    Membership.objects.filter(user=anna_admin, group=group).update(status="left")
+    staff = User.objects.create_user("staf@example.nl", "x", name="Staf", is_staff=True)
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    listing = client.get("/beheer/groups/group/?zonder_beheerder=1")
+    assert listing.status_code == 200 and group.name in listing.text
+    change = client.post(f"/beheer/groups/group/{group.pk}/change/", {"name": "Gekaapt"})
+    assert change.status_code == 403
+    membership = Membership.objects.get(user=mo_member, group=group)
+    client.post(
+        "/beheer/groups/membership/",
+        {"action": "appoint_admin", "_selected_action": [membership.pk]},
+    )
+    assert role_in(user=mo_member, group=group)[0] == Role.ADMIN

@@ -26,6 +26,7 @@ from buurtwacht.accounts.forms import ChangeEmailForm, DeleteAccountForm, Regist
 from buurtwacht.accounts.models import User
 from buurtwacht.accounts.selectors import personal_data
 from buurtwacht.core import ratelimit
+from buurtwacht.core.errors import ActionError
 
 
 def _user(request: HttpRequest) -> User:
@@ -148,7 +149,11 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = DeleteAccountForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        actions.delete_account(user=user)
+        try:
+            actions.delete_account(user=user)
+        except ActionError as error:
+            form.add_error(None, error.message)
+            return render(request, "accounts/delete.html", {"form": form})
         logout(request)
         messages.success(request, _("Your account has been deleted."))
         return redirect("home")
