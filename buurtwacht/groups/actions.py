@@ -137,7 +137,7 @@ def _refuse_unless_outsider(role: Role) -> None:
 
 @transaction.atomic
 def request_to_join(
-    *, user: User, group_id: int, message: str = "", rules_accepted: bool
+    *, user: User, group_id: int, message: str = "", contact: str = "", rules_accepted: bool
 ) -> JoinRequest:
     access = access_group(user=user, group_id=group_id, action=Action.REQUEST_JOIN)
     _check_eligible(user=user, group=access.group)
@@ -146,7 +146,10 @@ def request_to_join(
     try:
         with transaction.atomic():
             join_request = JoinRequest.objects.create(
-                group=access.group, user=user, message=clean_text(message, code="message")
+                group=access.group,
+                user=user,
+                message=clean_text(message, code="message"),
+                contact=clean_text(contact, code="contact", single_line=True)[:200],
             )
     except IntegrityError as exc:  # a second request at the same moment
         raise ActionError("already_requested", _("There is already a request waiting.")) from exc

@@ -6,6 +6,7 @@ from django import forms
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
+from buurtwacht.accounts.forms import DateInput
 from buurtwacht.accounts.models import User, normalize_email
 from buurtwacht.core import clock
 from buurtwacht.geo.models import Street
@@ -53,13 +54,22 @@ class JoinForm(forms.Form):
     message = forms.CharField(
         label=_("Message to the admins (optional)"), widget=forms.Textarea, required=False
     )
+    contact = forms.CharField(
+        label=_("How the admins can reach you (optional)"),
+        help_text=_(
+            "A phone number, or when you are at home. An admin makes personal contact before "
+            "admitting you; only the admins see this."
+        ),
+        max_length=200,
+        required=False,
+    )
     rules_accepted = forms.BooleanField(label=_("I accept the house rules of this group."))
 
 
 class AdmitForm(forms.Form):
     contact_date = forms.DateField(
         label=_("Date of the personal contact"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),  # ISO, what <input type=date> needs (it showed empty)
         initial=clock.today,
     )
     contact_method = forms.ChoiceField(label=_("How"), choices=VettingMethod.choices)

@@ -97,6 +97,8 @@ class JoinRequest(TimeStampedModel):
         related_name="+",
     )
     message = models.TextField(blank=True, default="")
+    # R-GRP-5: how the admins can reach the applicant (phone, when at home): admins only.
+    contact = models.CharField(max_length=200, blank=True, default="")
     status = models.CharField(
         max_length=16, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING
     )

@@ -82,6 +82,12 @@ def pending_requests(*, group: Group) -> QuerySet[JoinRequest]:
     )
 
 
+def vetting_records(*, group: Group) -> dict[int, JoinRequest]:
+    """Per member (user id): the admitted request with the contact made before admitting."""
+    admitted = JoinRequest.objects.filter(group=group, status=JoinRequestStatus.ADMITTED)
+    return {r.user_id: r for r in admitted.select_related("decided_by").order_by("decided_at")}
+
+
 def audit_log(*, group: Group) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(group=group).select_related("actor", "subject")
 

@@ -153,7 +153,7 @@ def notify_chat(*, message: ChatMessage) -> int:
 
 
 def notify_join_request(*, join_request: JoinRequest) -> int:
-    payload = content.for_join_request(join_request.group)
+    payload = content.for_join_request(join_request.group, join_request.user.name)
     made: list[Delivery] = []
     for admin in _recipients(join_request.group, exclude=None, roles=(MembershipRole.ADMIN,)):
         made += _deliveries(

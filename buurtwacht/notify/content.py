@@ -31,10 +31,10 @@ def for_chat(group: Group) -> dict[str, Any]:
     }
 
 
-def for_join_request(group: Group) -> dict[str, Any]:
+def for_join_request(group: Group, applicant: str) -> dict[str, Any]:
     return {
         "title": group.name,
-        "body": _("Someone asks to join. Contact them before you decide."),
+        "body": _("%(name)s asks to join. Contact them before you decide.") % {"name": applicant},
         "url": reverse("group_requests", args=[group.pk]),
         "tag": f"requests-{group.pk}",
     }

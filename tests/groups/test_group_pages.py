@@ -1,13 +1,16 @@
 """The Dutch group pages, through the real views and forms."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from buurtwacht.core import clock
 from buurtwacht.geo.models import Street
+from buurtwacht.groups import actions
 from buurtwacht.groups.models import Group, JoinRequest, Membership
 from tests.conftest import GROUP_STREET
 
@@ -87,18 +90,26 @@ def test_resident_finds_group_asks_to_join_and_admin_admits(client, group, anna_
     assert "huisregels" in refused.text.lower() or "verplicht" in refused.text.lower()
     assert not JoinRequest.objects.exists()
     asked = client.post(
-        reverse("group", args=[group.pk]), {"message": "Hoi", "rules_accepted": "on"}, follow=True
+        reverse("group", args=[group.pk]),
+        {"message": "Hoi", "contact": "06-12345678, na 18 uur", "rules_accepted": "on"},
+        follow=True,
     )
     assert "Je aanvraag is verstuurd" in asked.text
 
     client.force_login(anna_admin)
     queue = client.get(reverse("group_requests", args=[group.pk]))
     assert "Lotte Jansen" in queue.text
+    assert "06-12345678, na 18 uur" in queue.text  # R-GRP-5: how to make contact
     request = JoinRequest.objects.get()
     url = reverse("group_decide", args=[group.pk, request.pk])
+    field = f"admit-{request.pk}-"
     incomplete = client.post(
         url,
-        {"decision": "admit", "contact_date": "2026-11-20", "contact_method": "phone"},
+        {
+            "decision": "admit",
+            field + "contact_date": "2026-11-20",
+            field + "contact_method": "phone",
+        },
         follow=True,
     )
     assert "Vul alle verplichte velden in" in incomplete.text
@@ -106,15 +117,19 @@ def test_resident_finds_group_asks_to_join_and_admin_admits(client, group, anna_
         url,
         {
             "decision": "admit",
-            "contact_date": "2026-11-20",
-            "contact_method": "phone",
-            "age_checked": "on",
-            "address_checked": "on",
+            field + "contact_date": "2026-11-20",
+            field + "contact_method": "phone",
+            field + "contact_note": "Gebeld, kent de buren",
+            field + "age_checked": "on",
+            field + "address_checked": "on",
         },
     )
     assert Membership.objects.get(user=lotte).status == "active"
+    members = client.get(reverse("group_members", args=[group.pk])).text
+    assert "20 november 2026" in members and "Gebeld, kent de buren" in members
     client.force_login(lotte)
     page = client.get(reverse("group", args=[group.pk])).text
+    assert "06-12345678" not in page  # the contact stays with the admins
     assert "Anna de Vries" in page  # members see names
     assert anna_admin.email not in page  # never e-mail addresses
     assert anna_admin.home_address.postcode not in page  # nor house numbers/postcodes
@@ -148,3 +163,22 @@ def test_r_grp_2_admin_proposes_a_resident_on_the_requests_page(
     proposal = JoinRequest.objects.get()
     assert (proposal.user, proposal.proposed_by, proposal.status) == (lotte, anna_admin, "pending")
     assert "Lotte Jansen" in client.get(page).text
+
+
+def test_r_grp_5_each_request_has_its_own_vetting_form_with_the_date_filled_in(
+    client, group, anna_admin, resident_on
+):
+    """Several request cards shared field ids (a label of one ticked another's box), and the
+    date was sent as 01-12-2026 into <input type=date>, which then showed empty."""
+    for index, name in enumerate(["Lotte Jansen", "Sem Visser"]):
+        applicant = resident_on(name, GROUP_STREET, 20 + index)
+        actions.request_to_join(user=applicant, group_id=group.pk, rules_accepted=True)
+    client.force_login(anna_admin)
+    page = client.get(reverse("group_requests", args=[group.pk])).text
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for request in JoinRequest.objects.filter(group=group):
+        label_for = re.search(rf'<label for="(id_admit-{request.pk}-age_checked)"', page)
+        assert label_for and f'id="{label_for.group(1)}"' in page
+    dates = re.findall(r'<input type="date" name="admit-\d+-contact_date" value="([^"]*)"', page)
+    assert dates == [clock.today().isoformat()] * 2

@@ -105,6 +105,7 @@ def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
                 user=user,
                 group_id=group.pk,
                 message=form.cleaned_data["message"],
+                contact=form.cleaned_data["contact"],
                 rules_accepted=form.cleaned_data["rules_accepted"],
             ),
             _("Your request has been sent. An admin will contact you personally."),
@@ -239,9 +240,11 @@ def requests_queue(request: HttpRequest, group_id: int) -> HttpResponse:
         "groups/requests.html",
         {
             "group": group,
-            "requests": selectors.pending_requests(group=group),
-            "admit_form": AdmitForm(),
-            "deny_form": ReasonForm(),
+            # Each request its own forms (prefix): ids stay unique, a label ticks its own box.
+            "requests": [
+                (r, AdmitForm(prefix=f"admit-{r.pk}"), ReasonForm(prefix=f"deny-{r.pk}"))
+                for r in selectors.pending_requests(group=group)
+            ],
             "propose_form": propose_form,
         },
     )
@@ -253,7 +256,7 @@ def decide(request: HttpRequest, group_id: int, request_id: int) -> HttpResponse
     user = _user(request)
     access_group(user=user, group_id=group_id, action=Action.VET)
     if request.POST.get("decision") == "admit":
-        form: AdmitForm | ReasonForm = AdmitForm(request.POST)
+        form: AdmitForm | ReasonForm = AdmitForm(request.POST, prefix=f"admit-{request_id}")
         if form.is_valid():
             data = form.cleaned_data
             vetting = actions.Vetting(
@@ -269,7 +272,7 @@ def decide(request: HttpRequest, group_id: int, request_id: int) -> HttpResponse
                 _("The new member has been admitted."),
             )
     else:
-        form = ReasonForm(request.POST)
+        form = ReasonForm(request.POST, prefix=f"deny-{request_id}")
         if form.is_valid():
             _attempt(
                 request,
@@ -287,12 +290,15 @@ def decide(request: HttpRequest, group_id: int, request_id: int) -> HttpResponse
 def members_admin(request: HttpRequest, group_id: int) -> HttpResponse:
     user = _user(request)
     group = access_group(user=user, group_id=group_id, action=Action.REMOVE).group
+    vetting = selectors.vetting_records(group=group)
     return render(
         request,
         "groups/members.html",
         {
             "group": group,
-            "members": selectors.active_memberships(group=group),
+            "members": [
+                (m, vetting.get(m.user_id)) for m in selectors.active_memberships(group=group)
+            ],
             "removed": group.memberships.filter(status="removed").select_related("user"),
         },
     )
