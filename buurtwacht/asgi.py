@@ -4,7 +4,10 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from buurtwacht import datadir
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "buurtwacht.settings")
+datadir.prepare()  # also when uvicorn is started on buurtwacht.asgi directly
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (after setup)

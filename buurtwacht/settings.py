@@ -7,48 +7,54 @@ See README.md for the full list of variables.
 
 import hashlib
 import os
-import secrets
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from buurtwacht import datadir
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 
 
+_TRUE = {"1", "true", "yes", "on", "ja", "aan"}
+_FALSE = {"0", "false", "no", "off", "nee", "uit"}
+
+
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """A yes/no setting; anything else (HTTPS=ture) stops the start instead of being "no"."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on", "ja"}
+    if value not in _TRUE | _FALSE:
+        raise ImproperlyConfigured(f"{name}={value!r}: use 1 or 0 (or true/false, ja/nee).")
+    return value in _TRUE
+
+
+def env_number(name: str, default: str, kind: type[int] | type[float] = int) -> Any:
+    value = os.environ.get(name, "").strip() or default
+    try:
+        number = kind(value)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ImproperlyConfigured(f"{name}={value!r}: must be {what}.") from None
+    if number < 0:
+        raise ImproperlyConfigured(f"{name}={value!r}: must not be negative.")
+    return number
 
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DATA_DIR = Path(os.environ.get("DATA_DIR", PROJECT_DIR / "data")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
-
-
-def _secret_key() -> str:
-    """SECRET_KEY from the environment, else generated once and kept in DATA_DIR."""
-    if key := os.environ.get("SECRET_KEY"):
-        return key
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(50))
-    return path.read_text().strip()
-
-
-SECRET_KEY = _secret_key()
+DATA_DIR = datadir.data_dir()  # made by manage.py / asgi.py (datadir.prepare), not here
+SECRET_KEY = datadir.secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -123,7 +129,7 @@ DATABASES = {
 }
 # Keep connections open between requests: opening one (and SQLite's PRAGMAs) costs
 # milliseconds on every alert otherwise (bench/README.md).
-DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+DATABASES["default"]["CONN_MAX_AGE"] = env_number("CONN_MAX_AGE", "60")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at the same time; IMMEDIATE makes a
@@ -152,9 +158,9 @@ CHANNEL_PREFIX = os.environ.get("CHANNEL_PREFIX") or default_channel_prefix(DATA
 # PRESENCE_SECONDS: those of a process that died), probes its channel layer and tells each
 # socket the latest event of its groups.  LAYER_TIMEOUT_SECONDS: how long a publish or a
 # probe may take before the layer counts as down (realtime/liveness.py).
-HEARTBEAT_SECONDS = float(os.environ.get("HEARTBEAT_SECONDS", "10"))
-PRESENCE_SECONDS = float(os.environ.get("PRESENCE_SECONDS", str(3 * HEARTBEAT_SECONDS)))
-LAYER_TIMEOUT_SECONDS = float(os.environ.get("LAYER_TIMEOUT_SECONDS", "5"))
+HEARTBEAT_SECONDS = env_number("HEARTBEAT_SECONDS", "10", float)
+PRESENCE_SECONDS = env_number("PRESENCE_SECONDS", str(3 * HEARTBEAT_SECONDS), float)
+LAYER_TIMEOUT_SECONDS = env_number("LAYER_TIMEOUT_SECONDS", "5", float)
 if not HEARTBEAT_SECONDS < PRESENCE_SECONDS:
     raise ImproperlyConfigured("PRESENCE_SECONDS must be longer than HEARTBEAT_SECONDS.")
 if REDIS_URL:
@@ -177,10 +183,10 @@ if REDIS_URL:
         }
     }
 # Registrations per client address per hour (accounts are created for people, not scripts).
-REGISTRATIONS_PER_HOUR = int(os.environ.get("REGISTRATIONS_PER_HOUR", "10"))
+REGISTRATIONS_PER_HOUR = env_number("REGISTRATIONS_PER_HOUR", "10")
 # Open WebSockets per account, counted per server process (realtime/limits.py); one more
 # is refused with close code 4429.
-SOCKETS_PER_ACCOUNT = int(os.environ.get("SOCKETS_PER_ACCOUNT", "20"))
+SOCKETS_PER_ACCOUNT = env_number("SOCKETS_PER_ACCOUNT", "20")
 
 # --- background work (django-tasks, database backend) -----------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -190,11 +196,11 @@ VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:beheer@localhost")  # wh
 # Push services on this machine or a private network: for development and tests only (a
 # browser chooses the push address; in production it must be a public push service).
 PUSH_LOCAL_SERVICES = env_bool("PUSH_LOCAL_SERVICES", DEBUG)
-NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_TIMEOUT_SECONDS", "10"))
+NOTIFY_TIMEOUT_SECONDS = env_number("NOTIFY_TIMEOUT_SECONDS", "10", float)
 # How long a worker's claim on a delivery lasts unless renewed (every third of it, while
 # the send runs): after a worker crash, what it had in flight waits at most this long.
-NOTIFY_LEASE_SECONDS = float(os.environ.get("NOTIFY_LEASE_SECONDS", "15"))
-NOTIFY_CONCURRENCY = int(os.environ.get("NOTIFY_CONCURRENCY", "8"))  # sends in flight
+NOTIFY_LEASE_SECONDS = env_number("NOTIFY_LEASE_SECONDS", "15", float)
+NOTIFY_CONCURRENCY = env_number("NOTIFY_CONCURRENCY", "8")  # sends in flight
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_USER = os.environ.get("SMS_GATEWAY_USER", "")
 SMS_GATEWAY_PASSWORD = os.environ.get("SMS_GATEWAY_PASSWORD", "")
@@ -220,24 +226,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "profile"
 LOGOUT_REDIRECT_URL = "home"
 MINIMUM_AGE = 18  # R-RUL-1
-GROUP_MAX_MEMBERS = int(os.environ.get("GROUP_MAX_MEMBERS", "256"))  # R-GRP-1 hard limit
+GROUP_MAX_MEMBERS = env_number("GROUP_MAX_MEMBERS", "256")  # R-GRP-1 hard limit
 GROUP_SPLIT_ADVICE_AT = 100  # R-GRP-1: above this admins see advice to split
 
 # Login throttling (django-axes): lock a username+IP pair after 5 failures for 1 hour.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_FAILURE_LIMIT = env_number("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "buurtwacht.accounts.models.normalized_login"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+AXES_IPWARE_PROXY_COUNT = env_number("PROXY_COUNT", "0") or None
 
 # --- geo ------------------------------------------------------------------
 GEOCODER = os.environ.get("GEOCODER", "gazetteer")  # "gazetteer" (offline) or "pdok"
 PDOK_LOCATIESERVER_URL = os.environ.get(
     "PDOK_LOCATIESERVER_URL", "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
 )
-PDOK_TIMEOUT_SECONDS = float(os.environ.get("PDOK_TIMEOUT_SECONDS", "5"))
+PDOK_TIMEOUT_SECONDS = env_number("PDOK_TIMEOUT_SECONDS", "5", float)
 
 # Where `manage.py download_open_data` fetches the CBS areas, PC4 areas and BAG addresses
 # (PDOK's OGC API Features).
@@ -267,7 +273,6 @@ USE_TZ = True
 # --- static files ---------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"  # `manage.py collectstatic` fills it for production
-STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 
 # Uploaded files (group photos), validated and re-encoded before they are stored.
@@ -277,7 +282,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 # --- e-mail ---------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_PORT = env_number("EMAIL_PORT", "25")
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)

@@ -45,6 +45,33 @@ def test_secret_key_is_generated_once_and_private(embedded_env, tmp_path):
     assert key_file.read_text() == key
 
 
+def test_reading_the_settings_writes_nothing(embedded_env, tmp_path):
+    data = tmp_path / "nieuw"
+    code = "import django; django.setup(); from django.conf import settings; settings.SECRET_KEY"
+    env = {**embedded_env, "DATA_DIR": str(data), "DJANGO_SETTINGS_MODULE": "buurtwacht.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert not data.exists()  # no folders, no key file
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("HTTPS", "ture", "HTTPS='ture': use 1 or 0"),
+        ("DEBUG", "maybe", "DEBUG='maybe'"),
+        ("SOCKETS_PER_ACCOUNT", "twenty", "must be a whole number"),
+        ("HEARTBEAT_SECONDS", "-1", "must not be negative"),
+    ],
+)
+def test_a_setting_that_makes_no_sense_stops_the_start(embedded_env, name, value, says):
+    """HTTPS=ture was silently "off": no HSTS, no secure cookies."""
+    result = manage("check", env={**embedded_env, name: value})
+    assert result.returncode != 0
+    assert says in result.stderr
+
+
 def test_several_workers_are_refused_without_redis(embedded_env):
     result = manage("serve", "--workers", "2", env=embedded_env)
     assert result.returncode != 0
