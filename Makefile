@@ -30,10 +30,12 @@ demo: messages
 test: $(VENV)/.dev messages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.dev
+lint: $(VENV)/.dev messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy buurtwacht
+	$(VENV)/bin/deptry .
+	$(PY) tools/house_rules.py --po
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .

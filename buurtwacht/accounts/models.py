@@ -27,7 +27,7 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
         user = self.model(email=normalize_email(email), **extra)
         user.set_password(password)
-        user.save(using=self._db)
+        user.save(using=self._db)  # house-rule: the manager behind accounts.actions
         return user
 
     def get_by_natural_key(self, username: str | None) -> "User":
