@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from buurtwacht.accounts.models import User
+from buurtwacht.core.errors import ActionError
 
 from .models import (
     Group,
@@ -21,7 +23,15 @@ from .models import (
     MembershipRole,
     MembershipStatus,
 )
-from .policy import Action, Role, allowed, can_read
+from .policy import NEEDS_ACCEPTED_RULES, Action, Role, allowed, can_read, must_accept_rules
+
+
+class RulesNotAccepted(ActionError):
+    def __init__(self) -> None:
+        super().__init__(
+            "rules_not_accepted",
+            _("The house rules have changed: accept them on the group page before you post."),
+        )
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,16 @@ def access_group(
         raise Http404
     role, membership = role_in(user=user, group=group)
     if allowed(role, action):
+        if (
+            action in NEEDS_ACCEPTED_RULES
+            and membership is not None
+            and must_accept_rules(
+                role=role,
+                accepted_version=membership.rules_accepted_version,
+                rules_version=group.rules_version,
+            )
+        ):
+            raise RulesNotAccepted
         return GroupAccess(group=group, role=role, membership=membership)
     if not can_read(role):
         raise Http404

@@ -80,3 +80,12 @@ def allowed(role: Role, action: Action) -> bool:
 def can_read(role: Role) -> bool:
     """Whether the role sees the group's private content.  Others get 404, not 403."""
     return allowed(role, Action.READ)
+
+
+# R-RUL-8: members accept the house rules, also after the group changed its own rules;
+# until then they read, acknowledge and may leave, but do not post.
+NEEDS_ACCEPTED_RULES = frozenset({Action.POST_ALERT, Action.POST_CHAT})
+
+
+def must_accept_rules(*, role: Role, accepted_version: int, rules_version: int) -> bool:
+    return role in (Role.ADMIN, Role.MEMBER) and accepted_version < rules_version

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from buurtwacht.accounts.models import User
+from buurtwacht.alerts import actions as alert_actions
+from buurtwacht.chat import actions as chat_actions
 from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups import actions, selectors
@@ -90,7 +92,21 @@ def test_r_rul_8_rules_must_be_accepted_and_again_when_they_change(group, anna_a
     )
     membership.refresh_from_db()
     assert membership.rules_accepted_version < group.rules_version
+    # Until she accepts the changed rules she reads along but does not post.
+    with pytest.raises(ActionError) as waits:
+        chat_actions.post_chat(user=lotte, group_id=group.pk, client_id="c1", text="Hoi")
+    assert waits.value.code == "rules_not_accepted"
+    with pytest.raises(ActionError):
+        alert_actions.post_alert(
+            user=lotte,
+            group_id=group.pk,
+            draft=alert_actions.AlertDraft(
+                client_id="a1", kind="suspicious", what="Iemand bij de schuur"
+            ),
+        )
+    access_group(user=lotte, group_id=group.pk, action=Action.READ)
     actions.accept_rules(user=lotte, group_id=group.pk)
+    chat_actions.post_chat(user=lotte, group_id=group.pk, client_id="c1", text="Hoi")
     membership.refresh_from_db()
     assert membership.rules_accepted_version == group.rules_version
     assert AuditEntry.objects.filter(group=group, action="change_rules").exists()

@@ -29,7 +29,7 @@ from buurtwacht.groups.forms import (
     WijkagentForm,
 )
 from buurtwacht.groups.models import Group, MembershipRole, VettingMethod
-from buurtwacht.groups.policy import Action, Role, allowed, can_read
+from buurtwacht.groups.policy import Action, Role, allowed, can_read, must_accept_rules
 from buurtwacht.realtime.selectors import stream_head
 
 from .accounts import _user
@@ -130,9 +130,11 @@ def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
             "streets": selectors.streets_of(group=group),
             "join_form": form,
             "must_accept_rules": access.membership is not None
-            and reads
-            and access.role != Role.WIJKAGENT
-            and access.membership.rules_accepted_version < group.rules_version,
+            and must_accept_rules(
+                role=access.role,
+                accepted_version=access.membership.rules_accepted_version,
+                rules_version=group.rules_version,
+            ),
             "pending_count": selectors.pending_requests(group=group).count()
             if access.role == Role.ADMIN
             else 0,
