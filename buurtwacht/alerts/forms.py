@@ -95,7 +95,10 @@ class UpdateForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("How did it end?"), choices=Outcome.choices)
+    # No default: closing is a choice, not a slip (it defaulted to "resolved").
+    outcome = forms.ChoiceField(
+        label=_("How did it end?"), choices=[("", _("Choose…")), *Outcome.choices]
+    )
 
 
 class ChatForm(forms.Form):

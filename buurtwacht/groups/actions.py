@@ -313,6 +313,7 @@ def leave_group(*, user: User, group_id: int) -> None:
         )
     _end(membership, status=MembershipStatus.LEFT)
     revoke_access(user_id=user.pk, group_id=access.group.pk)
+    _audit(group=access.group, actor=user, action="leave", subject=user)
 
 
 def _active_membership(group: Group, user_id: int) -> Membership:
@@ -341,6 +342,12 @@ def remove_member(*, admin: User, group_id: int, user_id: int, reason: str) -> N
         action="remove",
         subject=membership.user,
         reason=reason,
+    )
+    _tell(
+        membership.user,
+        _("You are no longer a member of %(group)s") % {"group": access.group.name},
+        _("An admin removed you from %(group)s. The reason: %(reason)s")
+        % {"group": access.group.name, "reason": reason},
     )
 
 

@@ -70,6 +70,7 @@ def test_every_alert_event_reaches_open_pages_without_any_request(
             card.get_by_text("0 gezien · 1 gaan kijken").wait_for()
 
         mine.get_by_label("Hoe is het afgelopen?").select_option("police_on_site")
+        anna.once("dialog", lambda dialog: dialog.accept())  # "Deze melding afsluiten?"
         mine.get_by_role("button", name="Melding afsluiten").click()
         for page in (mo, pieter):
             page.locator("#closed-list article.alert", has_text="breekijzer").wait_for(
