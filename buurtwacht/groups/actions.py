@@ -2,12 +2,15 @@
 transaction; refusals raise ActionError with a message for people (Dutch via gettext)."""
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
+import shapely
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from buurtwacht.accounts.age import is_adult
@@ -15,6 +18,7 @@ from buurtwacht.accounts.models import User
 from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import EARLIEST, clean_text
+from buurtwacht.geo.adjacency import neighbours
 from buurtwacht.geo.models import Street
 from buurtwacht.notify.actions import notify_join_request
 from buurtwacht.realtime.actions import revoke_access
@@ -22,6 +26,7 @@ from buurtwacht.realtime.actions import revoke_access
 from . import selectors
 from .access import access_group, role_in
 from .models import (
+    Adjacency,
     AuditEntry,
     Group,
     GroupStreet,
@@ -30,6 +35,7 @@ from .models import (
     Membership,
     MembershipRole,
     MembershipStatus,
+    ShareLink,
     VettingMethod,
 )
 from .policy import Action, Role
@@ -38,7 +44,7 @@ from .policy import Action, Role
 def _audit(
     *,
     group: Group,
-    actor: User,
+    actor: User | None,
     action: str,
     subject: User | None = None,
     reason: str = "",
@@ -105,6 +111,7 @@ def create_group(*, founder: User, new: NewGroup, overlaps_confirmed: bool) -> G
         rules_accepted_version=group.rules_version,
     )
     _audit(group=group, actor=founder, action="create_group", street_ids=sorted(new.street_ids))
+    refresh_adjacency(group=group)
     return group
 
 
@@ -431,3 +438,94 @@ def accept_rules(*, user: User, group_id: int) -> None:
     Membership.objects.filter(group=access.group, user=user).update(
         rules_accepted_version=access.group.rules_version
     )
+
+
+# --- recruiting: the share link (R-CRE-2) -------------------------------------------------
+
+
+def _new_share_link(*, group: Group, admin: User) -> ShareLink:
+    return ShareLink.objects.create(group=group, token=secrets.token_urlsafe(24), created_by=admin)
+
+
+@transaction.atomic
+def get_share_link(*, admin: User, group_id: int) -> ShareLink:
+    """The group's valid share link, made now if it has none.  The link only leads to the
+    join request form: admins still vet everyone who asks (R-GRP-2, R-GRP-5)."""
+    access = access_group(user=admin, group_id=group_id, action=Action.RECRUIT, for_update=True)
+    link = selectors.active_share_link(group=access.group)
+    if link is not None:
+        return link
+    link = _new_share_link(group=access.group, admin=admin)
+    _audit(group=access.group, actor=admin, action="share_link_created")
+    return link
+
+
+def _revoke_active(group: Group) -> bool:
+    return bool(
+        ShareLink.objects.filter(group=group, revoked_at__isnull=True).update(
+            revoked_at=clock.now()
+        )
+    )
+
+
+@transaction.atomic
+def revoke_share_link(*, admin: User, group_id: int) -> None:
+    """The old link's page then says it is no longer valid."""
+    access = access_group(user=admin, group_id=group_id, action=Action.RECRUIT, for_update=True)
+    if _revoke_active(access.group):
+        _audit(group=access.group, actor=admin, action="share_link_revoked")
+
+
+@transaction.atomic
+def renew_share_link(*, admin: User, group_id: int) -> ShareLink:
+    """A new link in place of the old one (which stops working at once)."""
+    access = access_group(user=admin, group_id=group_id, action=Action.RECRUIT, for_update=True)
+    _revoke_active(access.group)
+    link = _new_share_link(group=access.group, admin=admin)
+    _audit(group=access.group, actor=admin, action="share_link_renewed")
+    return link
+
+
+# --- adjacency (R-ADJ-1) -------------------------------------------------------------------
+
+
+def _areas() -> dict[int, shapely.Geometry]:
+    rows = list(Group.objects.exclude(area_geometry="").values_list("pk", "area_geometry"))
+    geometries = shapely.from_geojson([geojson for _pk, geojson in rows])  # one C call
+    return {pk: geometry for (pk, _geojson), geometry in zip(rows, geometries, strict=True)}
+
+
+def _store(pairs: list[Adjacency]) -> None:
+    Adjacency.objects.bulk_create(pairs, ignore_conflicts=True)
+
+
+@transaction.atomic
+def refresh_adjacency(*, group: Group) -> int:
+    """Recompute the neighbours of one group from the areas; call it whenever the group's
+    area changes.  Returns how many neighbours it has."""
+    Adjacency.objects.filter(Q(low=group) | Q(high=group)).delete()
+    areas = _areas()
+    if group.pk not in areas:
+        return 0
+    found = neighbours(areas, max_distance_m=settings.ADJACENCY_DISTANCE_M, only=group.pk)
+    _store(
+        [
+            Adjacency(low_id=n.a, high_id=n.b, distance_m=n.distance_m, touching=n.touching)
+            for n in found
+        ]
+    )
+    return len(found)
+
+
+@transaction.atomic
+def recompute_all_adjacency() -> int:
+    """Every pair again, e.g. after ADJACENCY_DISTANCE_M changed.  Returns the pair count."""
+    found = neighbours(_areas(), max_distance_m=settings.ADJACENCY_DISTANCE_M)
+    Adjacency.objects.all().delete()
+    _store(
+        [
+            Adjacency(low_id=n.a, high_id=n.b, distance_m=n.distance_m, touching=n.touching)
+            for n in found
+        ]
+    )
+    return len(found)

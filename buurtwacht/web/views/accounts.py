@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,9 +33,19 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+def _next(request: HttpRequest) -> str:
+    """Where to go after registering (e.g. back to a share link), if it is on this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe else ""
+
+
 def register(request: HttpRequest) -> HttpResponse:
+    after = _next(request)
     if request.user.is_authenticated:
-        return redirect("profile")
+        return redirect(after or "profile")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = actions.register_user(
@@ -50,8 +61,8 @@ def register(request: HttpRequest) -> HttpResponse:
         messages.success(
             request, _("Welcome, %(name)s! Your account has been created.") % {"name": user.name}
         )
-        return redirect("profile")
-    return render(request, "accounts/register.html", {"form": form})
+        return redirect(after or "profile")
+    return render(request, "accounts/register.html", {"form": form, "next": after})
 
 
 @login_required

@@ -193,6 +193,8 @@ def card_template(request: HttpRequest, *, role: Role) -> str:
         "facts": [],
         "updates": [],
         "seen_at": "",
+        "vehicle": {},
+        "forwarded_from": "",
     }
     return _render_card(request, alert=blank, role=role, event=0)
 
@@ -214,6 +216,7 @@ def card_context(
         "event": event,
         "can_post": allowed(role, Action.POST_ALERT),
         "can_close": role == Role.ADMIN or alert["author"] == user_id,
+        "can_forward": allowed(role, Action.FORWARD),
         "update_form": UpdateForm(auto_id=False),
         "close_form": CloseForm(auto_id=False),
     }
