@@ -61,6 +61,9 @@ class AlertOut(_Out):
     forwarded_from: str = Field(
         description="A repost of a neighbouring group's warning: that group's name; else empty."
     )
+    forwarded_called_112: bool = Field(
+        description="A repost: 112 was already called in the group it came from."
+    )
 
 
 class ChatOut(_Out):

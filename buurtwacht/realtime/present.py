@@ -118,6 +118,7 @@ def present_alert(state: dict[str, Any], names: Names) -> dict[str, Any]:
         "outcome": state["outcome"],
         "outcome_label": _label(Outcome, state["outcome"]) if state["outcome"] else "",
         "forwarded_from": names.groups.get(origin["group"], "") if origin else "",
+        "forwarded_called_112": bool(origin and origin.get("called_112")),
     }
 
 

@@ -172,22 +172,25 @@ def test_r_adj_1_members_cannot_forward(group, anna_admin, mo_member, neighbourh
     assert not Forward.objects.exists()
 
 
-def test_r_adj_1_repost_and_decline_with_audit_in_both_logs(group, anna_admin, neighbourhood):
+def test_r_adj_1_repost_and_decline_with_audit_in_both_logs(
+    group, anna_admin, mo_member, neighbourhood
+):
     groups, admins = neighbourhood["groups"], neighbourhood["admins"]
     alert = _alert(anna_admin, group)
+    alert_actions.claim_call(user=mo_member, alert_id=alert.pk, channel="112")
     alert_actions.forward_alert(admin=anna_admin, alert_id=alert.pk)
     touching = Forward.objects.get(to_group=groups[TOUCHING])
     near = Forward.objects.get(to_group=groups[NEAR])
 
     repost = alert_actions.repost_forward(admin=admins[TOUCHING], forward_id=touching.pk)
     assert repost.group == groups[TOUCHING]
-    assert repost.origin == {"group": group.pk, "called_112": False}
+    assert repost.origin == {"group": group.pk, "called_112": True}
     assert repost.person == {} and repost.vehicle == {}
     assert _has_no_personal_data(repost.what) == []
     [event] = Event.objects.filter(group=groups[TOUCHING])
     assert event.type == "alert.created"
     assert _has_no_personal_data(event.payload) == []
-    assert event.payload["alert"]["origin"] == {"group": group.pk, "called_112": False}
+    assert event.payload["alert"]["origin"] == {"group": group.pk, "called_112": True}
     # The card says where it came from.
     from django.test import Client
 
@@ -196,6 +199,9 @@ def test_r_adj_1_repost_and_decline_with_audit_in_both_logs(group, anna_admin, n
     page = reader.get(reverse("group", args=[groups[TOUCHING].pk]), HTTP_ACCEPT_LANGUAGE="nl")
     card = visible_text(page.content.decode(), element_id=f"alert-{repost.pk}")
     assert f"Doorgestuurd van {group.name}" in card
+    # Nobody here calls 112 again for what the other group already reported (R-RUL-5).
+    assert "112 is al gebeld in de buurgroep" in card
+    assert "Nog niemand heeft 112 gebeld" not in card
     # Deciding again is refused.
     from buurtwacht.core.errors import ActionError
 

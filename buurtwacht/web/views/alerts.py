@@ -195,6 +195,7 @@ def card_template(request: HttpRequest, *, role: Role) -> str:
         "seen_at": "",
         "vehicle": {},
         "forwarded_from": "",
+        "forwarded_called_112": False,
     }
     return _render_card(request, alert=blank, role=role, event=0)
 

@@ -91,7 +91,8 @@
     const call = alert.call_112;
     slot("call_112").textContent = call ? fill(text.msgCallEmergency, { name: call.by, time: time(call.at) }) : "";
     part("call_112", call);
-    part("no_call_112", !call);
+    part("no_call_112", !call && !alert.forwarded_called_112);
+    part("origin_called", !call && alert.forwarded_called_112);
     const police = slot("call_0900");
     police.textContent = alert.call_0900 ? fill(text.msgCallPolice, { name: alert.call_0900.by }) : "";
     police.hidden = !alert.call_0900;
