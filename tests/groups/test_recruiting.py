@@ -125,3 +125,52 @@ def test_r_cre_2_flyer_pdf_has_the_qr_of_the_link(client, group, anna_admin, set
     [image] = page.images
     [code] = zxingcpp.read_barcodes(image.image)
     assert code.text == f"https://buurtwacht.example/doe-mee/{link.token}/"
+
+
+def test_r_cre_2_a_big_group_still_fits_one_page_with_a_readable_qr():
+    from buurtwacht.groups.flyer import FlyerContent, render_flyer
+
+    link = "https://buurtwacht.example/doe-mee/" + "x" * 32 + "/"
+    pdf = pypdf.PdfReader(
+        io.BytesIO(
+            render_flyer(
+                FlyerContent(
+                    group_name="Buurtpreventie " + "Oosterparkwijk " * 6,
+                    streets=[f"Lange Straatnaam {i}" for i in range(120)],
+                    own_rules="Alleen meldingen over veiligheid. " * 60,
+                    link=link,
+                )
+            )
+        )
+    )
+    [page] = pdf.pages
+    assert "and 1" in page.extract_text() or "en nog" in page.extract_text()
+    [image] = page.images
+    [code] = zxingcpp.read_barcodes(image.image)
+    assert code.text == link
+
+
+def test_r_cre_2_registering_from_a_share_link_comes_back_to_it(client, group, anna_admin):
+    from buurtwacht.accounts.models import User
+
+    link = actions.get_share_link(admin=anna_admin, group_id=group.pk)
+    back = link_path(link)
+    response = client.post(
+        reverse("register") + "?next=" + back,
+        {
+            "name": "Femke de Boer",
+            "email": "femke@example.nl",
+            "date_of_birth": "1990-04-12",
+            "postcode": "9712 KB",
+            "house_number": "24",
+            "house_letter": "c",
+            "house_addition": "",
+            "password1": "zonnebloem-straat-77",
+            "password2": "zonnebloem-straat-77",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"] == back
+    assert User.objects.filter(email="femke@example.nl").exists()
+    # And from there to the join form of the group.
+    assert client.get(back)["Location"] == reverse("group", args=[group.pk]) + "#join"
