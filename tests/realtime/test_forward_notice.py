@@ -36,9 +36,7 @@ def _setup(group, anna_admin, resident_on):
     return noor, sem, neighbour, alert
 
 
-async def test_r_adj_1_warning_reaches_admin_sockets_only(
-    connect, group, anna_admin, resident_on
-):
+async def test_r_adj_1_warning_reaches_admin_sockets_only(connect, group, anna_admin, resident_on):
     noor, sem, neighbour, alert = await sync_to_async(_setup)(group, anna_admin, resident_on)
     async with connect(noor) as admin_socket, connect(sem) as member_socket:
         await admin_socket.subscribe(neighbour.pk)
