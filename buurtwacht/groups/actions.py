@@ -115,6 +115,37 @@ def create_group(*, founder: User, new: NewGroup, overlaps_confirmed: bool) -> G
     return group
 
 
+@transaction.atomic
+def change_streets(
+    *, admin: User, group_id: int, street_ids: list[int], overlaps_confirmed: bool
+) -> Group:
+    """An admin redefines the group's streets (R-RUL-4): the area is derived again and the
+    neighbouring groups (R-ADJ-1) follow.  Members whose street is no longer in it stay
+    members until an admin acts (their removal needs a reason, R-GRP-4)."""
+    access = access_group(user=admin, group_id=group_id, action=Action.EDIT_GROUP, for_update=True)
+    group = access.group
+    wanted = sorted(set(street_ids))
+    streets = list(Street.objects.filter(pk__in=wanted, municipality_code=group.municipality_code))
+    if not streets or len(streets) != len(wanted):
+        raise ActionError(
+            "streets", _("Choose one or more streets of this municipality for the group.")
+        )
+    previous = sorted(group.streets.values_list("pk", flat=True))
+    if previous == wanted:
+        return group
+    if selectors.overlapping_groups(street_ids=wanted, exclude=group) and not overlaps_confirmed:
+        raise ActionError(
+            "overlap", _("There are already groups in this area. Look at them and confirm first.")
+        )
+    GroupStreet.objects.filter(group=group).delete()
+    GroupStreet.objects.bulk_create([GroupStreet(group=group, street=s) for s in streets])
+    group.area_geometry = selectors.area_geojson(selectors.area_of_streets(street_ids=wanted))
+    group.save(update_fields=["area_geometry", "updated_at"])
+    _audit(group=group, actor=admin, action="change_streets", previous=previous, street_ids=wanted)
+    refresh_adjacency(group=group)
+    return group
+
+
 # --- joining (R-RUL-1, R-RUL-2, R-GRP-2, R-GRP-5) -------------------------------------
 
 

@@ -300,3 +300,37 @@ def test_r_adj_1_access_matrix_for_forwarding(
     client.logout()
     assert client.post(forward_url).status_code == 302  # to the login page
     assert client.post(decide_url).status_code == 302
+
+
+def test_r_adj_1_adjacency_follows_a_change_of_streets(group, anna_admin, neighbourhood):
+    groups = neighbourhood["groups"]
+    far = groups[FAR]
+    far_admin = neighbourhood["admins"][FAR]
+    assert far not in adjacent_groups(group=group)
+    # The far group takes in a street right next to the personas' group.
+    extra = list(Street.objects.filter(name="Plantsoenstraat").values_list("pk", flat=True))
+    own = list(far.streets.values_list("pk", flat=True))
+    actions.change_streets(
+        admin=far_admin, group_id=far.pk, street_ids=own + extra, overlaps_confirmed=True
+    )
+    assert far in adjacent_groups(group=group)
+    entry = AuditEntry.objects.get(group=far, action="change_streets")
+    assert entry.details["previous"] == sorted(own)
+    # And back: no longer a neighbour.
+    actions.change_streets(
+        admin=far_admin, group_id=far.pk, street_ids=own, overlaps_confirmed=True
+    )
+    assert far not in adjacent_groups(group=group)
+    # Only the group's admins change its streets; no streets at all is refused.
+    from django.http import Http404
+
+    from buurtwacht.core.errors import ActionError
+
+    with pytest.raises(Http404):  # not a member of that group
+        actions.change_streets(
+            admin=anna_admin, group_id=far.pk, street_ids=own, overlaps_confirmed=True
+        )
+    with pytest.raises(ActionError):
+        actions.change_streets(
+            admin=far_admin, group_id=far.pk, street_ids=[], overlaps_confirmed=True
+        )
