@@ -124,3 +124,7 @@ def adjacent_groups(*, group: Group) -> list[Group]:
     pairs = Adjacency.objects.filter(Q(low=group) | Q(high=group)).values_list("low", "high")
     ids = {low if high == group.pk else high for low, high in pairs}
     return list(Group.objects.filter(pk__in=ids).order_by("name"))
+
+
+def has_neighbours(*, group: Group) -> bool:
+    return Adjacency.objects.filter(Q(low=group) | Q(high=group)).exists()

@@ -334,3 +334,19 @@ def test_r_adj_1_adjacency_follows_a_change_of_streets(group, anna_admin, neighb
         actions.change_streets(
             admin=far_admin, group_id=far.pk, street_ids=[], overlaps_confirmed=True
         )
+
+
+def test_r_adj_1_the_button_only_where_there_are_neighbours(
+    client, group, anna_admin, mo_member, resident_on
+):
+    alert = _alert(anna_admin, group)
+    button = reverse("alert_forward", args=[alert.pk])
+    client.force_login(anna_admin)
+    assert button not in client.get(reverse("group", args=[group.pk])).content.decode()
+    neighbour = _group_on(TOUCHING, resident_on("Noor Buur", TOUCHING, 0))
+    assert neighbour in adjacent_groups(group=group)
+    page = client.get(reverse("group", args=[group.pk])).content.decode()
+    assert button in page
+    assert button in client.get(reverse("alert_card", args=[alert.pk])).content.decode()
+    client.force_login(mo_member)  # members never get it
+    assert button not in client.get(reverse("group", args=[group.pk])).content.decode()
