@@ -1,12 +1,11 @@
 """R-CRE-2 in a real browser: an admin makes a share link; a logged-out resident opens it,
-registers, comes straight back and lands on the group's join form.  Nobody is admitted."""
+logs in, comes straight back and lands on the group's join form.  Nobody is admitted."""
 
 import pytest
 
 from buurtwacht.geo import actions as geo_actions
-from buurtwacht.geo.models import Address
 from buurtwacht.groups.models import JoinRequest, Membership
-from tests.conftest import GROUP_STREET, session_cookie
+from tests.conftest import GROUP_STREET, PASSWORD, session_cookie
 
 from .test_live_alerts import open_as
 
@@ -18,9 +17,10 @@ def groningen_addresses(groningen_subset_csv):
     geo_actions.import_addresses(path=groningen_subset_csv)
 
 
-def test_r_cre_2_share_link_through_registration_to_the_join_form(
-    browser, asgi_server, group, anna_admin, tmp_path
+def test_r_cre_2_share_link_through_login_to_the_join_form(
+    browser, asgi_server, group, anna_admin, resident_on, tmp_path
 ):
+    lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)  # has an account, not a member
     context, anna = open_as(
         browser, asgi_server, session_cookie(anna_admin), f"/groepen/{group.pk}/werven/"
     )
@@ -39,30 +39,22 @@ def test_r_cre_2_share_link_through_registration_to_the_join_form(
         assert group.name in visitor.locator("h1").inner_text()
         visitor.screenshot(path=str(tmp_path / "share-link-360.png"), full_page=True)
         assert visitor.evaluate("document.documentElement.scrollWidth") <= 360
-        visitor.get_by_role("link", name="Account aanmaken").click()
-
-        home = Address.objects.filter(street__name=GROUP_STREET).order_by("number")[5]
-        visitor.get_by_label("Naam").fill("Femke de Boer")
-        visitor.get_by_label("E-mailadres").fill("femke@example.nl")
-        visitor.get_by_label("Geboortedatum").fill("1990-04-12")
-        visitor.get_by_label("Postcode").fill(home.postcode)
-        visitor.get_by_label("Huisnummer").fill(str(home.number))
-        visitor.get_by_label("Huisletter").fill(home.letter)
-        visitor.get_by_label("Toevoeging").fill(home.suffix)
-        visitor.get_by_label("Wachtwoord:", exact=True).fill("zonnebloem-straat-77")
-        visitor.get_by_label("Wachtwoord (nogmaals)").fill("zonnebloem-straat-77")
-        visitor.get_by_role("button", name="Account aanmaken").click()
+        assert visitor.get_by_role("link", name="Account aanmaken").is_visible()
+        visitor.get_by_role("link", name="log in").click()
+        visitor.get_by_label("E-mailadres").fill(lotte.email)
+        visitor.get_by_label("Wachtwoord").fill(PASSWORD)
+        visitor.get_by_role("button", name="Inloggen").click()
 
         visitor.wait_for_url(f"http://{asgi_server}/groepen/{group.pk}/#join")
         join = visitor.locator("#join")
         assert join.is_visible()
-        assert not Membership.objects.filter(group=group, user__email="femke@example.nl").exists()
+        assert not Membership.objects.filter(group=group, user=lotte).exists()
         visitor.get_by_label("Ik accepteer de huisregels van deze groep.").check()
         visitor.locator("#join ~ form").get_by_role("button", name="Lidmaatschap aanvragen").click()
         visitor.get_by_text("Je aanvraag is verstuurd").wait_for()
-        request = JoinRequest.objects.get(group=group, user__email="femke@example.nl")
+        request = JoinRequest.objects.get(group=group, user=lotte)
         assert request.status == "pending"  # the admin still vets
-        assert not Membership.objects.filter(group=group, user__email="femke@example.nl").exists()
+        assert not Membership.objects.filter(group=group, user=lotte).exists()
     finally:
         visitor_context.close()
         context.close()
