@@ -18,7 +18,7 @@ from buurtwacht.accounts.models import User
 from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import EARLIEST, clean_text
-from buurtwacht.geo.adjacency import neighbours
+from buurtwacht.geo.adjacency import metres_per_degree, neighbours
 from buurtwacht.geo.models import Street
 from buurtwacht.notify.actions import notify_join_request
 from buurtwacht.realtime.actions import revoke_access
@@ -66,6 +66,27 @@ def _tell(user: User, subject: str, body: str) -> None:
 # --- creating a group (R-CRE-1, R-RUL-4, R-REG-2) --------------------------------------
 
 
+def _area_fields(area: shapely.Geometry | None) -> dict[str, object]:
+    """The area as stored: GeoJSON and its bounding box."""
+    if area is None:
+        return {"area_geometry": "", **dict.fromkeys(AREA_BOX)}
+    return {
+        "area_geometry": selectors.area_geojson(area),
+        **dict(zip(AREA_BOX, area.bounds, strict=True)),
+    }
+
+
+AREA_BOX = ("area_min_lon", "area_min_lat", "area_max_lon", "area_max_lat")
+
+
+def _box(group: Group) -> tuple[float, float, float, float] | None:
+    values = [getattr(group, name) for name in AREA_BOX]
+    if any(value is None for value in values):
+        return None
+    min_lon, min_lat, max_lon, max_lat = (float(value) for value in values)
+    return min_lon, min_lat, max_lon, max_lat
+
+
 @dataclass(frozen=True)
 class NewGroup:
     name: str
@@ -98,7 +119,7 @@ def create_group(*, founder: User, new: NewGroup, overlaps_confirmed: bool) -> G
         name=clean_text(new.name, code="name", single_line=True),
         description=clean_text(new.description, code="description"),
         municipality_code=new.municipality_code,
-        area_geometry=selectors.area_geojson(area),
+        **_area_fields(area),
     )
     if new.photo is not None:
         group.photo.save(new.photo.name or "photo.jpg", new.photo, save=True)
@@ -139,8 +160,10 @@ def change_streets(
         )
     GroupStreet.objects.filter(group=group).delete()
     GroupStreet.objects.bulk_create([GroupStreet(group=group, street=s) for s in streets])
-    group.area_geometry = selectors.area_geojson(selectors.area_of_streets(street_ids=wanted))
-    group.save(update_fields=["area_geometry", "updated_at"])
+    fields = _area_fields(selectors.area_of_streets(street_ids=wanted))
+    for name, value in fields.items():
+        setattr(group, name, value)
+    group.save(update_fields=[*fields, "updated_at"])
     _audit(group=group, actor=admin, action="change_streets", previous=previous, street_ids=wanted)
     refresh_adjacency(group=group)
     return group
@@ -520,8 +543,30 @@ def renew_share_link(*, admin: User, group_id: int) -> ShareLink:
 # --- adjacency (R-ADJ-1) -------------------------------------------------------------------
 
 
-def _areas() -> dict[int, shapely.Geometry]:
-    rows = list(Group.objects.exclude(area_geometry="").values_list("pk", "area_geometry"))
+def _areas(*, near: Group | None = None) -> dict[int, shapely.Geometry]:
+    """The groups' areas; with `near`, only those whose bounding box comes within the
+    adjacency distance of that group's box (and any without a box): a group's neighbours
+    are found without reading the whole register."""
+    groups = Group.objects.exclude(area_geometry="")
+    box = _box(near) if near is not None else None
+    if box is not None:
+        min_lon, min_lat, max_lon, max_lat = box
+        # Degrees that cover the distance everywhere in the box: a degree of longitude is
+        # shortest at the latitude farthest from the equator, one of latitude at the equator.
+        m_lon, _m_lat = metres_per_degree(min(89.0, max(abs(min_lat), abs(max_lat))))
+        _m_lon, m_lat = metres_per_degree(0.0)
+        dx = settings.ADJACENCY_DISTANCE_M / m_lon
+        dy = settings.ADJACENCY_DISTANCE_M / m_lat
+        groups = groups.filter(
+            Q(area_min_lon__isnull=True)
+            | Q(
+                area_min_lon__lte=max_lon + dx,
+                area_max_lon__gte=min_lon - dx,
+                area_min_lat__lte=max_lat + dy,
+                area_max_lat__gte=min_lat - dy,
+            )
+        )
+    rows = list(groups.values_list("pk", "area_geometry"))
     geometries = shapely.from_geojson([geojson for _pk, geojson in rows])  # one C call
     return {pk: geometry for (pk, _geojson), geometry in zip(rows, geometries, strict=True)}
 
@@ -535,7 +580,7 @@ def refresh_adjacency(*, group: Group) -> int:
     """Recompute the neighbours of one group from the areas; call it whenever the group's
     area changes.  Returns how many neighbours it has."""
     Adjacency.objects.filter(Q(low=group) | Q(high=group)).delete()
-    areas = _areas()
+    areas = _areas(near=group)
     if group.pk not in areas:
         return 0
     found = neighbours(areas, max_distance_m=settings.ADJACENCY_DISTANCE_M, only=group.pk)

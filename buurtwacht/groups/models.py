@@ -19,6 +19,12 @@ class Group(TimeStampedModel):
     )
     # Derived from the addresses on the streets (R-RUL-4): GeoJSON, WGS84.
     area_geometry = models.TextField(blank=True, default="")
+    # Its bounding box, so that finding the neighbours of one group (R-ADJ-1) reads only the
+    # groups nearby.  Set together with area_geometry (groups.actions).
+    area_min_lon = models.FloatField(null=True, blank=True)
+    area_min_lat = models.FloatField(null=True, blank=True)
+    area_max_lon = models.FloatField(null=True, blank=True)
+    area_max_lat = models.FloatField(null=True, blank=True)
     own_rules = models.TextField(_("the group's own rules"), blank=True, default="")
     rules_version = models.PositiveIntegerField(default=1)
     show_initials = models.BooleanField(_("members see initials instead of names"), default=False)
