@@ -4,6 +4,11 @@ neighbourhoods), all pairs at once (manage.py recompute_adjacency) and one group
 all (what creating or changing a group costs).  Pure computation, no database.
 
     .venv/bin/python bench/adjacency.py [groups]
+    DATABASE_URL=postgres://... .venv/bin/python bench/adjacency.py --db [groups]
+
+With --db (a database of its own: the script empties its groups) the groups are stored and
+groups.actions.refresh_adjacency is timed as creating or changing a group runs it: reading
+the groups nearby (by bounding box), measuring, storing.
 """
 
 import random
@@ -34,8 +39,55 @@ def synthetic_areas(count: int, seed: int = 7) -> dict[int, shapely.Geometry]:
     return areas
 
 
+def with_database(areas: dict[int, shapely.Geometry]) -> None:
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "buurtwacht.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    from buurtwacht.groups.actions import recompute_all_adjacency, refresh_adjacency
+    from buurtwacht.groups.models import Group
+
+    call_command("migrate", verbosity=0)
+    Group.objects.all().delete()
+    Group.objects.bulk_create(
+        [
+            Group(
+                name=f"Groep {key}",
+                municipality_code="GM0000",
+                area_geometry=shapely.to_geojson(area),
+                area_min_lon=area.bounds[0],
+                area_min_lat=area.bounds[1],
+                area_max_lon=area.bounds[2],
+                area_max_lat=area.bounds[3],
+            )
+            for key, area in areas.items()
+        ],
+        batch_size=1000,
+    )
+    started = time.perf_counter()
+    pairs = recompute_all_adjacency()
+    print(f"database: recompute_adjacency {pairs} pairs in {time.perf_counter() - started:.2f} s")
+    groups = list(Group.objects.order_by("?")[:50])
+    samples = []
+    for group in groups:
+        started = time.perf_counter()
+        refresh_adjacency(group=group)
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    print(
+        f"database: refresh_adjacency of one group p50 {statistics.median(samples):.0f} ms, "
+        f"p99 {samples[int(len(samples) * 0.99) - 1]:.0f} ms"
+    )
+    Group.objects.all().delete()
+
+
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    args = [a for a in sys.argv[1:] if a != "--db"]
+    count = int(args[0]) if args else 10_000
     areas = synthetic_areas(count)
     started = time.perf_counter()
     pairs = neighbours(areas, max_distance_m=250)
@@ -50,6 +102,8 @@ def main() -> None:
     p50 = statistics.median(samples)
     p99 = samples[int(len(samples) * 0.99) - 1]
     print(f"one group against all (tree built each time): p50 {p50:.0f} ms, p99 {p99:.0f} ms")
+    if "--db" in sys.argv:
+        with_database(areas)
 
 
 if __name__ == "__main__":
