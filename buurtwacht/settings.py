@@ -228,6 +228,8 @@ LOGOUT_REDIRECT_URL = "home"
 MINIMUM_AGE = 18  # R-RUL-1
 GROUP_MAX_MEMBERS = env_number("GROUP_MAX_MEMBERS", "256")  # R-GRP-1 hard limit
 GROUP_SPLIT_ADVICE_AT = 100  # R-GRP-1: above this admins see advice to split
+# R-ADJ-1: groups whose areas touch or lie at most this many metres apart are neighbours.
+ADJACENCY_DISTANCE_M = float(os.environ.get("ADJACENCY_DISTANCE_M", "250"))
 
 # Login throttling (django-axes): lock a username+IP pair after 5 failures for 1 hour.
 AXES_FAILURE_LIMIT = env_number("AXES_FAILURE_LIMIT", "5")

@@ -16,9 +16,12 @@ from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import check_moment, clean_text
 from buurtwacht.groups.access import GroupAccess, access_group
+from buurtwacht.groups.models import AuditEntry, Group, MembershipRole, MembershipStatus
 from buurtwacht.groups.policy import Action, Role
-from buurtwacht.notify.actions import notify_alert
-from buurtwacht.realtime.actions import clean_client_id, record_event
+from buurtwacht.groups.selectors import adjacent_groups
+from buurtwacht.notify.actions import notify_alert, notify_forward
+from buurtwacht.realtime.actions import clean_client_id, notify_sockets, record_event
+from buurtwacht.realtime.present import forward_notice, present_forwards
 
 from .models import (
     PERSON_LABELS,
@@ -30,11 +33,13 @@ from .models import (
     AlertUpdate,
     CallChannel,
     Direction,
+    Forward,
+    ForwardStatus,
     Outcome,
     PoliceCall,
 )
 from .plates import PlateKind, PlateTooLongError, normalize_plate
-from .selectors import alert_state
+from .selectors import alert_state, forward_summary
 
 PERSON_FIELDS = tuple(PERSON_LABELS)
 VEHICLE_FIELDS = tuple(VEHICLE_LABELS)
@@ -266,3 +271,142 @@ def close_alert(*, user: User, alert_id: int, outcome: Outcome) -> Alert:
     alert.save(update_fields=["closed_at", "closed_by", "outcome"])
     _publish(alert, "alert.closed")
     return alert
+
+
+# --- warning the neighbouring groups (R-ADJ-1) ---------------------------------------------
+
+
+def _audit(
+    *, group: Group, actor: User | None, action: str, other: Group, **details: object
+) -> None:
+    """An entry in a group's audit log about a forward.  In the other group's log the
+    actor is left out: admins of one group do not learn the names of another's."""
+    AuditEntry.objects.create(
+        group=group,
+        actor=actor,
+        action=action,
+        details={"other_group": other.pk, "other_group_name": other.name, **details},
+    )
+
+
+def _admin_ids(group: Group) -> list[int]:
+    return list(
+        group.memberships.filter(
+            role=MembershipRole.ADMIN, status=MembershipStatus.ACTIVE
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _tell_admins(forward: Forward, type: str) -> None:
+    """The receiving admins' open pages show (or drop) the warning at once."""
+    notify_sockets(
+        user_ids=_admin_ids(forward.to_group),
+        build=lambda: forward_notice(type=type, forward=present_forwards([forward])[0]),
+    )
+
+
+@transaction.atomic
+def forward_alert(*, admin: User, alert_id: int, keep_plate: bool = False) -> list[Forward]:
+    """Send a short summary of an open alert to the admins of every adjacent group.
+    Forwarding again reaches only groups that did not have it yet (idempotent)."""
+    alert, access = _alert_for(user=admin, alert_id=alert_id, action=Action.FORWARD, lock=True)
+    _open(alert)
+    targets = [g for g in adjacent_groups(group=access.group) if g.pk != alert.origin.get("group")]
+    if not targets:
+        raise _refuse("no_neighbours", _("This group has no neighbouring groups to warn."))
+    already = set(Forward.objects.filter(alert=alert).values_list("to_group_id", flat=True))
+    summary = forward_summary(alert=alert, keep_plate=keep_plate)
+    made = []
+    for target in targets:
+        if target.pk in already:
+            continue
+        try:
+            with transaction.atomic():
+                forward = Forward.objects.create(
+                    alert=alert,
+                    from_group=access.group,
+                    to_group=target,
+                    forwarded_by=admin,
+                    summary=summary,
+                )
+        except IntegrityError:  # another admin forwarded it at the same moment
+            continue
+        made.append(forward)
+        _audit(
+            group=access.group,
+            actor=admin,
+            action="forward_sent",
+            other=target,
+            alert=alert.pk,
+            plate=keep_plate and "plate" in summary,
+        )
+        _audit(group=target, actor=None, action="forward_received", other=access.group)
+        notify_forward(forward=forward)
+        _tell_admins(forward, "forward.received")
+    return made
+
+
+def _waiting_forward(*, admin: User, forward_id: int) -> tuple[Forward, GroupAccess]:
+    forward = (
+        Forward.objects.select_for_update()
+        .select_related("from_group", "to_group", "alert")
+        .filter(pk=forward_id)
+        .first()
+    )
+    if forward is None:
+        raise Http404
+    access = access_group(
+        user=admin, group_id=forward.to_group_id, action=Action.RECEIVE_FORWARD, for_update=True
+    )
+    if forward.status != ForwardStatus.PENDING:
+        raise _refuse("decided", _("Another admin already decided on this warning."))
+    return forward, access
+
+
+def _decide(forward: Forward, *, admin: User, status: ForwardStatus) -> None:
+    forward.status = status
+    forward.decided_by = admin
+    forward.decided_at = clock.now()
+
+
+@transaction.atomic
+def repost_forward(*, admin: User, forward_id: int) -> Alert:
+    """One tap: the warning becomes an alert in the admin's own group, saying which group
+    it came from.  It carries the summary only (no names, no description)."""
+    forward, access = _waiting_forward(admin=admin, forward_id=forward_id)
+    summary = forward.summary
+    vehicle = {}
+    if summary.get("plate"):
+        vehicle = {"plate": summary["plate"], "plate_kind": summary.get("plate_kind", "")}
+    alert = Alert.objects.create(
+        group=access.group,
+        author=admin,
+        client_id=f"forward-{forward.pk}",
+        kind=summary["kind"],
+        what=_("Warning from a neighbouring group: keep an eye out in our streets."),
+        street_id=summary.get("street"),
+        seen_at=dt.datetime.fromisoformat(summary["seen_at"]),
+        direction=summary["direction"],
+        vehicle=vehicle,
+        origin={"group": forward.from_group_id, "called_112": summary["called_112"]},
+    )
+    _decide(forward, admin=admin, status=ForwardStatus.REPOSTED)
+    forward.repost = alert
+    forward.save(update_fields=["status", "decided_by", "decided_at", "repost"])
+    _audit(group=access.group, actor=admin, action="forward_reposted", other=forward.from_group)
+    _audit(group=forward.from_group, actor=None, action="forward_reposted", other=access.group)
+    _publish(alert, "alert.created")
+    notify_alert(alert=alert)
+    _tell_admins(forward, "forward.decided")
+    return alert
+
+
+@transaction.atomic
+def decline_forward(*, admin: User, forward_id: int) -> Forward:
+    forward, access = _waiting_forward(admin=admin, forward_id=forward_id)
+    _decide(forward, admin=admin, status=ForwardStatus.DECLINED)
+    forward.save(update_fields=["status", "decided_by", "decided_at"])
+    _audit(group=access.group, actor=admin, action="forward_declined", other=forward.from_group)
+    _audit(group=forward.from_group, actor=None, action="forward_declined", other=access.group)
+    _tell_admins(forward, "forward.decided")
+    return forward

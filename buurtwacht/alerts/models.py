@@ -79,6 +79,8 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     outcome = models.CharField(max_length=32, choices=Outcome.choices, blank=True, default="")
+    # A repost of a neighbouring group's warning (R-ADJ-1): {"group": id, "called_112": bool}.
+    origin = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [
@@ -153,3 +155,46 @@ class Acknowledgement(models.Model):
 
     def __str__(self) -> str:
         return self.kind
+
+
+class ForwardStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    REPOSTED = "reposted", _("posted in the group")
+    DECLINED = "declined", _("declined")
+
+
+class Forward(models.Model):
+    """R-ADJ-1: an alert's short summary sent to the admins of one adjacent group.
+
+    `summary` holds ids and codes only, never a name, photo, description or free text:
+    {"kind", "street" (id or null), "direction", "seen_at", "called_112", "plate" (only
+    when the forwarding admin kept it)}.  One row per (alert, group): forwarding again
+    changes nothing."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="forwards")
+    from_group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+    to_group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="forwards_in")
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.JSONField()
+    status = models.CharField(
+        max_length=16, choices=ForwardStatus.choices, default=ForwardStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    repost = models.ForeignKey(
+        Alert, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "to_group"], name="forward_once_per_group")
+        ]
+        indexes = [models.Index(fields=["to_group", "status"], name="forward_inbox")]
+
+    def __str__(self) -> str:
+        return f"alert {self.alert_id} -> group {self.to_group_id} ({self.status})"

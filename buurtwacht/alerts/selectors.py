@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from buurtwacht.accounts.models import User
 from buurtwacht.groups.models import Group
 
-from .models import AckKind, Alert, AlertUpdate, PoliceCall
+from .models import AckKind, Alert, AlertUpdate, CallChannel, Forward, ForwardStatus, PoliceCall
 
 
 def display_name(*, user: User | None, group: Group) -> str:
@@ -51,6 +51,7 @@ def _state(
         ],
         "closed": alert.closed_at is not None,
         "outcome": alert.outcome,
+        "origin": alert.origin or None,
     }
 
 
@@ -95,3 +96,30 @@ def alert_page(*, group: Group, before: int | None = None) -> tuple[QuerySet[Ale
     ids = list(alerts.order_by("-id").values_list("id", flat=True)[: PAGE_SIZE + 1])
     page = Alert.objects.filter(pk__in=ids[:PAGE_SIZE]).order_by("-id")
     return page, len(ids) > PAGE_SIZE
+
+
+def forward_summary(*, alert: Alert, keep_plate: bool) -> dict[str, Any]:
+    """What a neighbouring group's admins get of an alert (R-ADJ-1): kind, street,
+    direction, time, whether 112 was called; ids and codes only.  Never the author, the
+    free text, a person description or a photo; the plate only when the admin keeps it."""
+    summary: dict[str, Any] = {
+        "kind": alert.kind,
+        "street": alert.street_id,
+        "direction": alert.direction,
+        "seen_at": alert.seen_at.isoformat(),
+        "called_112": alert.police_calls.filter(channel=CallChannel.EMERGENCY).exists()
+        or bool(alert.origin.get("called_112")),
+    }
+    if keep_plate and alert.vehicle.get("plate"):
+        summary["plate"] = alert.vehicle["plate"]
+        summary["plate_kind"] = alert.vehicle.get("plate_kind", "")
+    return summary
+
+
+def waiting_forwards(*, group: Group) -> list[Forward]:
+    """Neighbouring groups' warnings this group's admins have not decided on, newest first."""
+    return list(
+        Forward.objects.filter(to_group=group, status=ForwardStatus.PENDING)
+        .select_related("from_group")
+        .order_by("-created_at", "-id")[:50]
+    )

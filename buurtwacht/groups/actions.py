@@ -2,13 +2,16 @@
 transaction; refusals raise ActionError with a message for people (Dutch via gettext)."""
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
+import shapely
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from buurtwacht.accounts.age import is_adult
@@ -16,6 +19,7 @@ from buurtwacht.accounts.models import User
 from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import EARLIEST, clean_text
+from buurtwacht.geo.adjacency import metres_per_degree, neighbours
 from buurtwacht.geo.models import Street
 from buurtwacht.notify.actions import notify_join_request
 from buurtwacht.realtime.actions import revoke_access
@@ -23,6 +27,7 @@ from buurtwacht.realtime.actions import revoke_access
 from . import selectors
 from .access import access_group, role_in
 from .models import (
+    Adjacency,
     AuditEntry,
     Group,
     GroupStreet,
@@ -31,6 +36,7 @@ from .models import (
     Membership,
     MembershipRole,
     MembershipStatus,
+    ShareLink,
     VettingMethod,
 )
 from .policy import Action, Role
@@ -39,7 +45,7 @@ from .policy import Action, Role
 def _audit(
     *,
     group: Group,
-    actor: User,
+    actor: User | None,
     action: str,
     subject: User | None = None,
     reason: str = "",
@@ -59,6 +65,27 @@ def _tell(user: User, subject: str, body: str) -> None:
 
 
 # --- creating a group (R-CRE-1, R-RUL-4, R-REG-2) --------------------------------------
+
+
+def _area_fields(area: shapely.Geometry | None) -> dict[str, object]:
+    """The area as stored: GeoJSON and its bounding box."""
+    if area is None:
+        return {"area_geometry": "", **dict.fromkeys(AREA_BOX)}
+    return {
+        "area_geometry": selectors.area_geojson(area),
+        **dict(zip(AREA_BOX, area.bounds, strict=True)),
+    }
+
+
+AREA_BOX = ("area_min_lon", "area_min_lat", "area_max_lon", "area_max_lat")
+
+
+def _box(group: Group) -> tuple[float, float, float, float] | None:
+    values = [getattr(group, name) for name in AREA_BOX]
+    if any(value is None for value in values):
+        return None
+    min_lon, min_lat, max_lon, max_lat = (float(value) for value in values)
+    return min_lon, min_lat, max_lon, max_lat
 
 
 @dataclass(frozen=True)
@@ -93,7 +120,7 @@ def create_group(*, founder: User, new: NewGroup, overlaps_confirmed: bool) -> G
         name=clean_text(new.name, code="name", single_line=True),
         description=clean_text(new.description, code="description"),
         municipality_code=new.municipality_code,
-        area_geometry=selectors.area_geojson(area),
+        **_area_fields(area),
     )
     if new.photo is not None:
         group.photo.save(new.photo.name or "photo.jpg", new.photo, save=True)
@@ -106,6 +133,40 @@ def create_group(*, founder: User, new: NewGroup, overlaps_confirmed: bool) -> G
         rules_accepted_version=group.rules_version,
     )
     _audit(group=group, actor=founder, action="create_group", street_ids=sorted(new.street_ids))
+    refresh_adjacency(group=group)
+    return group
+
+
+@transaction.atomic
+def change_streets(
+    *, admin: User, group_id: int, street_ids: list[int], overlaps_confirmed: bool
+) -> Group:
+    """An admin redefines the group's streets (R-RUL-4): the area is derived again and the
+    neighbouring groups (R-ADJ-1) follow.  Members whose street is no longer in it stay
+    members until an admin acts (their removal needs a reason, R-GRP-4)."""
+    access = access_group(user=admin, group_id=group_id, action=Action.EDIT_GROUP, for_update=True)
+    group = access.group
+    wanted = sorted(set(street_ids))
+    streets = list(Street.objects.filter(pk__in=wanted, municipality_code=group.municipality_code))
+    if not streets or len(streets) != len(wanted):
+        raise ActionError(
+            "streets", _("Choose one or more streets of this municipality for the group.")
+        )
+    previous = sorted(group.streets.values_list("pk", flat=True))
+    if previous == wanted:
+        return group
+    if selectors.overlapping_groups(street_ids=wanted, exclude=group) and not overlaps_confirmed:
+        raise ActionError(
+            "overlap", _("There are already groups in this area. Look at them and confirm first.")
+        )
+    GroupStreet.objects.filter(group=group).delete()
+    GroupStreet.objects.bulk_create([GroupStreet(group=group, street=s) for s in streets])
+    fields = _area_fields(selectors.area_of_streets(street_ids=wanted))
+    for name, value in fields.items():
+        setattr(group, name, value)
+    group.save(update_fields=[*fields, "updated_at"])
+    _audit(group=group, actor=admin, action="change_streets", previous=previous, street_ids=wanted)
+    refresh_adjacency(group=group)
     return group
 
 
@@ -466,3 +527,116 @@ def accept_rules(*, user: User, group_id: int) -> None:
     Membership.objects.filter(group=access.group, user=user).update(
         rules_accepted_version=access.group.rules_version
     )
+
+
+# --- recruiting: the share link (R-CRE-2) -------------------------------------------------
+
+
+def _new_share_link(*, group: Group, admin: User) -> ShareLink:
+    return ShareLink.objects.create(group=group, token=secrets.token_urlsafe(24), created_by=admin)
+
+
+@transaction.atomic
+def get_share_link(*, admin: User, group_id: int) -> ShareLink:
+    """The group's valid share link, made now if it has none.  The link only leads to the
+    join request form: admins still vet everyone who asks (R-GRP-2, R-GRP-5)."""
+    access = access_group(user=admin, group_id=group_id, action=Action.RECRUIT, for_update=True)
+    link = selectors.active_share_link(group=access.group)
+    if link is not None:
+        return link
+    link = _new_share_link(group=access.group, admin=admin)
+    _audit(group=access.group, actor=admin, action="share_link_created")
+    return link
+
+
+def _revoke_active(group: Group) -> bool:
+    return bool(
+        ShareLink.objects.filter(group=group, revoked_at__isnull=True).update(
+            revoked_at=clock.now()
+        )
+    )
+
+
+@transaction.atomic
+def revoke_share_link(*, admin: User, group_id: int) -> None:
+    """The old link's page then says it is no longer valid."""
+    access = access_group(user=admin, group_id=group_id, action=Action.RECRUIT, for_update=True)
+    if _revoke_active(access.group):
+        _audit(group=access.group, actor=admin, action="share_link_revoked")
+
+
+@transaction.atomic
+def renew_share_link(*, admin: User, group_id: int) -> ShareLink:
+    """A new link in place of the old one (which stops working at once)."""
+    access = access_group(user=admin, group_id=group_id, action=Action.RECRUIT, for_update=True)
+    _revoke_active(access.group)
+    link = _new_share_link(group=access.group, admin=admin)
+    _audit(group=access.group, actor=admin, action="share_link_renewed")
+    return link
+
+
+# --- adjacency (R-ADJ-1) -------------------------------------------------------------------
+
+
+def _areas(*, near: Group | None = None) -> dict[int, shapely.Geometry]:
+    """The groups' areas; with `near`, only those whose bounding box comes within the
+    adjacency distance of that group's box (and any without a box): a group's neighbours
+    are found without reading the whole register."""
+    groups = Group.objects.exclude(area_geometry="")
+    box = _box(near) if near is not None else None
+    if box is not None:
+        min_lon, min_lat, max_lon, max_lat = box
+        # Degrees that cover the distance everywhere in the box: a degree of longitude is
+        # shortest at the latitude farthest from the equator, one of latitude at the equator.
+        m_lon, _m_lat = metres_per_degree(min(89.0, max(abs(min_lat), abs(max_lat))))
+        _m_lon, m_lat = metres_per_degree(0.0)
+        dx = settings.ADJACENCY_DISTANCE_M / m_lon
+        dy = settings.ADJACENCY_DISTANCE_M / m_lat
+        groups = groups.filter(
+            Q(area_min_lon__isnull=True)
+            | Q(
+                area_min_lon__lte=max_lon + dx,
+                area_max_lon__gte=min_lon - dx,
+                area_min_lat__lte=max_lat + dy,
+                area_max_lat__gte=min_lat - dy,
+            )
+        )
+    rows = list(groups.values_list("pk", "area_geometry"))
+    geometries = shapely.from_geojson([geojson for _pk, geojson in rows])  # one C call
+    return {pk: geometry for (pk, _geojson), geometry in zip(rows, geometries, strict=True)}
+
+
+def _store(pairs: list[Adjacency]) -> None:
+    Adjacency.objects.bulk_create(pairs, ignore_conflicts=True)
+
+
+@transaction.atomic
+def refresh_adjacency(*, group: Group) -> int:
+    """Recompute the neighbours of one group from the areas; call it whenever the group's
+    area changes.  Returns how many neighbours it has."""
+    Adjacency.objects.filter(Q(low=group) | Q(high=group)).delete()
+    areas = _areas(near=group)
+    if group.pk not in areas:
+        return 0
+    found = neighbours(areas, max_distance_m=settings.ADJACENCY_DISTANCE_M, only=group.pk)
+    _store(
+        [
+            Adjacency(low_id=n.a, high_id=n.b, distance_m=n.distance_m, touching=n.touching)
+            for n in found
+        ]
+    )
+    return len(found)
+
+
+@transaction.atomic
+def recompute_all_adjacency() -> int:
+    """Every pair again, e.g. after ADJACENCY_DISTANCE_M changed.  Returns the pair count."""
+    found = neighbours(_areas(), max_distance_m=settings.ADJACENCY_DISTANCE_M)
+    Adjacency.objects.all().delete()
+    _store(
+        [
+            Adjacency(low_id=n.a, high_id=n.b, distance_m=n.distance_m, touching=n.touching)
+            for n in found
+        ]
+    )
+    return len(found)

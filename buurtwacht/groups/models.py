@@ -19,6 +19,12 @@ class Group(TimeStampedModel):
     )
     # Derived from the addresses on the streets (R-RUL-4): GeoJSON, WGS84.
     area_geometry = models.TextField(blank=True, default="")
+    # Its bounding box, so that finding the neighbours of one group (R-ADJ-1) reads only the
+    # groups nearby.  Set together with area_geometry (groups.actions).
+    area_min_lon = models.FloatField(null=True, blank=True)
+    area_min_lat = models.FloatField(null=True, blank=True)
+    area_max_lon = models.FloatField(null=True, blank=True)
+    area_max_lat = models.FloatField(null=True, blank=True)
     own_rules = models.TextField(_("the group's own rules"), blank=True, default="")
     rules_version = models.PositiveIntegerField(default=1)
     show_initials = models.BooleanField(_("members see initials instead of names"), default=False)
@@ -144,3 +150,49 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class ShareLink(models.Model):
+    """R-CRE-2: a link residents use to *ask* to join.  It never admits anyone: it leads
+    to the join request form, and admins still vet (R-GRP-2, R-GRP-5).  A revoked link
+    stays stored so that its page can say it is no longer valid."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="share_links")
+    token = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=Q(revoked_at__isnull=True),
+                name="share_link_one_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"share link of {self.group_id}"
+
+
+class Adjacency(models.Model):
+    """R-ADJ-1: two groups whose areas touch or lie within ADJACENCY_DISTANCE_M of each
+    other.  One row per pair, the lower group id first; computed from the areas
+    (geo/adjacency.py) by groups.actions.refresh_adjacency."""
+
+    low = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+    high = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+    distance_m = models.FloatField()  # 0 when the areas touch or overlap
+    touching = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["low", "high"], name="adjacency_pair"),
+            models.CheckConstraint(condition=Q(low__lt=models.F("high")), name="adjacency_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.low_id} ~ {self.high_id} ({self.distance_m:.0f} m)"

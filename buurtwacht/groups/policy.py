@@ -32,6 +32,8 @@ class Action(StrEnum):
     CHANGE_ROLES = "change_roles"
     MODERATE = "moderate"
     FORWARD = "forward"  # warn adjacent groups (R-ADJ-1)
+    RECEIVE_FORWARD = "receive_forward"  # see, repost or decline their warnings (R-ADJ-1)
+    RECRUIT = "recruit"  # share link and flyer (R-CRE-2)
     EDIT_GROUP = "edit_group"  # name, photo, description, streets, own rules
     REQUEST_SIGNS = "request_signs"  # R-VIS-1
     VIEW_AUDIT = "view_audit"
@@ -45,6 +47,8 @@ _ADMIN_ONLY = {
     Action.CHANGE_ROLES,
     Action.MODERATE,
     Action.FORWARD,
+    Action.RECEIVE_FORWARD,
+    Action.RECRUIT,
     Action.EDIT_GROUP,
     Action.REQUEST_SIGNS,
     Action.VIEW_AUDIT,

@@ -3,12 +3,13 @@
 import json
 
 import shapely
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from buurtwacht.accounts.models import User
 from buurtwacht.geo.models import Address, Street
 
 from .models import (
+    Adjacency,
     AuditEntry,
     Group,
     GroupStreet,
@@ -17,6 +18,7 @@ from .models import (
     Membership,
     MembershipRole,
     MembershipStatus,
+    ShareLink,
 )
 
 # About 40 m around the addresses of a street, so the area covers the street itself.
@@ -144,3 +146,23 @@ def streets_of(*, group: Group) -> QuerySet[Street]:
 
 def area_geojson(geometry: shapely.Geometry | None) -> str:
     return "" if geometry is None else json.dumps(shapely.geometry.mapping(geometry))
+
+
+def active_share_link(*, group: Group) -> ShareLink | None:
+    return ShareLink.objects.filter(group=group, revoked_at__isnull=True).first()
+
+
+def share_link_by_token(*, token: str) -> ShareLink | None:
+    """The link with this token, valid or revoked (its page says which)."""
+    return ShareLink.objects.select_related("group").filter(token=token).first()
+
+
+def adjacent_groups(*, group: Group) -> list[Group]:
+    """The groups whose areas touch or lie near this group's (R-ADJ-1), by name."""
+    pairs = Adjacency.objects.filter(Q(low=group) | Q(high=group)).values_list("low", "high")
+    ids = {low if high == group.pk else high for low, high in pairs}
+    return list(Group.objects.filter(pk__in=ids).order_by("name"))
+
+
+def has_neighbours(*, group: Group) -> bool:
+    return Adjacency.objects.filter(Q(low=group) | Q(high=group)).exists()

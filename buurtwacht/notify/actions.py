@@ -36,7 +36,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from buurtwacht.accounts.models import User
-from buurtwacht.alerts.models import Alert
+from buurtwacht.alerts.models import Alert, Forward
 from buurtwacht.chat.models import ChatMessage
 from buurtwacht.core import clock
 from buurtwacht.groups.models import (
@@ -163,6 +163,23 @@ def notify_join_request(*, join_request: JoinRequest) -> int:
             payload=payload,
             due_at=after_quiet_hours(preferences_of(user=admin), clock.now()),
             transports=(Transport.WEBPUSH, Transport.EMAIL),
+        )
+    return _enqueue(made)
+
+
+def notify_forward(*, forward: Forward) -> int:
+    """A neighbouring group's warning (R-ADJ-1) to the receiving group's admins: like an
+    alert it goes through at once, quiet hours or not."""
+    payload = content.for_forward(forward)
+    made: list[Delivery] = []
+    for admin in _recipients(forward.to_group, exclude=None, roles=(MembershipRole.ADMIN,)):
+        made += _deliveries(
+            admin,
+            kind="forward",
+            source=f"forward:{forward.pk}",
+            payload=payload,
+            due_at=clock.now(),
+            transports=(Transport.WEBPUSH, Transport.EMAIL, Transport.SMS),
         )
     return _enqueue(made)
 

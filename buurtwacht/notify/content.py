@@ -6,7 +6,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from buurtwacht.alerts.models import Alert, CallChannel
+from buurtwacht.alerts.models import Alert, AlertKind, CallChannel, Direction, Forward
+from buurtwacht.geo.models import Street
 from buurtwacht.groups.models import Group
 
 
@@ -37,4 +38,23 @@ def for_join_request(group: Group, applicant: str) -> dict[str, Any]:
         "body": _("%(name)s asks to join. Contact them before you decide.") % {"name": applicant},
         "url": reverse("group_requests", args=[group.pk]),
         "tag": f"requests-{group.pk}",
+    }
+
+
+def for_forward(forward: Forward) -> dict[str, Any]:
+    """A neighbouring group's warning for the receiving admins (R-ADJ-1): kind, street,
+    direction, whether 112 was called.  No names, descriptions, photos or plates."""
+    summary = forward.summary
+    kind = AlertKind(summary["kind"]).label if summary["kind"] in AlertKind.values else ""
+    street = Street.objects.filter(pk=summary.get("street") or 0).first()
+    parts = [street.name if street else _("on the map")]
+    if summary["direction"] in Direction.values and summary["direction"]:
+        parts.append(_("direction: %(d)s") % {"d": Direction(summary["direction"]).label})
+    parts.append(_("112 has been called") if summary["called_112"] else _("112 not called yet"))
+    return {
+        "title": _("Warning from %(group)s: %(kind)s")
+        % {"group": forward.from_group.name, "kind": kind},
+        "body": " · ".join(str(part) for part in parts),
+        "url": reverse("group", args=[forward.to_group_id]) + "#forwards",
+        "tag": f"forward-{forward.pk}",
     }

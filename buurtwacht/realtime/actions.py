@@ -8,6 +8,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -67,6 +68,25 @@ def record_event(*, group: Group, type: str, payload: dict[str, Any]) -> Event:
             wire[text_key(code)] = json.dumps(present_event(event, names))
     transaction.on_commit(lambda: _send(group_channel(group.pk), "stream.event", wire))
     return event
+
+
+def notify_sockets(*, user_ids: list[int], build: Callable[[], dict[str, Any]]) -> None:
+    """After commit, send a message to these people's open sockets (not to a group's
+    stream): `build()` makes it, once per language.  Used for what only some readers of a
+    group may see, such as a neighbouring group's warning to its admins (R-ADJ-1); what
+    a socket misses this way the page shows when it loads."""
+    if not user_ids:
+        return
+    wire: dict[str, Any] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            wire[text_key(code)] = json.dumps(build())
+
+    def send() -> None:
+        for user_id in user_ids:
+            _send(user_channel(user_id), "socket.notice", wire)
+
+    transaction.on_commit(send)
 
 
 def text_key(language: str) -> str:

@@ -14,9 +14,11 @@ group), {"type": "subscribed", "group", "position", "seq", "more"} (more: the re
 capped at REPLAY_LIMIT, subscribe again with since=position), {"type": "heartbeat",
 "groups": {"<id>": {"position", "seq"}}} every HEARTBEAT_SECONDS (liveness.py: the database's
 latest, so a client that missed an event sees it), {"type": "revoked", "group"},
-{"type": "ok", ...} and {"type": "error", "code", "message"} (the message in the socket's
-language).  Frames are validated by protocol.py and limited by limits.py; whatever a client
-sends, it gets a JSON error or a close code, never an exception out of the consumer.
+{"type": "forward.received" | "forward.decided", "forward": {...}} (to a receiving
+group's admins only, see realtime.actions.notify_sockets), {"type": "ok", ...} and
+{"type": "error", "code", "message"} (the message in the socket's language).  Frames are
+validated by protocol.py and limited by limits.py; whatever a client sends, it gets a JSON
+error or a close code, never an exception out of the consumer.
 
 A client shows an event whose seq is one more than the last it showed, ignores one it has
 seen, and resubscribes with since=<last id> when a number is skipped or a heartbeat is ahead
@@ -338,6 +340,13 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     async def stream_event(self, event: dict[str, Any]) -> None:
         """The event's text in this socket's language, as it was encoded once for all."""
         if self._is_new(group_id=event["group"], event_id=event["id"]) and not self.closed:
+            text = event.get(self.text_key) or event[self.fallback_key]
+            await self.base_send({"type": "websocket.send", "text": text})
+
+    async def socket_notice(self, event: dict[str, Any]) -> None:
+        """A message for this person only (realtime.actions.notify_sockets), in this
+        socket's language."""
+        if not self.closed:
             text = event.get(self.text_key) or event[self.fallback_key]
             await self.base_send({"type": "websocket.send", "text": text})
 

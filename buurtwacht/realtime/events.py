@@ -58,6 +58,12 @@ class AlertOut(_Out):
     closed: bool
     outcome: str
     outcome_label: str
+    forwarded_from: str = Field(
+        description="A repost of a neighbouring group's warning: that group's name; else empty."
+    )
+    forwarded_called_112: bool = Field(
+        description="A repost: 112 was already called in the group it came from."
+    )
 
 
 class ChatOut(_Out):
@@ -91,3 +97,33 @@ STREAM_EVENT: TypeAdapter[AlertEvent | ChatEvent] = TypeAdapter(StreamEvent)
 EVENT_TYPES = frozenset(
     AlertEvent.model_fields["type"].annotation.__args__  # type: ignore[union-attr]
 ) | {"chat.message"}
+
+
+class ForwardOut(_Out):
+    """A neighbouring group's warning, as its admins see it (R-ADJ-1): no names, no photos,
+    no description; the plate only when the forwarding admin kept it."""
+
+    id: int
+    to_group: int
+    from_group: str = Field(description="The name of the group that forwarded it.")
+    kind: str
+    kind_label: str
+    street: str
+    direction: str
+    direction_label: str
+    seen_at: str
+    called_112: bool
+    plate: str
+    status: str
+    forwarded_at: str
+
+
+class ForwardNotice(_Out):
+    """Sent to each admin of the receiving group (to their own sockets, not the group's
+    stream: members do not see it).  The page also lists waiting ones when it loads."""
+
+    type: Literal["forward.received", "forward.decided"]
+    forward: ForwardOut
+
+
+FORWARD_NOTICE: TypeAdapter[ForwardNotice] = TypeAdapter(ForwardNotice)

@@ -13,13 +13,14 @@ from buurtwacht.alerts.models import (
     AlertKind,
     CallChannel,
     Direction,
+    Forward,
     Outcome,
 )
 from buurtwacht.alerts.selectors import display_name
 from buurtwacht.geo.models import Street
 from buurtwacht.groups.models import Group
 
-from .events import STREAM_EVENT
+from .events import FORWARD_NOTICE, STREAM_EVENT
 from .models import Event
 
 
@@ -30,14 +31,18 @@ class Names:
     group: Group
     users: dict[int, User]
     streets: dict[int, str]
+    groups: dict[int, str]
 
     @classmethod
     def of(cls, *, group: Group, payloads: Iterable[dict[str, Any]]) -> "Names":
         user_ids: set[int] = set()
         street_ids: set[int] = set()
+        group_ids: set[int] = set()
         for payload in payloads:
             if "alert" in payload:
                 alert = payload["alert"]
+                if alert.get("origin"):
+                    group_ids.add(alert["origin"]["group"])
                 user_ids.add(alert["author"])
                 user_ids.update(call["user"] for call in alert["calls"].values())
                 user_ids.update(update["author"] for update in alert["updates"])
@@ -51,7 +56,12 @@ class Names:
             if street_ids
             else {}
         )
-        return cls(group=group, users=users, streets=streets)
+        groups = (
+            dict(Group.objects.filter(pk__in=group_ids).values_list("pk", "name"))
+            if group_ids
+            else {}
+        )
+        return cls(group=group, users=users, streets=streets, groups=groups)
 
     def person(self, user_id: int) -> str:
         return display_name(user=self.users.get(user_id), group=self.group)
@@ -69,6 +79,7 @@ def present_alert(state: dict[str, Any], names: Names) -> dict[str, Any]:
         return None if found is None else {"by": names.person(found["user"]), "at": found["at"]}
 
     vehicle = state["vehicle"]
+    origin = state.get("origin")  # events stored before forwarding existed have none
     facts = [
         {"label": str(PERSON_LABELS[key]), "value": value}
         for key, value in state["person"].items()
@@ -106,6 +117,8 @@ def present_alert(state: dict[str, Any], names: Names) -> dict[str, Any]:
         "closed": state["closed"],
         "outcome": state["outcome"],
         "outcome_label": _label(Outcome, state["outcome"]) if state["outcome"] else "",
+        "forwarded_from": names.groups.get(origin["group"], "") if origin else "",
+        "forwarded_called_112": bool(origin and origin.get("called_112")),
     }
 
 
@@ -128,3 +141,41 @@ def present_event(event: Event, names: Names) -> dict[str, Any]:
 def present_events(*, group: Group, events: list[Event]) -> list[dict[str, Any]]:
     names = Names.of(group=group, payloads=[e.payload for e in events])
     return [present_event(e, names) for e in events]
+
+
+def present_forwards(forwards: list[Forward]) -> list[dict[str, Any]]:
+    """Forwarded warnings for the receiving admins, in the current language (streets in
+    one query; `from_group` should be select_related)."""
+    street_ids = {f.summary["street"] for f in forwards if f.summary.get("street")}
+    streets = (
+        dict(Street.objects.filter(pk__in=street_ids).values_list("pk", "name"))
+        if street_ids
+        else {}
+    )
+    return [
+        {
+            "id": f.pk,
+            "to_group": f.to_group_id,
+            "from_group": f.from_group.name,
+            "kind": f.summary["kind"],
+            "kind_label": _label(AlertKind, f.summary["kind"]),
+            "street": streets.get(f.summary.get("street") or 0, ""),
+            "direction": f.summary["direction"],
+            "direction_label": _label(Direction, f.summary["direction"])
+            if f.summary["direction"]
+            else "",
+            "seen_at": f.summary["seen_at"],
+            "called_112": f.summary["called_112"],
+            "plate": f.summary.get("plate", ""),
+            "status": f.status,
+            "forwarded_at": f.created_at.isoformat(),
+        }
+        for f in forwards
+    ]
+
+
+def forward_notice(*, type: str, forward: dict[str, Any]) -> dict[str, Any]:
+    """The wire form of a forward notice, checked against its schema (events.py)."""
+    return FORWARD_NOTICE.validate_python({"type": type, "forward": forward}).model_dump(
+        mode="json"
+    )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
-from .views import accounts, alerts, groups, home
+from .views import accounts, alerts, forwards, groups, home, recruiting
 from .views import notify as notify_views
 
 urlpatterns = [
@@ -26,6 +26,9 @@ urlpatterns = [
     ),
     path("groepen/<int:group_id>/instellingen/", groups.settings_page, name="group_settings"),
     path("groepen/<int:group_id>/logboek/", groups.audit_log, name="group_audit"),
+    path("groepen/<int:group_id>/werven/", recruiting.recruit, name="group_recruit"),
+    path("groepen/<int:group_id>/werven/flyer.pdf", recruiting.flyer, name="group_flyer"),
+    path("doe-mee/<str:token>/", recruiting.share_link, name="share_link"),
     path("groepen/<int:group_id>/meldingen/", alerts.post_alert, name="alert_post"),
     path("groepen/<int:group_id>/chat/", alerts.post_chat, name="chat_post"),
     path("groepen/<int:group_id>/meldingen/eerder/", groups.alert_history, name="alert_history"),
@@ -42,6 +45,8 @@ urlpatterns = [
     ),
     path("meldingen/<int:alert_id>/aanvulling/", alerts.add_update, name="alert_update"),
     path("meldingen/<int:alert_id>/afsluiten/", alerts.close, name="alert_close"),
+    path("meldingen/<int:alert_id>/doorsturen/", forwards.forward, name="alert_forward"),
+    path("doorgestuurd/<int:forward_id>/", forwards.decide, name="forward_decide"),
     path("account/registreren/", accounts.register, name="register"),
     path("account/bevestigen/<uidb64>/<token>/", accounts.confirm_email, name="confirm_email"),
     path(

@@ -29,6 +29,9 @@ EXPECTED = {
     ("group_settings", "post"): [404, 404, 403, 403, 200, 404],
     ("group_audit", "get"): [404, 404, 403, 403, 200, 404],
     ("group_accept_rules", "post"): [404, 404, 302, 403, 302, 404],
+    ("group_recruit", "get"): [404, 404, 403, 403, 200, 404],  # R-CRE-2
+    ("group_recruit", "post"): [404, 404, 403, 403, 302, 404],  # no "do": nothing happens
+    ("group_flyer", "get"): [404, 404, 403, 403, 302, 404],  # no share link yet: back
 }
 
 

@@ -22,6 +22,8 @@ remove                  Y . . . . .
 change_roles            Y . . . . .
 moderate                Y . . . . .
 forward                 Y . . . . .
+receive_forward         Y . . . . .
+recruit                 Y . . . . .
 edit_group              Y . . . . .
 request_signs           Y . . . . .
 view_audit              Y . . . . .
@@ -71,3 +73,12 @@ def test_r_pol_1_wijkagent_reads_but_never_posts():
 
 def test_only_admitted_roles_read_private_content():
     assert {role for role in Role if can_read(role)} == {Role.ADMIN, Role.MEMBER, Role.WIJKAGENT}
+
+
+def test_r_cre_2_only_admins_recruit():
+    assert [role for role in Role if allowed(role, Action.RECRUIT)] == [Role.ADMIN]
+
+
+def test_r_adj_1_only_admins_forward_and_handle_forwarded_warnings():
+    assert [role for role in Role if allowed(role, Action.FORWARD)] == [Role.ADMIN]
+    assert [role for role in Role if allowed(role, Action.RECEIVE_FORWARD)] == [Role.ADMIN]

@@ -47,9 +47,9 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 def register(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("profile")
     next_url = _safe_next(request)
+    if request.user.is_authenticated:
+        return redirect(next_url or "profile")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and not ratelimit.allow(
         scope="register",

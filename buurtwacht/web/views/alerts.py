@@ -24,6 +24,7 @@ from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.access import access_group
 from buurtwacht.groups.models import Group
 from buurtwacht.groups.policy import Action, Role, allowed
+from buurtwacht.groups.selectors import has_neighbours
 from buurtwacht.realtime.present import Names, present_alert
 from buurtwacht.realtime.selectors import stream_head
 
@@ -180,12 +181,20 @@ def cards(
     states = alert_states(alerts=alerts)
     names = Names.of(group=group, payloads=[{"alert": state} for state in states])
     shown = [present_alert(state, names) for state in states]
+    forwards = forwards_from(group=group, role=role)
     return [
-        (alert, _render_card(request, alert=alert, role=role, event=position)) for alert in shown
+        (alert, _render_card(request, alert=alert, role=role, event=position, forwards=forwards))
+        for alert in shown
     ]
 
 
-def card_template(request: HttpRequest, *, role: Role) -> str:
+def forwards_from(*, group: Group, role: Role) -> bool:
+    """Whether this reader gets "Warn the neighbouring groups": an admin of a group that
+    has neighbours (R-ADJ-1)."""
+    return allowed(role, Action.FORWARD) and has_neighbours(group=group)
+
+
+def card_template(request: HttpRequest, *, group: Group, role: Role) -> str:
     """The card without an alert: the <template> live.js fills from each event."""
     blank: dict[str, Any] = {
         "id": 0,
@@ -194,20 +203,28 @@ def card_template(request: HttpRequest, *, role: Role) -> str:
         "facts": [],
         "updates": [],
         "seen_at": "",
+        "vehicle": {},
+        "forwarded_from": "",
+        "forwarded_called_112": False,
     }
-    return _render_card(request, alert=blank, role=role, event=0)
+    forwards = forwards_from(group=group, role=role)
+    return _render_card(request, alert=blank, role=role, event=0, forwards=forwards)
 
 
-def _render_card(request: HttpRequest, *, alert: dict[str, Any], role: Role, event: int) -> str:
+def _render_card(
+    request: HttpRequest, *, alert: dict[str, Any], role: Role, event: int, forwards: bool
+) -> str:
     return render_to_string(
         "alerts/_alert.html",
-        card_context(alert=alert, role=role, user_id=request.user.pk, event=event),
+        card_context(
+            alert=alert, role=role, user_id=request.user.pk, event=event, forwards=forwards
+        ),
         request=request,
     )
 
 
 def card_context(
-    *, alert: dict[str, Any], role: Role, user_id: int | None, event: int
+    *, alert: dict[str, Any], role: Role, user_id: int | None, event: int, forwards: bool = False
 ) -> dict[str, object]:
     """What the card template needs besides the alert: the controls this reader gets."""
     return {
@@ -215,6 +232,7 @@ def card_context(
         "event": event,
         "can_post": allowed(role, Action.POST_ALERT),
         "can_close": role == Role.ADMIN or alert["author"] == user_id,
+        "can_forward": forwards and allowed(role, Action.FORWARD),
         "update_form": UpdateForm(auto_id=False),
         "close_form": CloseForm(auto_id=False),
     }

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from buurtwacht.alerts.forms import AlertForm, ChatForm
-from buurtwacht.alerts.selectors import alert_page
+from buurtwacht.alerts.selectors import alert_page, waiting_forwards
 from buurtwacht.chat.selectors import recent_messages
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups import actions, selectors
@@ -30,6 +30,7 @@ from buurtwacht.groups.forms import (
 )
 from buurtwacht.groups.models import Group, MembershipRole, VettingMethod
 from buurtwacht.groups.policy import Action, Role, allowed, can_read, must_accept_rules
+from buurtwacht.realtime.present import present_forwards
 from buurtwacht.realtime.selectors import stream_head
 
 from .accounts import _user
@@ -149,13 +150,16 @@ def live_context(request: HttpRequest, *, group: Group, role: Role) -> dict[str,
     position, seq = stream_head(group_id=group.pk)  # before the alerts: see cards()
     page, older = alert_page(group=group)
     shown = cards(request, group=group, role=role, alerts=page, position=position)
+    receives = allowed(role, Action.RECEIVE_FORWARD)
     return {
+        "forwards": present_forwards(waiting_forwards(group=group)) if receives else [],
+        "blank_forward": {"id": 0, "seen_at": ""},
         "alert_form": AlertForm(group=group) if allowed(role, Action.POST_ALERT) else None,
         "chat_form": ChatForm() if allowed(role, Action.POST_CHAT) else None,
         "open_cards": [card for alert, card in shown if not alert["closed"]],
         "closed_cards": [card for alert, card in shown if alert["closed"]],
         "older_than": shown[-1][0]["id"] if older else None,
-        "card_template": card_template(request, role=role),
+        "card_template": card_template(request, group=group, role=role),
         "chat_messages": recent_messages(group=group),
         "position": position,
         "seq": seq,

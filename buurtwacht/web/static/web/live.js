@@ -80,6 +80,9 @@
     seen.textContent = time(alert.seen_at);
     slot("by").textContent = alert.by;
     slot("what").textContent = alert.what;
+    slot("forwarded_from").textContent = alert.forwarded_from || "";
+    part("forwarded", alert.forwarded_from);
+    part("keep_plate", alert.vehicle && alert.vehicle.plate);
     slot("direction_label").textContent = alert.direction_label;
     part("direction", alert.direction);
     const facts = slot("facts");
@@ -88,7 +91,8 @@
     const call = alert.call_112;
     slot("call_112").textContent = call ? fill(text.msgCallEmergency, { name: call.by, time: time(call.at) }) : "";
     part("call_112", call);
-    part("no_call_112", !call);
+    part("no_call_112", !call && !alert.forwarded_called_112);
+    part("origin_called", !call && alert.forwarded_called_112);
     const police = slot("call_0900");
     police.textContent = alert.call_0900 ? fill(text.msgCallPolice, { name: alert.call_0900.by }) : "";
     police.hidden = !alert.call_0900;
@@ -125,6 +129,42 @@
       if (empty) empty.remove();
       document.getElementById("alerts").prepend(card);
     }
+  }
+
+  // --- warnings from neighbouring groups (admins only; R-ADJ-1) ------------------------
+
+  function showForward(forward, type) {
+    const list = document.getElementById("forward-list");
+    const blank = document.getElementById("forward-template");
+    if (!list || !blank || forward.to_group !== group) return;
+    let item = document.getElementById("forward-" + forward.id);
+    if (type === "forward.decided" || forward.status !== "pending") {
+      if (item) item.remove();
+    } else if (!item) {
+      item = blank.content.firstElementChild.cloneNode(true);
+      item.id = "forward-" + forward.id;
+      item.dataset.forward = forward.id;
+      for (const form of item.querySelectorAll("form")) {
+        form.setAttribute("action", form.getAttribute("action").replace("/doorgestuurd/0/", "/doorgestuurd/" + forward.id + "/"));
+      }
+      const slot = (name) => item.querySelector('[data-slot="' + name + '"]');
+      const part = (name, shown) => { item.querySelector('[data-part="' + name + '"]').hidden = !shown; };
+      slot("kind_label").textContent = forward.kind_label;
+      slot("street").textContent = forward.street;
+      slot("direction_label").textContent = forward.direction_label;
+      part("direction", forward.direction);
+      const seen = slot("seen_at");
+      seen.dateTime = forward.seen_at;
+      seen.textContent = time(forward.seen_at);
+      part("called", forward.called_112);
+      part("not_called", !forward.called_112);
+      slot("plate").textContent = forward.plate;
+      part("plate", forward.plate);
+      slot("from_group").textContent = forward.from_group;
+      list.prepend(item);
+      if (announce) announce.textContent = forward.kind_label + " · " + forward.from_group;
+    }
+    document.getElementById("forwards").hidden = !list.children.length;
   }
 
   function showChat(message) {
@@ -166,6 +206,8 @@
       }
       case "revoked": stop(text.msgRevoked); return;
       case "error": say(message.message); return;
+      case "forward.received":
+      case "forward.decided": showForward(message.forward, message.type); return;
     }
     if (typeof message.seq !== "number" || message.group !== group) return;
     if (message.seq <= seq) return;  // shown already

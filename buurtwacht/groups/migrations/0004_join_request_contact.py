@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('groups', '0002_single_line_names'),
+        ('groups', '0003_adjacency_sharelink'),
     ]
 
     operations = [
