@@ -79,6 +79,12 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     outcome = models.CharField(max_length=32, choices=Outcome.choices, blank=True, default="")
+    # Hidden by an admin (R-RUL-3, R-GRP-6): gone for members, the author sees why.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hidden_reason = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [

@@ -30,7 +30,8 @@ class Action(StrEnum):
     ADD = "add"  # propose/admit someone directly (R-GRP-2: admins only)
     REMOVE = "remove"  # R-GRP-4
     CHANGE_ROLES = "change_roles"
-    MODERATE = "moderate"
+    MODERATE = "moderate"  # hide, move to the chat, the review queue (R-RUL-3, R-GRP-6)
+    REPORT = "report"  # ask the admins to look at a message
     FORWARD = "forward"  # warn adjacent groups (R-ADJ-1)
     EDIT_GROUP = "edit_group"  # name, photo, description, streets, own rules
     REQUEST_SIGNS = "request_signs"  # R-VIS-1
@@ -57,6 +58,7 @@ _MEMBER = {
     Action.ACKNOWLEDGE,
     Action.ACCEPT_RULES,
     Action.LEAVE,
+    Action.REPORT,
 }
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {

@@ -58,6 +58,8 @@ class AlertOut(_Out):
     closed: bool
     outcome: str
     outcome_label: str
+    hidden: bool = Field(False, description="Hidden by an admin: remove it from view.")
+    hidden_reason: str = Field("", description="Why (the author is shown this).")
 
 
 class ChatOut(_Out):
@@ -66,6 +68,8 @@ class ChatOut(_Out):
     by: str
     text: str
     at: str
+    hidden: bool = Field(False, description="Hidden by an admin: remove it from view.")
+    hidden_reason: str = ""
 
 
 class _Event(_Out):
@@ -76,13 +80,18 @@ class _Event(_Out):
 
 class AlertEvent(_Event):
     type: Literal[
-        "alert.created", "alert.claimed", "alert.updated", "alert.acknowledged", "alert.closed"
+        "alert.created",
+        "alert.claimed",
+        "alert.updated",
+        "alert.acknowledged",
+        "alert.closed",
+        "alert.hidden",
     ]
     alert: AlertOut
 
 
 class ChatEvent(_Event):
-    type: Literal["chat.message"]
+    type: Literal["chat.message", "chat.hidden"]
     message: ChatOut
 
 
@@ -90,4 +99,4 @@ StreamEvent = Annotated[AlertEvent | ChatEvent, Field(discriminator="type")]
 STREAM_EVENT: TypeAdapter[AlertEvent | ChatEvent] = TypeAdapter(StreamEvent)
 EVENT_TYPES = frozenset(
     AlertEvent.model_fields["type"].annotation.__args__  # type: ignore[union-attr]
-) | {"chat.message"}
+) | {"chat.message", "chat.hidden"}

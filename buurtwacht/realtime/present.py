@@ -106,6 +106,8 @@ def present_alert(state: dict[str, Any], names: Names) -> dict[str, Any]:
         "closed": state["closed"],
         "outcome": state["outcome"],
         "outcome_label": _label(Outcome, state["outcome"]) if state["outcome"] else "",
+        "hidden": state.get("hidden", False),
+        "hidden_reason": state.get("hidden_reason", ""),
     }
 
 
