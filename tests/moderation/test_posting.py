@@ -12,7 +12,6 @@ from buurtwacht.groups.models import Group, JoinRequest
 from buurtwacht.moderation.actions import LanguageBlocked, LanguageWarning
 from buurtwacht.moderation.models import ModerationRecord, Place, RecordKind
 from buurtwacht.realtime.models import Event
-from tests.api.conftest import street_id  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +68,7 @@ def test_r_rul_3_chat_block_is_never_stored_and_queued(group, mo_member):
     assert records.first().reason == "discrimination"
 
 
-def test_r_rul_3_alert_warn_and_block(group, mo_member, street_id):  # noqa: F811
+def test_r_rul_3_alert_warn_and_block(group, mo_member, street_id):
     with pytest.raises(LanguageWarning):
         alert_actions.post_alert(
             user=mo_member,
@@ -95,7 +94,7 @@ def test_r_rul_3_alert_warn_and_block(group, mo_member, street_id):  # noqa: F81
     assert ModerationRecord.objects.filter(kind=RecordKind.BLOCKED, place=Place.ALERT).count() == 1
 
 
-def test_r_rul_3_update_block_never_stored(group, mo_member, street_id):  # noqa: F811
+def test_r_rul_3_update_block_never_stored(group, mo_member, street_id):
     alert, _ = alert_actions.post_alert(
         user=mo_member, group_id=group.pk, draft=draft(street_id, "Man kijkt in auto's")
     )
