@@ -241,6 +241,35 @@ _TREE = _squeezed(
         "kastanjes",
     ]
 )
+_DOG_WORDS = _squeezed(["teef", "teefje", "teven", "tuig", "tuigje"])
+_DOG = _squeezed(
+    [
+        "hond",
+        "hondje",
+        "honden",
+        "pup",
+        "puppy",
+        "pups",
+        "loops",
+        "reu",
+        "ras",
+        "labrador",
+        "herder",
+        "riem",
+        "lijn",
+        "paard",
+        "pony",
+        "gevonden",
+        "kwijt",
+        "vermist",
+        "dierenarts",
+        "nestje",
+        "kennel",
+        "zwanger",
+        "blaft",
+    ]
+)
+_COUNTRY_BEFORE = _squeezed(["naar", "uit", "in", "via"])
 _GO_AWAY = _squeezed(["met", "jij", "jullie", "joh", "man", "nou", "gauw", "toch", "je", "uit"])
 _ALL = _squeezed(["alle", "al", "elke", "iedere", "alleen", "allemaal"])
 _INTENSIFIED = _squeezed(
@@ -352,6 +381,11 @@ _THREATS_SRC = [
     r"\bga (?:toch )?dood\b|\bmoeten (?:allemaal )?dood\b|\bhoop dat (?:je|jij|hij|ze|zij|jullie)"
     r" (?:\w+ )?dood ?(?:gaat|gaan|neervalt)\b",
     r"\bpak (?:slaag|rammel|op je donder|op hun donder)\b",
+    rf"\bals ik {_P} (?:\w+ )?te pakken krijg\b",
+    r"\baan de hoogste boom\b",
+    r"\baframmeling\b",
+    rf"\b{_P}(?: \w+){{0,3}} een lesje (?:leren|geven)\b",
+    rf"\b(?:breek|sla|trap|schop) (?:ik|we) {_P}\b",
 ]
 _THREATS = [re.compile("|".join(f"(?:{_squeeze(p)})" for p in _THREATS_SRC))]
 _INSINUATIONS = [
@@ -365,6 +399,8 @@ _INSINUATIONS = [
         r"\bvast (?:weer )?(?:die |van die )?$",
         r"\baltijd (?:weer )?(?:die |van die )?$",
         r"\bweer eens (?:die )?$",
+        r"\b(?:zeker|natuurlijk|alweer) (?:weer )?(?:die |een |zon |van die |zulke )?$",
+        r"\bweer (?:zon|zulke) $",
         r"\bzoals altijd (?:die )?$",
     )
 ]
@@ -378,11 +414,27 @@ _PHRASES_CURSE = [
 ]
 _PHRASES_INSULT = [
     re.compile(_squeeze(p))
-    for p in (r"\bdat (?:soort )?(?:volk|tuig)\b", r"\bstelletje (?:\w+ )?(?:gajes|tuig|apen)\b")
+    for p in (
+        r"\bdat (?:soort )?(?:volk|tuig)\b",
+        r"\bstelletje (?:\w+ )?(?:gajes|tuig|apen|sukkels|idioten|debielen)\b",
+        r"\b(?:wat een|vuile|stomme|vieze|jij|lamme|luie) zak\b(?! \w)",
+        r"\bwat een (?:homo|mietje|nicht|autist|aap|zak)\b",
+        r"\bkrijg (?:toch )?de (?:pest|tyfus|tering|kolere|klere|pokken|kanker)\b",
+        r"\bval (?:toch )?dood\b",
+    )
 ]
+_GROUP_PHRASES = re.compile(
+    _squeeze(
+        r"\bhoren hier niet\b|\bhet land uit\b|\b(?:moeten|mogen) (?:\w+ )?(?:weg|eruit|oprotten"
+        r"|opzouten|dood)\b|\bniet te vertrouwen\b|\bdeugen niet\b|\bzijn het probleem\b"
+    )
+)
 _PHRASES_DISCRIMINATION = [
     re.compile(_squeeze(p))
-    for p in (r"\bterug naar (?:hun|je|jullie|eigen) (?:eigen )?(?:land|landen)\b",)
+    for p in (
+        r"\bterug naar (?:hun|je|jullie|eigen) (?:eigen )?(?:land|landen)\b",
+        r"\bhet land (?:uit ?zetten|uit ?gooien|uit ?schoppen|uit ?trappen|uit ?sturen)\b",
+    )
 ]
 
 
@@ -391,7 +443,7 @@ _UNLESS = _squeezed(["oppast", "ophoudt", "stopt", "luistert", "weggaat"])
 # One pass per kind: the alternatives joined.
 _PHRASES_CURSE = [re.compile("|".join(f"(?:{p.pattern})" for p in _PHRASES_CURSE))]
 _PHRASES_INSULT = [re.compile("|".join(f"(?:{p.pattern})" for p in _PHRASES_INSULT))]
-_AMBIGUOUS = _ILLNESS_WORDS | _FLIKKER | _EIKEL | {_IDIOOT}
+_AMBIGUOUS = _ILLNESS_WORDS | _FLIKKER | _EIKEL | _DOG_WORDS | {_IDIOOT}
 
 
 def _negated(words: list[str], start: int) -> bool:
@@ -463,11 +515,12 @@ def _sentence(tokens: list[_Token], found: list[tuple[Reason, str]]) -> None:
             reason = Reason.CURSING if curse_use or not said_of_illness else Reason.CLEAN
         elif w in _FLIKKER:
             prev = words[i - 1] if i else ""
-            if prev in _NEGATIONS or (i + 1 < n and words[i + 1] == "op"):
+            if prev in _NEGATIONS or "op" in words[i + 1 : i + 3]:
                 reason = Reason.CURSING
-        elif (w in _EIKEL and any(x in _TREE for x in words)) or (
-            w == _IDIOOT and i + 1 < n and words[i + 1] in _INTENSIFIED
-        ):
+        elif (
+            (w in _EIKEL and any(x in _TREE for x in words))
+            or (w in _DOG_WORDS and any(x in _DOG for x in words))
+        ) or (w == _IDIOOT and i + 1 < n and words[i + 1] in _INTENSIFIED):
             reason = Reason.CLEAN
         if reason != Reason.CLEAN:
             found.append((reason, tok.shown))
@@ -476,6 +529,7 @@ def _sentence(tokens: list[_Token], found: list[tuple[Reason, str]]) -> None:
     bad_words.update(i for i, t in enumerate(tokens) if t.reason != Reason.CLEAN)
     if present.isdisjoint(_GROUP) and present.isdisjoint(_GROUP_ADJ):
         return
+    group_phrase = _GROUP_PHRASES.search(line) is not None
     for i, w in enumerate(words):
         width = 1
         if w in _GROUP:
@@ -487,6 +541,8 @@ def _sentence(tokens: list[_Token], found: list[tuple[Reason, str]]) -> None:
         before = words[max(0, i - 3) : i]
         if before[-1:] and before[-1] in _NEGATIONS:
             continue
+        if w == "polen" and before[-1:] and before[-1] in _COUNTRY_BEFORE:
+            continue  # the country
         if len(before) >= 2 and before[-2] in _NEGATIONS and before[-1] in _ALL:
             continue
         lo, hi = max(0, i - 6), min(n, i + width + 8)
@@ -496,6 +552,7 @@ def _sentence(tokens: list[_Token], found: list[tuple[Reason, str]]) -> None:
         after = words[i + width] if i + width < n else ""
         if (
             any(x in _GROUP_HATE for x in window)
+            or group_phrase
             or (i and words[i - 1] in _GROUP_ADJ_HATE)
             or any(lo <= j < hi for j in bad_words)
             or (

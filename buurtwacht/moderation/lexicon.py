@@ -13,7 +13,8 @@ Kinds: CURSE and INSULT give `warn`; SLUR gives `block`.  THREAT and the group r
 CURSE_WORDS = """
 godverdomme godverdomse godverdorie godver goddomme goddamme godsamme gvd ggvd
 verdomme verdomd verdomde potverdomme
-kut klote kloten kutten kanker kk kkr kenker kanka tering teringen tyfus tiefus tyf
+kut kutje kutjes klote kloten kutten kanker kk kkr knkr kenker kanka tering teringen tyfus tiefus tyf
+godskolere godsklere godsdomme godverdomt verrekken creperen kreperen
 kolere klere pleuris pleure sodemieter sodemieteren
 shit fuck fucking fck fack wtf stfu
 verkloten verklote verneuken verneukt neuken neuk
@@ -24,14 +25,14 @@ oplazeren opgelazerd optiefen optyfen opkankeren opgekankerd opzouten opsodemiet
 # Insults aimed at a person: "klootzak", "eikel", "trut".
 INSULT_WORDS = """
 klootzak klootzakken klootviool klootjesvolk klojo
-eikel eikels lul lullen lulletje lulhannes oetlul
+eikel eikels lul lulletje lulhannes oetlul wijf wijven gestoorde gestoorden
 hufter hufters schoft schoften smeerlap smeerlappen rotzak rotzakken rotwijf rotjoch
 viespeuk viezerik vuilak vuilakken etterbak zeikerd zeiklul
 trut trutten teef teven slet sletten sloerie hoer hoeren hoertje bitch bitches kreng
 idioot idioten imbeciel imbecielen debiel debielen achterlijk achterlijke zwakzinnig
 mongool mongolen downie spast spasticus sukkel sukkels loser losers dombo domkop
 stomkop stommeling mafketel randdebiel randdebielen malloot halvegare
-tuig gespuis geteisem uitschot schorem tokkie tokkies aso asos
+tuig gespuis geteisem uitschot schorem gajes tokkie tokkies aso asos klaplopers
 hoerenjong hoerenzoon moederneuker mietje zakkenwasser zakkenwassers
 asshole motherfucker bastard cunt dickhead
 """.split()
@@ -43,6 +44,7 @@ roetmop roetmoppen zwartjoekel zwartjoekels apenkop
 geitenneuker geitenneukers kamelenneuker kamelenneukers kameelneuker
 spleetoog spleetogen poepchinees tjingtjong
 cultuurverrijker cultuurverrijkers kansenparel kansenparels gelukszoeker gelukszoekers
+jodenstreken kleurling kleurlingen zwartje zwartjes
 gelukzoeker gelukzoekers
 flikker flikkers moffen
 """.split()
@@ -75,6 +77,7 @@ kleren
 poker pokeren pokeravond pokemon
 hoera hoeraatje
 shiitake
+pokebowl pokebowls
 eikelboom
 tyfusvaccin tyfusvaccinatie buiktyfus
 """.split()
@@ -108,7 +111,7 @@ buitenlander buitenlanders allochtoon allochtonen marokkaan marokkanen turk turk
 polen roemeen roemenen bulgaar bulgaren antilliaan antillianen surinamer surinamers
 somalier somaliers syrier syriers afghaan afghanen eritreeer eritreeers irakees irakezen
 arabier arabieren afrikaan afrikanen zwarten moslim moslims islamiet islamieten
-jood joden zigeuner zigeuners roma woonwagenbewoners asielzoeker asielzoekers
+jood joden zigeuner zigeuners roma woonwagenbewoners asielzoeker asielzoekers mocro mocros hoofddoekjes mohammedanen
 vluchteling vluchtelingen statushouder statushouders immigrant immigranten migrant
 migranten oostblokker oostblokkers oosteuropeanen chinezen aziaat aziaten
 homo homos homoseksueel homoseksuelen homoseksuele lesbienne lesbiennes transgender
@@ -119,6 +122,8 @@ GROUP_ADJECTIVES = """
 marokkaanse turkse poolse roemeense bulgaarse antilliaanse surinaamse somalische
 syrische afghaanse eritrese irakese arabische afrikaanse zwarte donkere gekleurde
 buitenlandse allochtone islamitische joodse oosteuropese chinese aziatische getinte zwart
+marokkaans turks pools roemeens bulgaars antilliaans surinaams somalisch syrisch afghaans
+arabisch afrikaans buitenlands allochtoon islamitisch joods aziatisch oosteuropees
 """.split()
 GROUP_PEOPLE = """
 mensen personen jongeren jongens mannen vrouwen meiden gasten kinderen arbeiders
@@ -136,6 +141,8 @@ onbeschaafd onbeschaafde verafschuw verafschuwen uitstaan ergste erger kotsen ko
 misselijk vermoorden doden afslachten opsluiten kooien kooi dierentuin verkrachten
 uitgeroeid waardeloze walgelijkst verwerpelijk verwerpelijke schandalig stinken stinkende
 minder ontdoen gedumpt stortplaats vuilnis uitgeschakeld niks niets
+gewelddadig gewelddadige wreed wrede kankergezwel keel sterven doodgaan verdienen lijden
+verpesten verpest verzieken verziekt verloederen verloedering
 """.split()
 # Right before the group noun: "vuile buitenlanders", "luie Polen".
 GROUP_ADJ_HATE = """
@@ -147,6 +154,7 @@ tering zogenaamde
 GROUP_CRIME = """
 criminelen crimineel dieven dievenpak inbrekers zakkenrollers stelen steelt jatten jat
 verkrachters terroristen profiteurs uitkeringstrekkers zuipen zuiplappen lui zwervers
-inbreken inbrekers inbreker roven beroven overlast gevaarlijk gevaarlijke agressief agressieve dood eruit stom dom vies
+inbreken inbrekers inbreker roven beroven overlast zooi troep rommel herrie lawaai stank
+rondhangen hangen vernielen vernielingen bedelen profiteren uitkering gevaarlijk gevaarlijke agressief agressieve dood eruit stom dom vies
 vuil gevaar bedreiging weg terug
 """.split()
