@@ -74,7 +74,12 @@ def alert_states(*, alerts: QuerySet[Alert]) -> list[dict[str, Any]]:
         going_count=Count("acknowledgements", filter=Q(acknowledgements__kind=AckKind.GOING)),
     ).prefetch_related(
         Prefetch("police_calls", queryset=PoliceCall.objects.order_by("id")),
-        Prefetch("updates", queryset=AlertUpdate.objects.order_by("created_at", "id")),
+        Prefetch(
+            "updates",
+            queryset=AlertUpdate.objects.filter(hidden_at__isnull=True).order_by(
+                "created_at", "id"
+            ),
+        ),
     )
     return [
         _state(

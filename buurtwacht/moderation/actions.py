@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from buurtwacht.accounts.models import User
-from buurtwacht.alerts.models import Alert
+from buurtwacht.alerts.models import Alert, AlertUpdate
 from buurtwacht.chat.models import ChatMessage
 from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
@@ -262,6 +262,34 @@ def hide_alert(*, admin: User, alert_id: int, reason: str) -> Alert:
     )
     _publish_alert(alert, "alert.hidden")
     return alert
+
+
+@transaction.atomic
+def hide_update(*, admin: User, update_id: int, reason: str) -> AlertUpdate:
+    """An alert update leaves the alert's state; members see the alert without it."""
+    update = (
+        AlertUpdate.objects.select_for_update().select_related("alert__group").filter(pk=update_id)
+    ).first()
+    if update is None:
+        raise Http404
+    access_group(user=admin, group_id=update.alert.group_id, action=Action.MODERATE)
+    reason = _reason(reason)
+    if update.hidden_at is not None:
+        return update
+    update.hidden_at, update.hidden_by, update.hidden_reason = clock.now(), admin, reason
+    update.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    _audit(
+        group=update.alert.group,
+        actor=admin,
+        action="hide_update",
+        subject=update.author,
+        reason=reason,
+        alert=update.alert_id,
+        update=update.pk,
+    )
+    _resolve(admin=admin, update=update)
+    _publish_alert(update.alert, "alert.updated")
+    return update
 
 
 def _hide(alert: Alert, *, admin: User, reason: str) -> None:

@@ -36,6 +36,7 @@ urlpatterns = [
     path("chat/<int:message_id>/melden/", moderation.report_chat, name="chat_report"),
     path("meldingen/<int:alert_id>/verbergen/", moderation.hide_alert, name="alert_hide"),
     path("meldingen/<int:alert_id>/naar-chat/", moderation.move_to_chat, name="alert_move"),
+    path("aanvullingen/<int:update_id>/verbergen/", moderation.hide_update, name="update_hide"),
     path("meldingen/<int:alert_id>/melden/", moderation.report_alert, name="alert_report"),
     path("groepen/<int:group_id>/meldingen/", alerts.post_alert, name="alert_post"),
     path("groepen/<int:group_id>/chat/", alerts.post_chat, name="chat_post"),

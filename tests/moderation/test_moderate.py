@@ -173,3 +173,14 @@ def test_r_rul_3_api_warn_needs_confirm_language(client, group, mo_member):
         content_type="application/json",
     )
     assert json.loads(blocked.content)["code"] == "language_blocked"
+
+
+def test_r_rul_3_hide_an_update(group, anna_admin, mo_member, street_id):
+    alert = an_alert(mo_member, group, street_id)
+    update, _ = alert_actions.add_update(
+        user=mo_member, alert_id=alert.pk, client_id="u", text="Hij is nu bij de bakker"
+    )
+    actions.hide_update(admin=anna_admin, update_id=update.pk, reason="Klopt niet")
+    event = last_event(group)
+    assert event["type"] == "alert.updated" and event["alert"]["updates"] == []
+    assert AuditEntry.objects.get(action="hide_update").subject == mo_member

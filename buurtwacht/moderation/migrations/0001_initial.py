@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('alerts', '0002_alert_hidden'),
+        ('alerts', '0002_hidden'),
         ('chat', '0002_chatmessage_hidden'),
         ('groups', '0002_single_line_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

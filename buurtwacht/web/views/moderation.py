@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from buurtwacht.alerts.models import Alert
+from buurtwacht.alerts.models import Alert, AlertUpdate
 from buurtwacht.chat.models import ChatMessage
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.access import access_group
@@ -67,6 +67,19 @@ def hide_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
     except ActionError as error:
         return _answer(request, group_id, error=error.message)
     return _answer(request, group_id, info=_("The alert has been hidden."))
+
+
+@login_required
+@require_POST
+def hide_update(request: HttpRequest, update_id: int) -> HttpResponse:
+    update = get_object_or_404(AlertUpdate.objects.select_related("alert"), pk=update_id)
+    try:
+        actions.hide_update(
+            admin=_user(request), update_id=update_id, reason=request.POST.get("reason", "")
+        )
+    except ActionError as error:
+        return _answer(request, update.alert.group_id, error=error.message)
+    return _answer(request, update.alert.group_id, info=_("The update has been hidden."))
 
 
 @login_required
