@@ -38,6 +38,7 @@ EXPECTED = {
     ("moderation_let_stand", "post"): [404, 404, 403, 403, 302, 404],
     ("chat_hide", "post"): [404, 404, 403, 403, 302, 404],  # no reason: refused
     ("alert_hide", "post"): [404, 404, 403, 403, 302, 404],
+    ("update_hide", "post"): [404, 404, 403, 403, 302, 404],
     ("chat_report", "post"): [404, 404, 302, 403, 302, 404],
     ("alert_report", "post"): [404, 404, 302, 403, 302, 404],
 }
@@ -48,6 +49,8 @@ def url(name, group, probe):
         return reverse(name, args=[probe.chat_id])
     if name in ("alert_hide", "alert_report"):
         return reverse(name, args=[probe.alert_id])
+    if name == "update_hide":
+        return reverse(name, args=[probe.update_id])
     if name == "moderation_let_stand":
         return reverse(name, args=[group.pk, probe.record_id])
     if name == "group_decide":
@@ -72,10 +75,13 @@ def moderation_probes(group, admin):
             street_id=Street.objects.filter(name=GROUP_STREET).first().pk,
         ),
     )
+    update, _ = alert_actions.add_update(
+        user=admin, alert_id=alert.pk, client_id="probe", text="Hij staat er nog"
+    )
     record = ModerationRecord.objects.create(
         group=group, kind=RecordKind.BLOCKED, place=Place.CHAT, author=admin, text="probe"
     )
-    return message.pk, alert.pk, record.pk
+    return message.pk, alert.pk, update.pk, record.pk
 
 
 def observed(client, group, probe):
@@ -93,7 +99,9 @@ def test_access_matrix_over_membership_states(
     probe = actions.request_to_join(
         user=resident_on("Sem Visser", GROUP_STREET, 30), group_id=group.pk, rules_accepted=True
     )
-    probe.chat_id, probe.alert_id, probe.record_id = moderation_probes(group, anna_admin)
+    probe.chat_id, probe.alert_id, probe.update_id, probe.record_id = moderation_probes(
+        group, anna_admin
+    )
 
     def check(step):
         index = STEPS.index(step)
@@ -136,7 +144,11 @@ def test_members_and_wijkagent_leave_through_the_gate(client, group, mo_member, 
 def test_anonymous_visitors_are_sent_to_login(client, group):
     for name, method in EXPECTED:
         response = getattr(client, method)(
-            url(name, group, SimpleNamespace(pk=1, user_id=1, chat_id=1, alert_id=1, record_id=1))
+            url(
+                name,
+                group,
+                SimpleNamespace(pk=1, user_id=1, chat_id=1, alert_id=1, update_id=1, record_id=1),
+            )
         )
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -220,6 +220,8 @@ def alert_card(request: HttpRequest, alert_id: int) -> HttpResponse:
     """One alert on a page of its own (a link that stays valid when it is paged away)."""
     alert = get_object_or_404(Alert.objects.select_related("group"), pk=alert_id)
     access = access_group(user=_user(request), group_id=alert.group_id, action=Action.READ)
+    if alert.hidden_at is not None:
+        raise Http404  # hidden by an admin (R-RUL-3); its author is told on the group page
     position, _seq = stream_head(group_id=alert.group_id)
     [(_alert, card)] = cards(
         request,
