@@ -100,7 +100,7 @@ def _inflected(words: list[str]) -> list[str]:
     """Plurals, diminutives and adjective forms of the longer words."""
     out = list(words)
     for w in words:
-        if len(w) >= 5:
+        if len(w) >= 5 and not w.endswith(("en", "s", "je", "jes", "e")):
             out += [w + "s", w + "en", w + "e", w + "je", w + "jes", w + "tje"]
     return out
 
@@ -219,7 +219,8 @@ _COPULA = _squeezed(["zijn", "moeten", "moet", "horen", "blijven", "kunnen"])
 _NEGATIONS = _squeezed(["niet", "nooit", "geen", "niemand"])
 _FEW = _squeezed(["een", "sommige", "veel", "twee", "drie", "paar", "enkele"])
 _ARTICLES = _squeezed(["de", "die", "het"])
-_ILLNESS_AFTER = _squeezed(["is", "was", "gehad", "overleden", "en", "of", "heeft", "had"])
+# Right after the bare word, a verb or preposition: "kanker bij honden komt vaak voor".
+_ILLNESS_AFTER = _squeezed(lx.ILLNESS_AFTER)
 _TERING = _squeeze("tering")
 _FLIKKER = _squeezed(["flikker", "flikkers"])
 _IDIOOT = _squeeze("idioot")

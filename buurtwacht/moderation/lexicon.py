@@ -71,6 +71,8 @@ neger negers nikker nikkers
 # Words that merely contain a bad word, and medical compounds with "kanker": never flagged.
 COMPOUND_EXCEPTIONS = """
 knikker knikkers knikkeren geknikker snikker
+negeren negeer negeert genegeerd tevens sukkelen sukkelt gesukkel flikkeren flikkert
+geflikker flikkerde flikkerend
 kutikel kutikels
 klerenkast klerenkasten klerenhanger klerenhangers klerenwinkel klerenzak klerenkoffer
 kleren
@@ -103,6 +105,13 @@ beterschap sterkte herstel hospice palliatief rouw condoleance
 ILLNESS_BEFORE = """
 heeft had hebben hadden kreeg kregen gekregen aan tegen met door geen over vanwege
 bij is was heb hoort helaas ook weer opnieuw
+""".split()
+
+# Right after the bare word, a verb or preposition: "kanker bij honden komt vaak voor".
+ILLNESS_AFTER = """
+is was gehad overleden en of heeft had bij in aan van wordt werd komt kwam kan kun gaat ging
+terug genezen behandeld vastgesteld geconstateerd ontdekt uitgezaaid zijn te bestrijden
+voorkomen krijgt kreeg treft trof
 """.split()
 
 # People named by origin, skin colour, religion or sexuality (plural and singular).

@@ -73,6 +73,9 @@ def test_r_rul_3_spelling_tricks(text):
         "De hond had een rood tuigje aan",
         "Wat lullig dat je fiets gestolen is",
         "Het is idioot druk op de weg",
+        "Kun je die herrie negeren? Tevens flikkert de lamp bij de ingang",
+        "Ze sukkelt al jaren met haar rug",
+        "Ons teefje is loops, houd je reu aan de lijn",
         # illnesses named literally
         "Mijn buurman heeft kanker, wie kookt er af en toe?",
         "Ze is vorige week aan kanker overleden",
@@ -80,6 +83,7 @@ def test_r_rul_3_spelling_tricks(text):
         "Wandeltocht tegen kanker op zondag",
         "De kankerpatiënten van het hospice worden rondgereden",
         "Mijn moeder heeft longkanker",
+        "Kanker bij honden komt vaak voor, zegt de dierenarts",
         "Kanker is een rotziekte, sterkte",
         "Mijn zoon heeft waterpokken",
         "Buiktyfus kreeg hij op reis",
