@@ -13,8 +13,8 @@ Kinds: CURSE and INSULT give `warn`; SLUR gives `block`.  THREAT and the group r
 CURSE_WORDS = """
 godverdomme godverdomse godverdorie godver goddomme goddamme godsamme gvd ggvd
 verdomme verdomd verdomde potverdomme
-kut kutje kutjes klote kloten kutten kanker kk kkr knkr kenker kanka tering teringen tyfus tiefus tyf
-godskolere godsklere godsdomme godverdomt verrekken creperen kreperen
+kut kutje kutjes klote kloten kutten kanker knkr kenker kanka tering teringen tyfus tiefus tyf
+godskolere godsklere godsdomme godverdomt creperen kreperen
 kolere klere pleuris pleure sodemieter sodemieteren
 shit fuck fucking fck fack wtf stfu
 verkloten verklote verneuken verneukt neuken neuk
@@ -81,7 +81,8 @@ hoera hoeraatje
 shiitake
 pokebowl pokebowls
 eikelboom
-tyfusvaccin tyfusvaccinatie buiktyfus
+tyfusvaccin tyfusvaccinatie buiktyfus jaknikker jaknikkers kukelekuut zaniker zanikers
+verhoer verhoeren verhoren panikeer uitglijer uitglijers glijer
 """.split()
 
 # "kanker..." compounds about the illness: kankerpatiënt, kankeronderzoek, KWF.
@@ -89,7 +90,16 @@ MEDICAL_KANKER_RESTS = """
 patient onderzoek bestrijding cel cellen verwek fonds zorg behandel centrum afdeling
 diagnos risico gezwel soort vereniging preventie instituut specialist screening medicijn
 therapie ziekenhuis geval gevallen sterfte overlever lotgeno vrij type stadium gen
-bestraling chirurg arts verpleeg poli ziekte collecte wandel loop fiets
+bestraling chirurg arts verpleeg poli ziekte collecte wandel loop fiets achtig epidemie
+groei industrie kliniek lijder lijdster medicatie operatie probleem proces register
+registratie tumor virus vorm vraagstuk weefsel wond vaccin prik briefje bacterie bestrijd
+plan plek straal
+""".split()
+# Illnesses whose compounds can be medical (kankerpatiënt, pokkenvaccin, teringlijder).
+ILLNESS_PREFIXES = "kanker pokke pokken tering tyfus".split()
+# Checked as written, before squeezing.
+RAW_EXCEPTIONS = """
+losser lossers sleet versleet afsleet uitsleet verreken verrekenen verrekent
 """.split()
 
 # Near a bare "kanker" or "tyfus" (the word alone), these mean the illness is meant.
