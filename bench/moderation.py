@@ -69,6 +69,12 @@ def main() -> None:
     parser.add_argument("--research", type=Path, default=ROOT.parent / "shared/data/language")
     parser.add_argument("--repeat", type=int, default=20, help="passes over the set for speed")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument(
+        "--dictionary",
+        type=Path,
+        default=Path("/usr/share/hunspell/nl.dic"),
+        help="a hunspell word list (Debian's hunspell-nl): how many single words are flagged",
+    )
     args = parser.parse_args()
 
     ok_texts = ordinary()
@@ -109,6 +115,20 @@ def main() -> None:
     for func, texts in sorted(hate_other.items()):
         got = flagged(texts)
         print(f"  hatecheck non-hateful {func}: {len(texts)}, flagged {sum(got) / len(texts):.0%}")
+
+    if args.dictionary.exists():
+        words = {
+            line.split("/")[0].strip().lower()
+            for line in args.dictionary.read_text(encoding="utf-8", errors="ignore").splitlines()
+        }
+        words = {w for w in words if w.isalpha()}
+        hit = sorted(w for w in words if not check(w).ok)
+        print(
+            f"dictionary words flagged on their own: {len(hit)} of {len(words):,} "
+            f"({len(hit) / len(words):.3%}; mostly real curse and insult words)"
+        )
+        if args.show_misses:
+            print("   ", " ".join(hit))
 
     # Speed: every message once per pass, cold caches are part of the first pass.
     corpus = ok_texts + [t for texts in sources.values() for t in texts]
