@@ -110,6 +110,7 @@ _APOSTROPHE = re.compile("['\u2019\u2018`\u00b4]")
 # Three or more single letters (or leet signs) written apart: "k u t", "k.u.t", "k-u-t".
 _SPACED = re.compile(r"(?<![a-z0-9@$*])(?:[a-z0-9@$*][ .\-_]{1,3}){2,}[a-z0-9@$*](?![a-z0-9@$*])")
 _SPACE_SIGNS = re.compile(r"[ .\-_]")
+_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 # A sentence ends at . ! ? ; : or a line break followed by space or the end.
 _SENTENCE = re.compile(r"[.!?;:]+(?=\s|$)|[\r\n]+")
 _TOKEN = re.compile(r"[a-z0-9@$€!|*#]+")
@@ -155,7 +156,8 @@ def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.casefold())
     text = _COMBINING.sub("", text)
     text = _APOSTROPHE.sub("", text)
-    return _SPACED.sub(lambda m: _SPACE_SIGNS.sub("", m.group()), text)
+    text = _SPACED.sub(lambda m: _SPACE_SIGNS.sub("", m.group()), text)
+    return _HYPHEN.sub("", text)  # "Oost-Europeanen", "Noord-Afrikaans"
 
 
 def _variants(token: str) -> tuple[str, ...]:
@@ -205,6 +207,7 @@ _GROUP_ADJ_HATE = _squeezed(lx.GROUP_ADJ_HATE)
 _GROUP_CRIME = _squeezed(lx.GROUP_CRIME)
 _GENERALISERS = _squeezed(
     [
+        "hele",
         "al",
         "alle",
         "allemaal",
@@ -404,6 +407,10 @@ _THREATS_SRC = [
     r"\baframmeling\b",
     rf"\b{_P}(?: \w+){{0,3}} een lesje (?:leren|geven)\b",
     rf"\b(?:breek|sla|trap|schop) (?:ik|we) {_P}\b",
+    r"\b(?:krijgt|krijg|krijgen) (?:je |ie |hij |ze )?(?:een |ff |even )?(?:klap|dreun|mep|knal"
+    r"|beuk|opdonder|rammel|pak slaag)\b",
+    r"\b(?:verdient|verdienen|krijgt|krijgen|moet|moeten) (?:\w+ )?(?:een )?kogel\b",
+    r"\b(?:zal|gaat|zullen|gaan) (?:hij|ze|je|jij|jullie) (?:\w+ )?wat beleven\b",
 ]
 _THREATS = [re.compile("|".join(f"(?:{_squeeze(p)})" for p in _THREATS_SRC))]
 _INSINUATIONS = [
@@ -452,6 +459,7 @@ _PHRASES_DISCRIMINATION = [
     for p in (
         r"\bterug naar (?:hun|je|jullie|eigen) (?:eigen )?(?:land|landen)\b",
         r"\bhet land (?:uit ?zetten|uit ?gooien|uit ?schoppen|uit ?trappen|uit ?sturen)\b",
+        r"\bhoren (?:hier )?niet (?:in nederland|in ons land|thuis in nederland)\b",
     )
 ]
 

@@ -16,7 +16,7 @@ verdomme verdomd verdomde potverdomme
 kut kutje kutjes klote kloten kutten kanker knkr kenker kanka tering teringen tyfus tiefus tyf
 godskolere godsklere godsdomme godverdomt creperen kreperen
 kolere klere pleuris pleure sodemieter sodemieteren
-shit fuck fucking fck fack wtf stfu
+shit fuck fucking fck fack wtf stfu fokking focking fcking fkn fucken
 verkloten verklote verneuken verneukt neuken neuk
 oprotten oprot opgerot opdonderen opgedonderd opflikkeren opgeflikkerd opsodemieteren
 oplazeren opgelazerd optiefen optyfen opkankeren opgekankerd opzouten opsodemieter
@@ -134,7 +134,7 @@ jood joden zigeuner zigeuners roma woonwagenbewoners asielzoeker asielzoekers mo
 vluchteling vluchtelingen statushouder statushouders immigrant immigranten migrant
 migranten oostblokker oostblokkers oosteuropeanen chinezen aziaat aziaten
 homo homos homoseksueel homoseksuelen homoseksuele lesbienne lesbiennes transgender
-transgenders transseksuelen gehandicapte gehandicapten vrouwen
+transgenders transseksuelen gehandicapte gehandicapten vrouwen azc
 """.split()
 # "Marokkaanse jongeren", "zwarte mensen": an origin adjective before one of these.
 GROUP_ADJECTIVES = """
@@ -166,6 +166,7 @@ verpesten verpest verzieken verziekt verloederen verloedering
 # Right before the group noun: "vuile buitenlanders", "luie Polen".
 GROUP_ADJ_HATE = """
 vuile vieze smerige stomme domme luie achterlijke walgelijke kut klote kanker tyfus
+gore gluiperige achterbakse
 tering zogenaamde
 """.split()
 # Said about a group with a generaliser ("allemaal", "altijd", "zijn"): "al die X zijn
