@@ -377,7 +377,7 @@ _THREATS_SRC = [
     rf"\b{_P}(?: \w+){{0,3}} (?:afmaken|kapotmaken|doodmaken)\b",
     # A violent verb said by someone who means to (not a report: "probeerden hem te ...").
     r"\b(?:ik|we|wij|ga|gaan|moet|moeten|zal|zullen|zou|zouden|kan|mag|wil|laten)\b"
-    r"(?: \w+){0,3} (?<!te )(?:vermoorden|doodslaan|doodschieten|doodsteken|neersteken"
+    r"(?: \w+){0,5} (?<!te )(?:vermoorden|vergiftigen|doodslaan|doodschieten|doodsteken|neersteken"
     r"|neerschieten|afschieten|afknallen|neerknallen|aftuigen|afranselen|afrossen|lynchen"
     r"|afslachten|vergassen|wurgen|kapotslaan|kapottrappen|doodtrappen|abrazo)\b",
     rf"\b(?:ik |we )vermoord\b|\bvermoord (?:ik |we )?{_P}\b",
@@ -435,6 +435,7 @@ _PHRASES_CURSE = [
         r"\b(?:rot|donder|flikker|sodemieter|pleur|lazer|tyf|tief|kut) (?:toch |maar |dan )?op\b",
         r"\bhou (?:je|jullie|uw) (?:bek|kop|muil|smoel|waffel)\b",
         r"\b(?:bek|kop|muil|smoel) (?:dicht|houden)\b",
+        r"\b(?:loop|ga|lazer|rot) (?:toch |maar )?naar de (?:hel|duivel|verdommenis|klote)\b",
     )
 ]
 _PHRASES_INSULT = [

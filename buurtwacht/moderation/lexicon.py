@@ -27,7 +27,8 @@ INSULT_WORDS = """
 klootzak klootzakken klootviool klootjesvolk klojo
 eikel eikels lul lulletje lulhannes oetlul wijf wijven gestoorde gestoorden
 hufter hufters schoft schoften smeerlap smeerlappen rotzak rotzakken rotwijf rotjoch
-viespeuk viezerik vuilak vuilakken etterbak zeikerd zeiklul
+viespeuk viezerik vuilak vuilakken etterbak zeikerd zeiklul etters ettertje
+gluiperd gluiperds pis
 trut trutten teef teven slet sletten sloerie hoer hoeren hoertje bitch bitches kreng
 idioot idioten imbeciel imbecielen debiel debielen achterlijk achterlijke zwakzinnig
 mongool mongolen downie spast spasticus sukkel sukkels loser losers dombo domkop
