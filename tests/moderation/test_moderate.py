@@ -184,3 +184,37 @@ def test_r_rul_3_hide_an_update(group, anna_admin, mo_member, street_id):
     event = last_event(group)
     assert event["type"] == "alert.updated" and event["alert"]["updates"] == []
     assert AuditEntry.objects.get(action="hide_update").subject == mo_member
+
+
+def test_r_rul_3_own_rules_page_asks_to_confirm(client, group, anna_admin):
+    client.force_login(anna_admin)
+    url = reverse("group_settings", args=[group.pk])
+    first = client.post(url, {"do": "rules", "own_rules": "Geen gezeik, klootzakken"})
+    assert first.status_code == 200
+    text = visible_text(first.content.decode())
+    assert "klootzakken" in text and "Toch plaatsen" in text
+    group.refresh_from_db()
+    assert group.own_rules == ""
+    client.post(
+        url, {"do": "rules", "own_rules": "Geen gezeik, klootzakken", "confirm_language": "1"}
+    )
+    group.refresh_from_db()
+    assert group.own_rules == "Geen gezeik, klootzakken"
+    assert ModerationRecord.objects.get().kind == RecordKind.POSTED_ANYWAY
+
+
+def test_r_rul_3_join_message_blocked_reaches_the_queue(client, group, anna_admin, resident_on):
+    from tests.conftest import GROUP_STREET
+
+    lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
+    client.force_login(lotte)
+    page = client.post(
+        reverse("group", args=[group.pk]),
+        {"message": "Als ik die Marokkanen zie maak ik ze af", "rules_accepted": "on"},
+    )
+    assert "kan niet geplaatst worden" in visible_text(page.content.decode())
+    record = ModerationRecord.objects.get()
+    assert (record.kind, record.place, record.author) == (RecordKind.BLOCKED, "join_message", lotte)
+    client.force_login(anna_admin)
+    queue = client.get(reverse("group_moderation", args=[group.pk])).content.decode()
+    assert "Marokkanen" in visible_text(queue)
