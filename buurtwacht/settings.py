@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "buurtwacht.groups",
     "buurtwacht.alerts",
     "buurtwacht.chat",
+    "buurtwacht.moderation",
     "buurtwacht.notify",
     "django_tasks",
     "django_tasks_db",

@@ -19,6 +19,9 @@ from buurtwacht.groups.access import GroupAccess, access_group
 from buurtwacht.groups.models import AuditEntry, Group, MembershipRole, MembershipStatus
 from buurtwacht.groups.policy import Action, Role
 from buurtwacht.groups.selectors import adjacent_groups
+from buurtwacht.moderation.actions import flag_posted, screen
+from buurtwacht.moderation.models import Place
+from buurtwacht.moderation.profiling import descriptors, origin_described
 from buurtwacht.notify.actions import notify_alert, notify_forward
 from buurtwacht.realtime.actions import clean_client_id, notify_sockets, record_event
 from buurtwacht.realtime.present import forward_notice, present_forwards
@@ -92,19 +95,31 @@ def _described(values: dict[str, str], allowed: tuple[str, ...]) -> dict[str, st
     return cleaned
 
 
-def _person(values: dict[str, str]) -> dict[str, str]:
+def _profiling() -> ActionError:
+    return _refuse(
+        "profiling",
+        _(
+            "If you mention skin colour, also give at least two other concrete details "
+            "(clothing, height, build, hair, features). Describe behaviour first."
+        ),
+    )
+
+
+def _person(values: dict[str, str], *, what: str = "") -> dict[str, str]:
     person = _described(values, PERSON_FIELDS)
-    # Profiling guard (Nextdoor 2016): skin colour only with two other concrete descriptors.
-    others = [k for k in person if k not in ("skin_colour", "gender")]
-    if "skin_colour" in person and len(others) < 2:
-        raise _refuse(
-            "profiling",
-            _(
-                "If you mention skin colour, also give at least two other concrete details "
-                "(clothing, height, build, hair, features). Describe behaviour first."
-            ),
-        )
+    # Profiling guard (Nextdoor 2016): skin colour only with two other concrete descriptors,
+    # whether it is named in the skin-colour field or in the text (issue 11).
+    others = {k for k in person if k not in ("skin_colour", "gender")}
+    free = " ".join([what, *(v for k, v in person.items() if k != "skin_colour")])
+    if ("skin_colour" in person or origin_described(free)) and len(others | descriptors(what)) < 2:
+        raise _profiling()
     return person
+
+
+def _check_update_profiling(text: str) -> None:
+    """The same rule for an update's text: origin named, two other descriptors."""
+    if origin_described(text) and len(descriptors(text)) < 2:
+        raise _profiling()
 
 
 def _vehicle(values: dict[str, str]) -> dict[str, str]:
@@ -121,9 +136,38 @@ def _vehicle(values: dict[str, str]) -> dict[str, str]:
     return vehicle
 
 
+def post_alert(
+    *, user: User, group_id: int, draft: AlertDraft, confirm_language: bool = False
+) -> tuple[Alert, bool]:
+    """(alert, created).  Posting takes what and where; the rest is optional (R-SAAR).
+    Screened for language first (R-RUL-3): `block` is never stored, `warn` needs
+    `confirm_language` and then goes to the admins' review queue."""
+    texts = [draft.what, *(str(v) for v in draft.person.values())]
+    texts += [str(v) for k, v in draft.vehicle.items() if k != "plate"]
+    verdict = screen(
+        user=user,
+        group_id=group_id,
+        action=Action.POST_ALERT,
+        place=Place.ALERT,
+        texts=texts,
+        confirmed=confirm_language,
+    )
+    with transaction.atomic():
+        alert, created = _post_alert(user=user, group_id=group_id, draft=draft)
+        if created:
+            flag_posted(
+                group=alert.group,
+                author=user,
+                place=Place.ALERT,
+                text="\n".join(t for t in texts if t),
+                verdict=verdict,
+                alert=alert,
+            )
+    return alert, created
+
+
 @transaction.atomic
-def post_alert(*, user: User, group_id: int, draft: AlertDraft) -> tuple[Alert, bool]:
-    """(alert, created).  Posting takes what and where; the rest is optional (R-SAAR)."""
+def _post_alert(*, user: User, group_id: int, draft: AlertDraft) -> tuple[Alert, bool]:
     access = access_group(user=user, group_id=group_id, action=Action.POST_ALERT)
     group = access.group
     client_id = clean_client_id(draft.client_id)
@@ -165,7 +209,7 @@ def post_alert(*, user: User, group_id: int, draft: AlertDraft) -> tuple[Alert, 
                 lat=draft.lat,
                 seen_at=seen_at,
                 direction=draft.direction,
-                person=_person(draft.person),
+                person=_person(draft.person, what=what),
                 vehicle=_vehicle(draft.vehicle),
             )
     except IntegrityError:  # the same resend arrived twice at the same moment
@@ -219,21 +263,55 @@ def claim_call(*, user: User, alert_id: int, channel: CallChannel) -> CallResult
     return CallResult(call=call, won=True)
 
 
+def add_update(
+    *, user: User, alert_id: int, client_id: str, text: str, confirm_language: bool = False
+) -> tuple[AlertUpdate, bool]:
+    """New facts on an open alert, screened for language like every post (R-RUL-3)."""
+    alert = Alert.objects.filter(pk=alert_id).first()
+    if alert is None:
+        raise Http404
+    verdict = screen(
+        user=user,
+        group_id=alert.group_id,
+        action=Action.POST_ALERT,
+        place=Place.UPDATE,
+        texts=[text],
+        confirmed=confirm_language,
+    )
+    with transaction.atomic():
+        update, created = _add_update(user=user, alert_id=alert_id, client_id=client_id, text=text)
+        if created:
+            flag_posted(
+                group=alert.group,
+                author=user,
+                place=Place.UPDATE,
+                text=update.text,
+                verdict=verdict,
+                alert=alert,
+                update=update,
+            )
+    return update, created
+
+
 @transaction.atomic
-def add_update(*, user: User, alert_id: int, client_id: str, text: str) -> tuple[AlertUpdate, bool]:
+def _add_update(
+    *, user: User, alert_id: int, client_id: str, text: str
+) -> tuple[AlertUpdate, bool]:
     alert, _access = _alert_for(user=user, alert_id=alert_id, action=Action.POST_ALERT)
     client_id = clean_client_id(client_id)
     existing = AlertUpdate.objects.filter(alert=alert, author=user, client_id=client_id).first()
     if existing is not None:
         return existing, False
     _open(alert)
+    text = _text(text, what=_("what is new"))
+    _check_update_profiling(text)
     try:
         with transaction.atomic():
             update = AlertUpdate.objects.create(
                 alert=alert,
                 author=user,
                 client_id=client_id,
-                text=_text(text, what=_("what is new")),
+                text=text,
             )
     except IntegrityError:
         return AlertUpdate.objects.get(alert=alert, author=user, client_id=client_id), False

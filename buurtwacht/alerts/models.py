@@ -81,6 +81,12 @@ class Alert(models.Model):
     outcome = models.CharField(max_length=32, choices=Outcome.choices, blank=True, default="")
     # A repost of a neighbouring group's warning (R-ADJ-1): {"group": id, "called_112": bool}.
     origin = models.JSONField(default=dict, blank=True)
+    # Hidden by an admin (R-RUL-3, R-GRP-6): gone for members, the author sees why.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hidden_reason = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [
@@ -122,6 +128,12 @@ class AlertUpdate(models.Model):
     client_id = models.CharField(max_length=64)
     text = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # Hidden by an admin (R-RUL-3): left out of the alert's state, the author sees why.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hidden_reason = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [

@@ -29,7 +29,7 @@ def _state(
     seen: int,
     going: int,
 ) -> dict[str, Any]:
-    return {
+    state = {
         "id": alert.pk,
         "kind": alert.kind,
         "what": alert.what,
@@ -52,7 +52,12 @@ def _state(
         "closed": alert.closed_at is not None,
         "outcome": alert.outcome,
         "origin": alert.origin or None,
+        "hidden": alert.hidden_at is not None,
+        "hidden_reason": alert.hidden_reason,
     }
+    if alert.hidden_at is not None:  # hidden by an admin: the content leaves the stream
+        state.update(what="", person={}, vehicle={}, updates=[], lon=None, lat=None)
+    return state
 
 
 def alert_state(*, alert: Alert, new: bool = False) -> dict[str, Any]:
@@ -70,7 +75,12 @@ def alert_states(*, alerts: QuerySet[Alert]) -> list[dict[str, Any]]:
         going_count=Count("acknowledgements", filter=Q(acknowledgements__kind=AckKind.GOING)),
     ).prefetch_related(
         Prefetch("police_calls", queryset=PoliceCall.objects.order_by("id")),
-        Prefetch("updates", queryset=AlertUpdate.objects.order_by("created_at", "id")),
+        Prefetch(
+            "updates",
+            queryset=AlertUpdate.objects.filter(hidden_at__isnull=True).order_by(
+                "created_at", "id"
+            ),
+        ),
     )
     return [
         _state(
@@ -90,7 +100,7 @@ PAGE_SIZE = 20
 def alert_page(*, group: Group, before: int | None = None) -> tuple[QuerySet[Alert], bool]:
     """The group's latest PAGE_SIZE alerts (those older than alert `before`), newest first,
     and whether there are older ones."""
-    alerts = Alert.objects.filter(group=group)
+    alerts = Alert.objects.filter(group=group, hidden_at__isnull=True)
     if before is not None:
         alerts = alerts.filter(pk__lt=before)
     ids = list(alerts.order_by("-id").values_list("id", flat=True)[: PAGE_SIZE + 1])

@@ -82,7 +82,10 @@ def events(request: HttpRequest, group_id: int, query: Query[EventsQuery]) -> di
 )
 def post_alert(request: HttpRequest, group_id: int, body: AlertIn) -> Status[dict[str, Any]]:
     alert, created = alert_actions.post_alert(
-        user=caller(request), group_id=group_id, draft=body.draft()
+        user=caller(request),
+        group_id=group_id,
+        draft=body.draft(),
+        confirm_language=body.confirm_language,
     )
     return Status(made(created), {"alert": alert.pk, "created": created})
 
@@ -115,7 +118,11 @@ def claim_call(request: HttpRequest, alert_id: int, body: CallIn) -> Status[dict
 )
 def add_update(request: HttpRequest, alert_id: int, body: UpdateIn) -> Status[dict[str, Any]]:
     update, created = alert_actions.add_update(
-        user=caller(request), alert_id=alert_id, client_id=body.client_id, text=body.text
+        user=caller(request),
+        alert_id=alert_id,
+        client_id=body.client_id,
+        text=body.text,
+        confirm_language=body.confirm_language,
     )
     return Status(made(created), {"update": update.pk, "created": created})
 
@@ -151,6 +158,10 @@ def close_alert(request: HttpRequest, alert_id: int, body: CloseIn) -> dict[str,
 )
 def post_chat(request: HttpRequest, group_id: int, body: ChatIn) -> Status[dict[str, Any]]:
     message, created = chat_actions.post_chat(
-        user=caller(request), group_id=group_id, client_id=body.client_id, text=body.text
+        user=caller(request),
+        group_id=group_id,
+        client_id=body.client_id,
+        text=body.text,
+        confirm_language=body.confirm_language,
     )
     return Status(made(created), {"message": message.pk, "created": created})

@@ -36,6 +36,10 @@ class AlertIn(Schema):
     lat: float | None = Field(None, description="WGS84; together with lon.")
     seen_at: AwareDatetime | None = Field(None, description="With time zone; default: now.")
     direction: str = Field("", json_schema_extra=_listed(list(Direction.values)))
+    confirm_language: bool = Field(
+        False,
+        description="Post anyway after a `language_warning` answer (the admins review it).",
+    )
     person: dict[str, str] = Field(
         default_factory=dict, description="Keys: " + ", ".join(PERSON_FIELDS) + "."
     )
@@ -65,6 +69,10 @@ class CallIn(Schema):
 class UpdateIn(Schema):
     client_id: str = Field(..., description=CLIENT_ID)
     text: str
+    confirm_language: bool = Field(
+        False,
+        description="Post anyway after a `language_warning` answer (the admins review it).",
+    )
 
 
 class AckIn(Schema):
@@ -78,6 +86,10 @@ class CloseIn(Schema):
 class ChatIn(Schema):
     client_id: str = Field(..., description=CLIENT_ID)
     text: str
+    confirm_language: bool = Field(
+        False,
+        description="Post anyway after a `language_warning` answer (the admins review it).",
+    )
 
 
 # --- answers -------------------------------------------------------------------------

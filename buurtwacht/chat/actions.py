@@ -8,6 +8,8 @@ from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import clean_text
 from buurtwacht.groups.access import access_group
 from buurtwacht.groups.policy import Action
+from buurtwacht.moderation.actions import flag_posted, screen
+from buurtwacht.moderation.models import Place
 from buurtwacht.notify.actions import notify_chat
 from buurtwacht.realtime.actions import clean_client_id, record_event
 
@@ -16,8 +18,34 @@ from .models import ChatMessage
 MAX_TEXT = 2000
 
 
-@transaction.atomic
-def post_chat(*, user: User, group_id: int, client_id: str, text: str) -> tuple[ChatMessage, bool]:
+def post_chat(
+    *, user: User, group_id: int, client_id: str, text: str, confirm_language: bool = False
+) -> tuple[ChatMessage, bool]:
+    """Screened for language first (R-RUL-3): `block` is never stored, `warn` needs
+    `confirm_language` and then goes to the admins' review queue."""
+    verdict = screen(
+        user=user,
+        group_id=group_id,
+        action=Action.POST_CHAT,
+        place=Place.CHAT,
+        texts=[text],
+        confirmed=confirm_language,
+    )
+    with transaction.atomic():
+        message, created = _post_chat(user=user, group_id=group_id, client_id=client_id, text=text)
+        if created:
+            flag_posted(
+                group=message.group,
+                author=user,
+                place=Place.CHAT,
+                text=message.text,
+                verdict=verdict,
+                chat_message=message,
+            )
+    return message, created
+
+
+def _post_chat(*, user: User, group_id: int, client_id: str, text: str) -> tuple[ChatMessage, bool]:
     group = access_group(user=user, group_id=group_id, action=Action.POST_CHAT).group
     client_id = clean_client_id(client_id)
     existing = ChatMessage.objects.filter(group=group, author=user, client_id=client_id).first()
@@ -33,17 +61,21 @@ def post_chat(*, user: User, group_id: int, client_id: str, text: str) -> tuple[
             )
     except IntegrityError:
         return ChatMessage.objects.get(group=group, author=user, client_id=client_id), False
+    publish_chat(message)
+    notify_chat(message=message)
+    return message, True
+
+
+def publish_chat(message: ChatMessage) -> None:
     record_event(
-        group=group,
+        group=message.group,
         type="chat.message",
         payload={
             "message": {
                 "id": message.pk,
-                "author": user.pk,
+                "author": message.author_id,
                 "text": message.text,
                 "at": message.created_at.isoformat(),
             }
         },
     )
-    notify_chat(message=message)
-    return message, True

@@ -21,6 +21,8 @@ from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import EARLIEST, clean_text
 from buurtwacht.geo.adjacency import metres_per_degree, neighbours
 from buurtwacht.geo.models import Street
+from buurtwacht.moderation.actions import flag_posted, screen, screen_outside_group
+from buurtwacht.moderation.models import Place
 from buurtwacht.notify.actions import notify_join_request
 from buurtwacht.realtime.actions import revoke_access
 
@@ -98,7 +100,12 @@ class NewGroup:
 
 
 @transaction.atomic
-def create_group(*, founder: User, new: NewGroup, overlaps_confirmed: bool) -> Group:
+def create_group(
+    *, founder: User, new: NewGroup, overlaps_confirmed: bool, confirm_language: bool = False
+) -> Group:
+    # R-RUL-3: there are no admins yet to review it, so a warning still has to be confirmed
+    # and a block is refused.
+    screen_outside_group(texts=[new.name, new.description], confirmed=confirm_language)
     streets = list(
         Street.objects.filter(pk__in=new.street_ids, municipality_code=new.municipality_code)
     )
@@ -196,9 +203,46 @@ def _refuse_unless_outsider(role: Role) -> None:
         raise ActionError("already_member", _("Already a member of this group."))
 
 
-@transaction.atomic
 def request_to_join(
-    *, user: User, group_id: int, message: str = "", contact: str = "", rules_accepted: bool
+    *,
+    user: User,
+    group_id: int,
+    message: str = "",
+    contact: str = "",
+    rules_accepted: bool,
+    confirm_language: bool = False,
+) -> JoinRequest:
+    """The join message is screened like every post (R-RUL-3); a blocked one reaches the
+    admins' queue, not the request list."""
+    verdict = screen(
+        user=user,
+        group_id=group_id,
+        action=Action.REQUEST_JOIN,
+        place=Place.JOIN_MESSAGE,
+        texts=[message],
+        confirmed=confirm_language,
+    )
+    with transaction.atomic():
+        join_request = _request_to_join(
+            user=user,
+            group_id=group_id,
+            message=message,
+            contact=contact,
+            rules_accepted=rules_accepted,
+        )
+        flag_posted(
+            group=join_request.group,
+            author=user,
+            place=Place.JOIN_MESSAGE,
+            text=join_request.message,
+            verdict=verdict,
+        )
+    return join_request
+
+
+@transaction.atomic
+def _request_to_join(
+    *, user: User, group_id: int, message: str, contact: str, rules_accepted: bool
 ) -> JoinRequest:
     access = access_group(user=user, group_id=group_id, action=Action.REQUEST_JOIN)
     _check_eligible(user=user, group=access.group)
@@ -504,8 +548,27 @@ def attach_wijkagent(*, admin: User, group_id: int, officer: User) -> Membership
 # --- house rules (R-RUL-8) ---------------------------------------------------------------
 
 
+def update_own_rules(
+    *, admin: User, group_id: int, own_rules: str, confirm_language: bool = False
+) -> Group:
+    verdict = screen(
+        user=admin,
+        group_id=group_id,
+        action=Action.EDIT_GROUP,
+        place=Place.OWN_RULES,
+        texts=[own_rules],
+        confirmed=confirm_language,
+    )
+    with transaction.atomic():
+        group = _update_own_rules(admin=admin, group_id=group_id, own_rules=own_rules)
+        flag_posted(
+            group=group, author=admin, place=Place.OWN_RULES, text=group.own_rules, verdict=verdict
+        )
+    return group
+
+
 @transaction.atomic
-def update_own_rules(*, admin: User, group_id: int, own_rules: str) -> Group:
+def _update_own_rules(*, admin: User, group_id: int, own_rules: str) -> Group:
     access = access_group(user=admin, group_id=group_id, action=Action.EDIT_GROUP, for_update=True)
     group = access.group
     own_rules = clean_text(own_rules, code="own_rules")

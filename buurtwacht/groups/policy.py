@@ -30,7 +30,8 @@ class Action(StrEnum):
     ADD = "add"  # propose/admit someone directly (R-GRP-2: admins only)
     REMOVE = "remove"  # R-GRP-4
     CHANGE_ROLES = "change_roles"
-    MODERATE = "moderate"
+    MODERATE = "moderate"  # hide, move to the chat, the review queue (R-RUL-3, R-GRP-6)
+    REPORT = "report"  # ask the admins to look at a message
     FORWARD = "forward"  # warn adjacent groups (R-ADJ-1)
     RECEIVE_FORWARD = "receive_forward"  # see, repost or decline their warnings (R-ADJ-1)
     RECRUIT = "recruit"  # share link and flyer (R-CRE-2)
@@ -61,6 +62,7 @@ _MEMBER = {
     Action.ACKNOWLEDGE,
     Action.ACCEPT_RULES,
     Action.LEAVE,
+    Action.REPORT,
 }
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {

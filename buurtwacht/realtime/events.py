@@ -64,6 +64,8 @@ class AlertOut(_Out):
     forwarded_called_112: bool = Field(
         description="A repost: 112 was already called in the group it came from."
     )
+    hidden: bool = Field(False, description="Hidden by an admin: remove it from view.")
+    hidden_reason: str = Field("", description="Why (the author is shown this).")
 
 
 class ChatOut(_Out):
@@ -72,6 +74,8 @@ class ChatOut(_Out):
     by: str
     text: str
     at: str
+    hidden: bool = Field(False, description="Hidden by an admin: remove it from view.")
+    hidden_reason: str = ""
 
 
 class _Event(_Out):
@@ -82,13 +86,18 @@ class _Event(_Out):
 
 class AlertEvent(_Event):
     type: Literal[
-        "alert.created", "alert.claimed", "alert.updated", "alert.acknowledged", "alert.closed"
+        "alert.created",
+        "alert.claimed",
+        "alert.updated",
+        "alert.acknowledged",
+        "alert.closed",
+        "alert.hidden",
     ]
     alert: AlertOut
 
 
 class ChatEvent(_Event):
-    type: Literal["chat.message"]
+    type: Literal["chat.message", "chat.hidden"]
     message: ChatOut
 
 
@@ -96,7 +105,7 @@ StreamEvent = Annotated[AlertEvent | ChatEvent, Field(discriminator="type")]
 STREAM_EVENT: TypeAdapter[AlertEvent | ChatEvent] = TypeAdapter(StreamEvent)
 EVENT_TYPES = frozenset(
     AlertEvent.model_fields["type"].annotation.__args__  # type: ignore[union-attr]
-) | {"chat.message"}
+) | {"chat.message", "chat.hidden"}
 
 
 class ForwardOut(_Out):

@@ -51,7 +51,10 @@ def events_since(
 
 def post_alert(*, user: User, frame: protocol.PostAlert) -> dict[str, Any]:
     alert, created = alert_actions.post_alert(
-        user=user, group_id=frame.group, draft=frame.alert.draft()
+        user=user,
+        group_id=frame.group,
+        draft=frame.alert.draft(),
+        confirm_language=frame.confirm_language or frame.alert.confirm_language,
     )
     return {"alert": alert.pk, "created": created}
 
@@ -63,7 +66,11 @@ def claim(*, user: User, frame: protocol.Claim) -> dict[str, Any]:
 
 def update(*, user: User, frame: protocol.Update) -> dict[str, Any]:
     item, created = alert_actions.add_update(
-        user=user, alert_id=frame.alert, client_id=frame.client_id, text=frame.text
+        user=user,
+        alert_id=frame.alert,
+        client_id=frame.client_id,
+        text=frame.text,
+        confirm_language=frame.confirm_language,
     )
     return {"update": item.pk, "created": created}
 
@@ -80,7 +87,11 @@ def close(*, user: User, frame: protocol.Close) -> dict[str, Any]:
 
 def chat(*, user: User, frame: protocol.Chat) -> dict[str, Any]:
     message, created = chat_actions.post_chat(
-        user=user, group_id=frame.group, client_id=frame.client_id, text=frame.text
+        user=user,
+        group_id=frame.group,
+        client_id=frame.client_id,
+        text=frame.text,
+        confirm_language=frame.confirm_language,
     )
     return {"message": message.pk, "created": created}
 

@@ -119,6 +119,8 @@ def present_alert(state: dict[str, Any], names: Names) -> dict[str, Any]:
         "outcome_label": _label(Outcome, state["outcome"]) if state["outcome"] else "",
         "forwarded_from": names.groups.get(origin["group"], "") if origin else "",
         "forwarded_called_112": bool(origin and origin.get("called_112")),
+        "hidden": state.get("hidden", False),
+        "hidden_reason": state.get("hidden_reason", ""),
     }
 
 

@@ -50,6 +50,7 @@ class PostAlert(Frame):
     group: Id
     client_id: ClientId = ""
     alert: AlertIn  # the HTTP API's schema; its client_id is the frame's
+    confirm_language: bool = False  # post anyway after a language warning (R-RUL-3)
 
     @model_validator(mode="before")
     @classmethod
@@ -71,6 +72,7 @@ class Update(Frame):
     alert: Id
     client_id: ClientId = ""
     text: Text = ""
+    confirm_language: bool = False  # post anyway after a language warning (R-RUL-3)
 
 
 class Ack(Frame):
@@ -90,6 +92,7 @@ class Chat(Frame):
     group: Id
     client_id: ClientId = ""
     text: Text = ""
+    confirm_language: bool = False  # post anyway after a language warning (R-RUL-3)
 
 
 ClientFrame = Annotated[

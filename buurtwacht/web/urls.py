@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
-from .views import accounts, alerts, forwards, groups, home, recruiting
+from .views import accounts, alerts, forwards, groups, home, moderation, recruiting
 from .views import notify as notify_views
 
 urlpatterns = [
@@ -29,6 +29,18 @@ urlpatterns = [
     path("groepen/<int:group_id>/werven/", recruiting.recruit, name="group_recruit"),
     path("groepen/<int:group_id>/werven/flyer.pdf", recruiting.flyer, name="group_flyer"),
     path("doe-mee/<str:token>/", recruiting.share_link, name="share_link"),
+    path("groepen/<int:group_id>/moderatie/", moderation.queue, name="group_moderation"),
+    path(
+        "groepen/<int:group_id>/moderatie/<int:record_id>/laten-staan/",
+        moderation.let_stand,
+        name="moderation_let_stand",
+    ),
+    path("chat/<int:message_id>/verbergen/", moderation.hide_chat, name="chat_hide"),
+    path("chat/<int:message_id>/melden/", moderation.report_chat, name="chat_report"),
+    path("meldingen/<int:alert_id>/verbergen/", moderation.hide_alert, name="alert_hide"),
+    path("meldingen/<int:alert_id>/naar-chat/", moderation.move_to_chat, name="alert_move"),
+    path("aanvullingen/<int:update_id>/verbergen/", moderation.hide_update, name="update_hide"),
+    path("meldingen/<int:alert_id>/melden/", moderation.report_alert, name="alert_report"),
     path("groepen/<int:group_id>/meldingen/", alerts.post_alert, name="alert_post"),
     path("groepen/<int:group_id>/chat/", alerts.post_chat, name="chat_post"),
     path("groepen/<int:group_id>/meldingen/eerder/", groups.alert_history, name="alert_history"),

@@ -219,6 +219,8 @@ def test_updates_acknowledgements_close_and_chat(client, group, anna_admin, mo_m
         "by": "Mo Bakker",
         "text": "Ik kijk",
         "at": ChatMessage.objects.get().created_at.isoformat(),
+        "hidden": False,  # hidden by an admin (R-RUL-3): a later chat.hidden event says so
+        "hidden_reason": "",
     }
 
 

@@ -10,8 +10,12 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
+from buurtwacht.alerts import actions as alert_actions
+from buurtwacht.chat import actions as chat_actions
+from buurtwacht.geo.models import Street
 from buurtwacht.groups import actions
 from buurtwacht.groups.models import JoinRequest, MembershipRole
+from buurtwacht.moderation.models import ModerationRecord, Place, RecordKind
 from tests.conftest import GROUP_STREET, VETTED
 
 pytestmark = pytest.mark.django_db
@@ -32,15 +36,55 @@ EXPECTED = {
     ("group_recruit", "get"): [404, 404, 403, 403, 200, 404],  # R-CRE-2
     ("group_recruit", "post"): [404, 404, 403, 403, 302, 404],  # no "do": nothing happens
     ("group_flyer", "get"): [404, 404, 403, 403, 302, 404],  # no share link yet: back
+    # moderation (R-RUL-3, R-GRP-6): the queue and hiding for admins; reporting for members
+    ("group_moderation", "get"): [404, 404, 403, 403, 200, 404],
+    ("moderation_let_stand", "post"): [404, 404, 403, 403, 302, 404],
+    ("chat_hide", "post"): [404, 404, 403, 403, 302, 404],  # no reason: refused
+    ("alert_hide", "post"): [404, 404, 403, 403, 302, 404],
+    ("update_hide", "post"): [404, 404, 403, 403, 302, 404],
+    ("chat_report", "post"): [404, 404, 302, 403, 302, 404],
+    ("alert_report", "post"): [404, 404, 302, 403, 302, 404],
 }
 
 
 def url(name, group, probe):
+    if name in ("chat_hide", "chat_report"):
+        return reverse(name, args=[probe.chat_id])
+    if name in ("alert_hide", "alert_report"):
+        return reverse(name, args=[probe.alert_id])
+    if name == "update_hide":
+        return reverse(name, args=[probe.update_id])
+    if name == "moderation_let_stand":
+        return reverse(name, args=[group.pk, probe.record_id])
     if name == "group_decide":
         return reverse(name, args=[group.pk, probe.pk])
     if name == "group_member_action":
         return reverse(name, args=[group.pk, probe.user_id])
     return reverse(name, args=[group.pk])
+
+
+def moderation_probes(group, admin):
+    """A chat message, an alert and a queue record to point the moderation endpoints at."""
+    message, _ = chat_actions.post_chat(
+        user=admin, group_id=group.pk, client_id="probe", text="Wie heeft er een ladder?"
+    )
+    alert, _ = alert_actions.post_alert(
+        user=admin,
+        group_id=group.pk,
+        draft=alert_actions.AlertDraft(
+            client_id="probe",
+            kind="other",
+            what="Er staat een ladder tegen de gevel",
+            street_id=Street.objects.filter(name=GROUP_STREET).first().pk,
+        ),
+    )
+    update, _ = alert_actions.add_update(
+        user=admin, alert_id=alert.pk, client_id="probe", text="Hij staat er nog"
+    )
+    record = ModerationRecord.objects.create(
+        group=group, kind=RecordKind.BLOCKED, place=Place.CHAT, author=admin, text="probe"
+    )
+    return message.pk, alert.pk, update.pk, record.pk
 
 
 def observed(client, group, probe):
@@ -57,6 +101,9 @@ def test_access_matrix_over_membership_states(
     # A pending request of someone else: the object the decide/member endpoints point at.
     probe = actions.request_to_join(
         user=resident_on("Sem Visser", GROUP_STREET, 30), group_id=group.pk, rules_accepted=True
+    )
+    probe.chat_id, probe.alert_id, probe.update_id, probe.record_id = moderation_probes(
+        group, anna_admin
     )
 
     def check(step):
@@ -99,6 +146,12 @@ def test_members_and_wijkagent_leave_through_the_gate(client, group, mo_member, 
 
 def test_anonymous_visitors_are_sent_to_login(client, group):
     for name, method in EXPECTED:
-        response = getattr(client, method)(url(name, group, SimpleNamespace(pk=1, user_id=1)))
+        response = getattr(client, method)(
+            url(
+                name,
+                group,
+                SimpleNamespace(pk=1, user_id=1, chat_id=1, alert_id=1, update_id=1, record_id=1),
+            )
+        )
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))

@@ -21,6 +21,7 @@ add                     Y . . . . .
 remove                  Y . . . . .
 change_roles            Y . . . . .
 moderate                Y . . . . .
+report                  Y Y . . . .
 forward                 Y . . . . .
 receive_forward         Y . . . . .
 recruit                 Y . . . . .
@@ -69,6 +70,11 @@ def test_r_pol_1_wijkagent_reads_but_never_posts():
     assert not allowed(Role.WIJKAGENT, Action.POST_ALERT)
     assert not allowed(Role.WIJKAGENT, Action.POST_CHAT)
     assert not allowed(Role.WIJKAGENT, Action.ACKNOWLEDGE)
+
+
+def test_r_rul_3_only_admins_moderate_the_wijkagent_cannot():
+    assert [role for role in Role if allowed(role, Action.MODERATE)] == [Role.ADMIN]
+    assert not allowed(Role.WIJKAGENT, Action.REPORT)
 
 
 def test_only_admitted_roles_read_private_content():

@@ -8,9 +8,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,14 +26,72 @@ from buurtwacht.groups.access import access_group
 from buurtwacht.groups.models import Group
 from buurtwacht.groups.policy import Action, Role, allowed
 from buurtwacht.groups.selectors import has_neighbours
+from buurtwacht.moderation.actions import LanguageError, LanguageWarning
 from buurtwacht.realtime.present import Names, present_alert
 from buurtwacht.realtime.selectors import stream_head
 
 from .accounts import _user
 
 
-def _done(request: HttpRequest, group_id: int, *, error: str = "", info: str = "") -> HttpResponse:
+def _confirmed(request: HttpRequest) -> bool:
+    """ "Toch plaatsen": the writer saw the language warning and posts anyway (R-RUL-3)."""
+    return request.POST.get("confirm_language") == "1"
+
+
+def refused_language(request: HttpRequest, refusal: LanguageError, *, back: str) -> HttpResponse:
+    """A language warning or block: live.js shows it in the form (with a "post anyway"
+    box for a warning); without JavaScript a page shows it with the text to rephrase."""
+    warning = isinstance(refusal, LanguageWarning)
+    if request.headers.get("X-Requested-With") == "fetch":
+        return JsonResponse(
+            {
+                "error": refusal.message,
+                "info": "",
+                "code": refusal.code,
+                "words": list(refusal.verdict.words),
+                "confirm": warning,
+                "confirm_label": _("Post anyway") if warning else "",
+            },
+            status=400,
+        )
+    if not warning:
+        messages.error(request, refusal.message)
+        return redirect(back)
+    fields = [
+        (name, value)
+        for name, value in request.POST.items()
+        if name not in ("csrfmiddlewaretoken", "confirm_language")
+    ]
+    return render(
+        request,
+        "moderation/confirm.html",
+        {
+            "warning": refusal.message,
+            "words": refusal.verdict.words,
+            "action": request.path,
+            "editable": [(n, v) for n, v in fields if n in EDITABLE],
+            "hidden": [(n, v) for n, v in fields if n not in EDITABLE],
+            "back": back,
+        },
+        status=400,
+    )
+
+
+# The text fields the confirm page lets the writer rephrase.
+EDITABLE = ("what", "text", "message", "own_rules", "name", "description")
+
+
+def _done(
+    request: HttpRequest,
+    group_id: int,
+    *,
+    error: str = "",
+    info: str = "",
+    refusal: ActionError | None = None,
+) -> HttpResponse:
     """Background posts (live.js) get JSON; plain forms go back to the group page."""
+    if isinstance(refusal, LanguageError):
+        return refused_language(request, refusal, back=reverse("group", args=[group_id]))
     if request.headers.get("X-Requested-With") == "fetch":
         return JsonResponse({"error": error, "info": info}, status=400 if error else 200)
     if error:
@@ -67,9 +126,10 @@ def post_alert(request: HttpRequest, group_id: int) -> HttpResponse:
                 person=form.person(),
                 vehicle=form.vehicle(),
             ),
+            confirm_language=_confirmed(request),
         )
     except ActionError as error:
-        return _done(request, group_id, error=error.message)
+        return _done(request, group_id, error=error.message, refusal=error)
     return _done(request, group_id, info=_("Your alert has been sent to the group."))
 
 
@@ -79,7 +139,7 @@ def _alert_action(request: HttpRequest, alert_id: int, run: Callable[[Alert], st
     try:
         info = run(alert)
     except ActionError as error:
-        return _done(request, alert.group_id, error=error.message)
+        return _done(request, alert.group_id, error=error.message, refusal=error)
     return _done(request, alert.group_id, info=info)
 
 
@@ -133,6 +193,7 @@ def add_update(request: HttpRequest, alert_id: int) -> HttpResponse:
             alert_id=alert.pk,
             client_id=form.cleaned_data["client_id"],
             text=form.cleaned_data["text"],
+            confirm_language=_confirmed(request),
         )
         return ""
 
@@ -161,6 +222,8 @@ def alert_card(request: HttpRequest, alert_id: int) -> HttpResponse:
     """One alert on a page of its own (a link that stays valid when it is paged away)."""
     alert = get_object_or_404(Alert.objects.select_related("group"), pk=alert_id)
     access = access_group(user=_user(request), group_id=alert.group_id, action=Action.READ)
+    if alert.hidden_at is not None:
+        raise Http404  # hidden by an admin (R-RUL-3); its author is told on the group page
     position, _seq = stream_head(group_id=alert.group_id)
     [(_alert, card)] = cards(
         request,
@@ -233,6 +296,8 @@ def card_context(
         "can_post": allowed(role, Action.POST_ALERT),
         "can_close": role == Role.ADMIN or alert["author"] == user_id,
         "can_forward": forwards and allowed(role, Action.FORWARD),
+        "can_report": allowed(role, Action.REPORT),
+        "can_moderate": allowed(role, Action.MODERATE),
         "update_form": UpdateForm(auto_id=False),
         "close_form": CloseForm(auto_id=False),
     }
@@ -252,7 +317,8 @@ def post_chat(request: HttpRequest, group_id: int) -> HttpResponse:
             group_id=group_id,
             client_id=form.cleaned_data["client_id"],
             text=form.cleaned_data["text"],
+            confirm_language=_confirmed(request),
         )
     except ActionError as error:
-        return _done(request, group_id, error=error.message)
+        return _done(request, group_id, error=error.message, refusal=error)
     return _done(request, group_id)

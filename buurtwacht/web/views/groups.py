@@ -30,6 +30,8 @@ from buurtwacht.groups.forms import (
 )
 from buurtwacht.groups.models import Group, MembershipRole, VettingMethod
 from buurtwacht.groups.policy import Action, Role, allowed, can_read, must_accept_rules
+from buurtwacht.moderation.actions import LanguageWarning
+from buurtwacht.moderation.selectors import hidden_for_author
 from buurtwacht.realtime.present import present_forwards
 from buurtwacht.realtime.selectors import stream_head
 
@@ -42,6 +44,8 @@ def _attempt(request: HttpRequest, call: Callable[[], Any], success: str) -> boo
         call()
     except ActionError as error:
         messages.error(request, error.message)
+        # R-RUL-3: the form comes back with the words, and a "post anyway" box.
+        request.language_confirm = isinstance(error, LanguageWarning)  # type: ignore[attr-defined]
         return False
     messages.success(request, success)
     return True
@@ -84,13 +88,23 @@ def create_group(request: HttpRequest) -> HttpResponse:
                     photo=form.cleaned_data["photo"],
                 ),
                 overlaps_confirmed=form.cleaned_data["overlaps_confirmed"],
+                confirm_language=request.POST.get("confirm_language") == "1",
             )
         except ActionError as error:
             form.add_error(None, error.message)
+            request.language_confirm = isinstance(error, LanguageWarning)  # type: ignore[attr-defined]
         else:
             messages.success(request, _("Your group has been created. You are its admin."))
             return redirect("group", group_id=group.pk)
-    return render(request, "groups/create.html", {"form": form, "overlaps": overlaps})
+    return render(
+        request,
+        "groups/create.html",
+        {"form": form, "overlaps": overlaps, "language_confirm": _language_confirm(request)},
+    )
+
+
+def _language_confirm(request: HttpRequest) -> bool:
+    return getattr(request, "language_confirm", False)
 
 
 @login_required
@@ -108,6 +122,7 @@ def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
                 message=form.cleaned_data["message"],
                 contact=form.cleaned_data["contact"],
                 rules_accepted=form.cleaned_data["rules_accepted"],
+                confirm_language=request.POST.get("confirm_language") == "1",
             ),
             _("Your request has been sent. An admin will contact you personally."),
         ):
@@ -130,6 +145,7 @@ def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
             "split_advice": access.role == Role.ADMIN and count > settings.GROUP_SPLIT_ADVICE_AT,
             "streets": selectors.streets_of(group=group),
             "join_form": form,
+            "language_confirm": _language_confirm(request),
             "must_accept_rules": access.membership is not None
             and must_accept_rules(
                 role=access.role,
@@ -160,6 +176,9 @@ def live_context(request: HttpRequest, *, group: Group, role: Role) -> dict[str,
         "closed_cards": [card for alert, card in shown if alert["closed"]],
         "older_than": shown[-1][0]["id"] if older else None,
         "card_template": card_template(request, group=group, role=role),
+        "can_report": allowed(role, Action.REPORT),
+        "can_moderate": allowed(role, Action.MODERATE),
+        "hidden_own": hidden_for_author(group=group, user=_user(request)),
         "chat_messages": recent_messages(group=group),
         "position": position,
         "seq": seq,
@@ -361,7 +380,10 @@ def settings_page(request: HttpRequest, group_id: int) -> HttpResponse:
         if rules_form.is_valid() and _attempt(
             request,
             lambda: actions.update_own_rules(
-                admin=admin, group_id=group.pk, own_rules=rules_form.cleaned_data["own_rules"]
+                admin=admin,
+                group_id=group.pk,
+                own_rules=rules_form.cleaned_data["own_rules"],
+                confirm_language=request.POST.get("confirm_language") == "1",
             ),
             _("The house rules have been saved. Members accept them again."),
         ):
@@ -379,7 +401,12 @@ def settings_page(request: HttpRequest, group_id: int) -> HttpResponse:
     return render(
         request,
         "groups/settings.html",
-        {"group": group, "rules_form": rules_form, "wijkagent_form": wijkagent_form},
+        {
+            "group": group,
+            "rules_form": rules_form,
+            "wijkagent_form": wijkagent_form,
+            "language_confirm": _language_confirm(request),
+        },
     )
 
 

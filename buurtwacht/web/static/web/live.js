@@ -55,7 +55,26 @@
     return card;
   }
 
+  // Hidden by an admin: gone for everyone; the author reads why.
+  function hideAlert(alert) {
+    const card = document.getElementById("alert-" + alert.id);
+    if (card) card.remove();
+    if (alert.author === me) tellAuthor(alert.hidden_reason);
+  }
+
+  function tellAuthor(reason) {
+    let box = document.getElementById("hidden-own");
+    if (!box) {
+      box = element("div");
+      box.id = "hidden-own";
+      box.className = "message warning";
+      document.getElementById("chat").before(box);
+    }
+    box.append(element("p", fill(text.msgHidden, { reason: reason })));
+  }
+
   function showAlert(alert, eventId, type) {
+    if (alert.hidden) { hideAlert(alert); return; }
     let card = document.getElementById("alert-" + alert.id);
     if (card && Number(card.dataset.event) >= eventId) return;  // the page is newer
     const isNew = !card;
@@ -166,10 +185,24 @@
     }
     document.getElementById("forwards").hidden = !list.children.length;
   }
+  const chatTemplate = document.getElementById("chat-template");
 
   function showChat(message) {
-    const item = element("li");
-    item.append(element("strong", message.by), ": " + message.text);
+    const shown = document.getElementById("chat-" + message.id);
+    if (message.hidden) {
+      if (shown) shown.remove();
+      if (message.author === me) tellAuthor(message.hidden_reason);
+      return;
+    }
+    if (shown) return;
+    const item = chatTemplate.content.firstElementChild.cloneNode(true);
+    item.id = "chat-" + message.id;
+    item.dataset.message = message.id;
+    for (const form of item.querySelectorAll("form")) {
+      form.setAttribute("action", form.getAttribute("action").replace("/chat/0/", "/chat/" + message.id + "/"));
+    }
+    item.querySelector('[data-slot="by"]').textContent = message.by;
+    item.querySelector('[data-slot="text"]').textContent = message.text;
     document.getElementById("chat").append(item);
   }
 
@@ -245,6 +278,35 @@
     };
   }
 
+  // R-RUL-3: a language warning or block is shown in the form itself, with the words and
+  // why; a warning gets a "post anyway" box (the admins then review the post).
+  function languageNote(form, answer) {
+    let note = form.querySelector(".language-note");
+    if (!answer || !answer.code || !answer.code.startsWith("language_")) {
+      if (note) note.remove();
+      return;
+    }
+    if (!note) {
+      note = element("div");
+      note.className = "language-note";
+      note.setAttribute("role", "alert");
+      const button = form.querySelector("button[type=submit]");
+      form.insertBefore(note, button);
+    }
+    const why = element("p", answer.error);
+    why.className = "message " + (answer.confirm ? "warning" : "error");
+    note.replaceChildren(why);
+    if (answer.confirm) {
+      const label = element("label");
+      const box = element("input");
+      box.type = "checkbox";
+      box.name = "confirm_language";
+      box.value = "1";
+      label.append(box, " " + answer.confirm_label);
+      note.append(label);
+    }
+  }
+
   live.addEventListener("submit", async (event) => {
     const form = event.target.closest("form.js-action");
     if (!form) return;
@@ -261,6 +323,7 @@
       const answer = await response.json();
       if (answer.error) say(answer.error);
       else if (answer.info) say(answer.info);
+      languageNote(form, response.ok ? null : answer);
       if (response.ok && form.dataset.reset) {
         form.reset();
         const clientId = form.querySelector("input[name=client_id]");

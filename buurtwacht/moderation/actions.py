@@ -1,0 +1,398 @@
+"""The only writers for moderation: the language gate every posting action calls, and what
+admins do (hide, move an off-topic alert to the chat, resolve); members report.
+
+The gate (`screen`) runs before the posting action opens its transaction, so that a blocked
+attempt is recorded for the admins even though nothing is posted."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from buurtwacht.accounts.models import User
+from buurtwacht.alerts.models import Alert, AlertUpdate
+from buurtwacht.chat.models import ChatMessage
+from buurtwacht.core import clock
+from buurtwacht.core.errors import ActionError
+from buurtwacht.core.text import clean_text
+from buurtwacht.groups.access import access_group
+from buurtwacht.groups.models import AuditEntry, Group
+from buurtwacht.groups.policy import Action
+
+from .language import Outcome, Reason, Verdict, check
+from .models import ModerationRecord, Place, RecordKind
+
+MAX_REASON = 500
+
+_WHY = {
+    Reason.CURSING: gettext_lazy("cursing"),
+    Reason.INSULT: gettext_lazy("an insult"),
+    Reason.SLUR: gettext_lazy("a slur"),
+    Reason.THREAT: gettext_lazy("a threat"),
+    Reason.DISCRIMINATION: gettext_lazy("a generalisation about a group of people"),
+}
+
+
+def why(verdict: Verdict) -> str:
+    """What the writer is told, in their language."""
+    words = ", ".join(f"“{w}”" for w in verdict.words)
+    if verdict.outcome == Outcome.BLOCK:
+        return _(
+            "This cannot be posted: it contains %(why)s (%(words)s). Our house rules ask for "
+            "polite language: no threats, insults, discrimination or racist remarks. The "
+            "group's admins see this attempt."
+        ) % {"why": _WHY[verdict.reason], "words": words}
+    return _(
+        "Please check your words: %(words)s reads as %(why)s. Our house rules ask for polite "
+        "language. Rephrase it, or post it anyway: the admins will then look at it."
+    ) % {"why": _WHY[verdict.reason], "words": words}
+
+
+class LanguageError(ActionError):
+    """Refused for its language.  `verdict` says which words and why."""
+
+    def __init__(self, code: str, verdict: Verdict) -> None:
+        super().__init__(code, why(verdict))
+        self.verdict = verdict
+
+
+class LanguageWarning(LanguageError):
+    """`warn`: nothing stored; post again with confirm_language to post anyway."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__("language_warning", verdict)
+
+
+class LanguageBlocked(LanguageError):
+    """`block`: never posted; the attempt is in the admins' review queue."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__("language_blocked", verdict)
+
+
+def check_texts(texts: Iterable[str]) -> Verdict:
+    """The worst verdict over several fields of one post."""
+    worst = Verdict(Outcome.OK, Reason.CLEAN)
+    order = [Outcome.OK, Outcome.WARN, Outcome.BLOCK]
+    for text in texts:
+        verdict = check(text or "")
+        if order.index(verdict.outcome) > order.index(worst.outcome):
+            worst = verdict
+    return worst
+
+
+def screen(
+    *,
+    user: User,
+    group_id: int,
+    action: Action,
+    place: Place,
+    texts: Iterable[str],
+    confirmed: bool,
+) -> Verdict:
+    """Before a post is stored.  `block`: the attempt is recorded for the admins and
+    LanguageBlocked raised; `warn` without `confirmed`: LanguageWarning.  Returns the verdict
+    (ok, or warn confirmed: pass it to `flag_posted` inside the posting transaction)."""
+    texts = list(texts)
+    verdict = check_texts(texts)
+    if verdict.outcome == Outcome.BLOCK:
+        with transaction.atomic():
+            group = access_group(user=user, group_id=group_id, action=action).group
+            _record(
+                group=group,
+                kind=RecordKind.BLOCKED,
+                place=place,
+                author=user,
+                text="\n".join(t for t in texts if t),
+                verdict=verdict,
+            )
+        raise LanguageBlocked(verdict)
+    if verdict.outcome == Outcome.WARN and not confirmed:
+        access_group(user=user, group_id=group_id, action=action)  # outsiders learn nothing
+        raise LanguageWarning(verdict)
+    return verdict
+
+
+def screen_outside_group(*, texts: Iterable[str], confirmed: bool) -> Verdict:
+    """For text written before there is a group (a new group's name and description):
+    block is refused (there are no admins yet to queue it for), warn asks to confirm."""
+    verdict = check_texts(texts)
+    if verdict.outcome == Outcome.BLOCK:
+        raise LanguageBlocked(verdict)
+    if verdict.outcome == Outcome.WARN and not confirmed:
+        raise LanguageWarning(verdict)
+    return verdict
+
+
+def _record(
+    *,
+    group: Group,
+    kind: RecordKind,
+    place: Place,
+    author: User | None,
+    text: str = "",
+    verdict: Verdict | None = None,
+    **targets: object,
+) -> ModerationRecord:
+    return ModerationRecord.objects.create(
+        group=group,
+        kind=kind,
+        place=place,
+        author=author,
+        text=text,
+        outcome=str(verdict.outcome) if verdict else "",
+        reason=str(verdict.reason) if verdict else "",
+        words=list(verdict.words) if verdict else [],
+        **targets,
+    )
+
+
+def flag_posted(
+    *, group: Group, author: User, place: Place, text: str, verdict: Verdict, **targets: object
+) -> None:
+    """In the posting transaction: a post made anyway after a warning goes to the queue."""
+    if verdict.outcome == Outcome.WARN:
+        _record(
+            group=group,
+            kind=RecordKind.POSTED_ANYWAY,
+            place=place,
+            author=author,
+            text=text,
+            verdict=verdict,
+            **targets,
+        )
+
+
+# --- admins moderate (R-RUL-3, R-GRP-6) ---------------------------------------------------
+
+
+def _audit(
+    *, group: Group, actor: User, action: str, subject: User | None, reason: str, **details: object
+) -> None:
+    AuditEntry.objects.create(
+        group=group, actor=actor, action=action, subject=subject, reason=reason, details=details
+    )
+
+
+def _reason(value: str) -> str:
+    value = clean_text(value, code="reason")
+    if not value:
+        raise ActionError("reason", _("Say why: the author sees this reason."))
+    if len(value) > MAX_REASON:
+        raise ActionError("reason", _("Keep the reason short: at most 500 characters."))
+    return value
+
+
+def _resolve(*, admin: User, **target: object) -> None:
+    ModerationRecord.objects.filter(resolved_at__isnull=True, **target).update(
+        resolved_at=clock.now(), resolved_by=admin
+    )
+
+
+def _publish_chat_hidden(message: ChatMessage) -> None:
+    from buurtwacht.realtime.actions import record_event
+
+    record_event(
+        group=message.group,
+        type="chat.hidden",
+        payload={
+            "message": {
+                "id": message.pk,
+                "author": message.author_id,
+                "text": "",
+                "at": message.created_at.isoformat(),
+                "hidden": True,
+                "hidden_reason": message.hidden_reason,
+            }
+        },
+    )
+
+
+def _publish_alert(alert: Alert, type: str) -> None:
+    from buurtwacht.alerts.selectors import alert_state
+    from buurtwacht.realtime.actions import record_event
+
+    record_event(group=alert.group, type=type, payload={"alert": alert_state(alert=alert)})
+
+
+@transaction.atomic
+def hide_chat_message(*, admin: User, message_id: int, reason: str) -> ChatMessage:
+    message = ChatMessage.objects.select_for_update().filter(pk=message_id).first()
+    if message is None:
+        raise Http404
+    access_group(user=admin, group_id=message.group_id, action=Action.MODERATE)
+    reason = _reason(reason)
+    if message.hidden_at is not None:
+        return message
+    message.hidden_at, message.hidden_by, message.hidden_reason = clock.now(), admin, reason
+    message.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    _audit(
+        group=message.group,
+        actor=admin,
+        action="hide_chat",
+        subject=message.author,
+        reason=reason,
+        message=message.pk,
+    )
+    _resolve(admin=admin, chat_message=message)
+    _publish_chat_hidden(message)
+    return message
+
+
+@transaction.atomic
+def hide_alert(*, admin: User, alert_id: int, reason: str) -> Alert:
+    alert = Alert.objects.select_for_update().select_related("group").filter(pk=alert_id).first()
+    if alert is None:
+        raise Http404
+    access_group(user=admin, group_id=alert.group_id, action=Action.MODERATE)
+    reason = _reason(reason)
+    if alert.hidden_at is not None:
+        return alert
+    _hide(alert, admin=admin, reason=reason)
+    _audit(
+        group=alert.group,
+        actor=admin,
+        action="hide_alert",
+        subject=alert.author,
+        reason=reason,
+        alert=alert.pk,
+    )
+    _publish_alert(alert, "alert.hidden")
+    return alert
+
+
+@transaction.atomic
+def hide_update(*, admin: User, update_id: int, reason: str) -> AlertUpdate:
+    """An alert update leaves the alert's state; members see the alert without it."""
+    update = (
+        AlertUpdate.objects.select_for_update().select_related("alert__group").filter(pk=update_id)
+    ).first()
+    if update is None:
+        raise Http404
+    access_group(user=admin, group_id=update.alert.group_id, action=Action.MODERATE)
+    reason = _reason(reason)
+    if update.hidden_at is not None:
+        return update
+    update.hidden_at, update.hidden_by, update.hidden_reason = clock.now(), admin, reason
+    update.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    _audit(
+        group=update.alert.group,
+        actor=admin,
+        action="hide_update",
+        subject=update.author,
+        reason=reason,
+        alert=update.alert_id,
+        update=update.pk,
+    )
+    _resolve(admin=admin, update=update)
+    _publish_alert(update.alert, "alert.updated")
+    return update
+
+
+def _hide(alert: Alert, *, admin: User, reason: str) -> None:
+    alert.hidden_at, alert.hidden_by, alert.hidden_reason = clock.now(), admin, reason
+    alert.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    _resolve(admin=admin, alert=alert)
+
+
+@transaction.atomic
+def move_alert_to_chat(*, admin: User, alert_id: int, reason: str = "") -> ChatMessage:
+    """An off-topic alert (R-GRP-6) leaves the alert channel and appears in the chat, with
+    its author and text; the author is told why."""
+    from buurtwacht.chat.actions import publish_chat
+
+    alert = Alert.objects.select_for_update().select_related("group").filter(pk=alert_id).first()
+    if alert is None:
+        raise Http404
+    access_group(user=admin, group_id=alert.group_id, action=Action.MODERATE)
+    reason = clean_text(reason, code="reason") or _(
+        "Moved to the chat: the alert channel is for safety only."
+    )
+    if alert.hidden_at is not None:
+        raise ActionError("hidden", _("This alert has already been hidden or moved."))
+    message = ChatMessage.objects.create(
+        group=alert.group,
+        author=alert.author,
+        client_id=f"moved-alert-{alert.pk}",
+        text=alert.what,
+    )
+    _hide(alert, admin=admin, reason=reason[:MAX_REASON])
+    _audit(
+        group=alert.group,
+        actor=admin,
+        action="move_alert_to_chat",
+        subject=alert.author,
+        reason=reason,
+        alert=alert.pk,
+        message=message.pk,
+    )
+    _publish_alert(alert, "alert.hidden")
+    publish_chat(message)
+    return message
+
+
+@dataclass(frozen=True)
+class ReportTarget:
+    chat_message_id: int | None = None
+    alert_id: int | None = None
+
+
+@transaction.atomic
+def report(*, user: User, target: ReportTarget, note: str = "") -> ModerationRecord:
+    """A member asks the admins to look at a message (R-RUL-3)."""
+    if target.chat_message_id is not None:
+        message = ChatMessage.objects.filter(pk=target.chat_message_id).first()
+        if message is None:
+            raise Http404
+        group_id, place, text, author = message.group_id, Place.CHAT, message.text, message.author
+        targets: dict[str, object] = {"chat_message": message}
+    elif target.alert_id is not None:
+        alert = Alert.objects.filter(pk=target.alert_id).first()
+        if alert is None:
+            raise Http404
+        group_id, place, text, author = alert.group_id, Place.ALERT, alert.what, alert.author
+        targets = {"alert": alert}
+    else:
+        raise ActionError("target", _("Say which message you report."))
+    group = access_group(user=user, group_id=group_id, action=Action.REPORT).group
+    note = clean_text(note, code="note")[:MAX_REASON]
+    existing = ModerationRecord.objects.filter(
+        kind=RecordKind.REPORTED, reporter=user, resolved_at__isnull=True, **targets
+    ).first()
+    if existing is not None:
+        return existing
+    record = _record(
+        group=group,
+        kind=RecordKind.REPORTED,
+        place=place,
+        author=author,
+        text=text,
+        verdict=check(text),
+        **targets,
+    )
+    record.reporter, record.note = user, note
+    record.save(update_fields=["reporter", "note"])
+    return record
+
+
+@transaction.atomic
+def let_stand(*, admin: User, record_id: int) -> None:
+    """The admin looked and leaves the message as it is."""
+    record = ModerationRecord.objects.select_for_update().filter(pk=record_id).first()
+    if record is None:
+        raise Http404
+    access_group(user=admin, group_id=record.group_id, action=Action.MODERATE)
+    if record.resolved_at is None:
+        record.resolved_at, record.resolved_by = clock.now(), admin
+        record.save(update_fields=["resolved_at", "resolved_by"])
+        _audit(
+            group=record.group,
+            actor=admin,
+            action="review_let_stand",
+            subject=record.author,
+            reason="",
+            record=record.pk,
+        )
