@@ -11,8 +11,10 @@ import secrets
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+import xstatic.pkg.leaflet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +77,7 @@ INSTALLED_APPS = [
     "buurtwacht.alerts",
     "buurtwacht.chat",
     "buurtwacht.notify",
+    "buurtwacht.register",
     "django_tasks",
     "django_tasks_db",
     "buurtwacht.realtime",
@@ -228,6 +231,21 @@ PDOK_LOCATIESERVER_URL = os.environ.get(
 )
 PDOK_TIMEOUT_SECONDS = float(os.environ.get("PDOK_TIMEOUT_SECONDS", "5"))
 
+# --- public map (register) ---------------------------------------------------------
+# The base map under the public map: an XYZ tile URL ({z}/{x}/{y}), default PDOK's
+# BRT-Achtergrondkaart.  Empty: no tiles (offline, demo, tests): outlines on a plain
+# background.  The tile server's origin is added to the CSP's img-src.
+MAP_TILES_URL = os.environ.get(
+    "MAP_TILES_URL",
+    "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png",
+)
+MAP_TILES_ATTRIBUTION = os.environ.get(
+    "MAP_TILES_ATTRIBUTION", "Kaartgegevens &copy; Kadaster (BRT-Achtergrondkaart)"
+)
+# Who may put the register widget (/kaart/widget/<GM code>/) in an iframe: CSP
+# frame-ancestors sources, comma-separated.  Only that page; every other page refuses frames.
+REGISTER_WIDGET_FRAME_ANCESTORS = env_list("REGISTER_WIDGET_FRAME_ANCESTORS", "https:")
+
 # Real open data (BAG addresses, CBS/PC4 outlines) used by `make demo` and the tests.
 # Default: ../shared/data next to the checkout, else the shared folder of this workplace.
 _SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
@@ -249,6 +267,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"  # `manage.py collectstatic` fills it for production
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+# Front-end libraries from their packages (nothing copied into the repository).
+STATICFILES_DIRS = [("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 
 # Uploaded files (group photos), validated and re-encoded before they are stored.
 MEDIA_URL = "media/"
@@ -270,10 +290,17 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *filter(None, [_origin(MAP_TILES_URL)])],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,9 +33,21 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+def safe_next(request: HttpRequest) -> str:
+    """The `next` of the request when it points into this site, else ''."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
 def register(request: HttpRequest) -> HttpResponse:
+    """Creating an account; with `next` (e.g. a group's join form) it goes there after."""
+    target = safe_next(request)
     if request.user.is_authenticated:
-        return redirect("profile")
+        return redirect(target or "profile")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = actions.register_user(
@@ -50,8 +63,8 @@ def register(request: HttpRequest) -> HttpResponse:
         messages.success(
             request, _("Welcome, %(name)s! Your account has been created.") % {"name": user.name}
         )
-        return redirect("profile")
-    return render(request, "accounts/register.html", {"form": form})
+        return redirect(target or "profile")
+    return render(request, "accounts/register.html", {"form": form, "next": target})
 
 
 @login_required
