@@ -79,6 +79,7 @@ def _collection(features: list[str], *, clustered: bool, count: int) -> str:
     "/register/groups.geojson",
     auth=None,
     url_name="register_bbox",
+    operation_id="register_bbox",
     response={200: FeatureCollectionOut, 304: None, 400: ErrorOut},
     summary="Listed groups in a bounding box, simplified for the zoom level",
 )
@@ -107,6 +108,7 @@ def groups_in_box(request: HttpRequest, query: Query[BoxQuery]) -> HttpResponse:
     "/register/municipalities/{code}.geojson",
     auth=None,
     url_name="register_municipality",
+    operation_id="register_municipality",
     response={200: FeatureCollectionOut, 304: None},
     summary="Every listed group of one municipality (CBS code, e.g. GM0014)",
 )

@@ -35,7 +35,7 @@ def fill_registration(page, *, name, email, number, letter=""):
 
 def test_resident_registers_and_logs_in(page, live_server, some_groningen_addresses):
     page.goto(live_server.url + "/")
-    assert page.locator("h1").inner_text() == "Samen letten we op elkaar"
+    assert page.locator("h1").inner_text() == "Is er een buurtpreventiegroep bij jou in de buurt?"
     page.get_by_role("link", name="Account aanmaken").click()
 
     fill_registration(page, name="Femke de Boer", email="femke@example.nl", number="24", letter="c")
