@@ -34,6 +34,12 @@ class Group(TimeStampedModel):
         _("public map"), max_length=16, choices=Listing.choices, default=Listing.AUTO
     )
 
+    class Meta:
+        indexes = [
+            # MAX(updated_at) of groups and memberships: register/index.py's freshness key.
+            models.Index(fields=["updated_at"], name="group_updated_at"),
+        ]
+
     def __str__(self) -> str:
         return self.name
 
@@ -85,7 +91,10 @@ class Membership(TimeStampedModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "user"], name="membership_unique")]
-        indexes = [models.Index(fields=["group", "status"], name="membership_group_status")]
+        indexes = [
+            models.Index(fields=["group", "status"], name="membership_group_status"),
+            models.Index(fields=["updated_at"], name="membership_updated_at"),
+        ]
 
 
 class JoinRequestStatus(models.TextChoices):

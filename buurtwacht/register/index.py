@@ -32,7 +32,7 @@ from . import policy
 
 # (highest zoom of the band, simplification tolerance in degrees)
 BANDS: tuple[tuple[int, float], ...] = ((12, 0.0006), (14, 0.00015), (99, 0.00003))
-COORDINATE_GRID = 0.00001  # ~1 m: coordinates with five decimals
+DECIMALS = 5  # ~1 m
 CLUSTER_CELL_PIXELS = 64
 
 
@@ -91,14 +91,11 @@ class RegisterIndex:
         centres = np.array([shape.centre for shape in self._shapes], dtype=float).reshape(-1, 2)
         self._cx, self._cy = centres.T
         self._municipality = np.array([group.municipality_code for group in mapped], dtype=object)
-        self._features = [
-            [_feature(group, geometry) for geometry in shape.bands]
-            for group, shape in zip(mapped, self._shapes, strict=True)
+        features = [
+            _features_of(group, shape) for group, shape in zip(mapped, self._shapes, strict=True)
         ]
-        self._points = [
-            _feature(group, json.dumps({"type": "Point", "coordinates": list(shape.centre)}))
-            for group, shape in zip(mapped, self._shapes, strict=True)
-        ]
+        self._features = [bands for bands, _point in features]
+        self._points = [point for _bands, point in features]
 
     # --- reads --------------------------------------------------------------------
 
@@ -191,6 +188,20 @@ class RegisterIndex:
         return features
 
 
+# (group, outline) -> the group's features per band and as a point; kept across rebuilds.
+_feature_memo: dict[tuple[ListedGroup, int], tuple[tuple[str, ...], str]] = {}
+
+
+def _features_of(group: ListedGroup, shape: "_Shape") -> tuple[tuple[str, ...], str]:
+    key = (group, id(shape))
+    found = _feature_memo.get(key)
+    if found is None:
+        point = json.dumps({"type": "Point", "coordinates": list(shape.centre)})
+        found = (tuple(_feature(group, band) for band in shape.bands), _feature(group, point))
+        _feature_memo[key] = found
+    return found
+
+
 def _feature(group: ListedGroup, geometry: str) -> str:
     properties = json.dumps(
         {
@@ -230,10 +241,7 @@ def _shapes_for(rows: list[tuple[int, str]]) -> dict[int, _Shape]:
         centres = shapely.get_coordinates(shapely.point_on_surface(geometries))
         bands = [
             shapely.to_geojson(
-                shapely.set_precision(
-                    shapely.simplify(geometries, tolerance, preserve_topology=True),
-                    COORDINATE_GRID,
-                )
+                rounded(shapely.simplify(geometries, tolerance, preserve_topology=True))
             )
             for _top, tolerance in BANDS
         ]
@@ -250,6 +258,11 @@ def _shapes_for(rows: list[tuple[int, str]]) -> dict[int, _Shape]:
                 bands=tuple(str(band[position]) for band in bands),
             )
     return {group_id: _shape_memo[key] for group_id, key in wanted.items() if key in _shape_memo}
+
+
+def rounded(geometries):
+    """Coordinates to five decimals (~1 m): a third of the bytes of full precision."""
+    return shapely.transform(geometries, lambda xy: np.round(xy, DECIMALS))
 
 
 def active_member_counts() -> dict[int, int]:
@@ -296,7 +309,18 @@ def build(version: str = "") -> RegisterIndex:
             )
         )
         outlines.append((group_id, geometry))
-    return RegisterIndex(groups=groups, shapes=_shapes_for(outlines), version=version)
+    shapes = _shapes_for(outlines)
+    _prune(shapes)
+    return RegisterIndex(groups=groups, shapes=shapes, version=version)
+
+
+def _prune(shapes: dict[int, "_Shape"]) -> None:
+    """Forget shapes and features of outlines no longer in the register."""
+    live = {id(shape) for shape in shapes.values()}
+    for key in [key for key, shape in _shape_memo.items() if id(shape) not in live]:
+        del _shape_memo[key]
+    for feature_key in [k for k in _feature_memo if k[1] not in live]:
+        del _feature_memo[feature_key]
 
 
 _lock = threading.Lock()
@@ -335,6 +359,7 @@ def clear_register_index() -> None:
     with _lock:
         _cached = None
         _shape_memo.clear()
+        _feature_memo.clear()
 
 
 def lon_lat_zoom_box(lon: float, lat: float, zoom: int, width: int, height: int):

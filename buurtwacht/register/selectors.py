@@ -10,7 +10,7 @@ from buurtwacht.geo.models import Area, AreaKind
 from buurtwacht.groups.models import Group, Membership, MembershipRole, MembershipStatus
 
 from . import policy
-from .index import BANDS, COORDINATE_GRID, ListedGroup, RegisterIndex
+from .index import BANDS, ListedGroup, RegisterIndex, rounded
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,7 @@ def public_group(*, group_id: int, index: RegisterIndex) -> PublicGroup:
     if group.area_geometry:
         geometry = shapely.from_geojson(group.area_geometry)
         outline = shapely.to_geojson(
-            shapely.set_precision(
-                shapely.simplify(geometry, BANDS[1][1], preserve_topology=True), COORDINATE_GRID
-            )
+            rounded(shapely.simplify(geometry, BANDS[1][1], preserve_topology=True))
         )
     return PublicGroup(
         group=group,

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('groups', '0003_group_listing'),
+        ('groups', '0002_single_line_names'),
     ]
 
     operations = [
