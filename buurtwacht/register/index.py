@@ -140,13 +140,13 @@ class RegisterIndex:
         """Listed groups whose area overlaps the given one (not only touching it)."""
         min_lon, min_lat, max_lon, max_lat = geometry.bounds
         found = self.in_box(min_lon=min_lon, min_lat=min_lat, max_lon=max_lon, max_lat=max_lat)
+        if len(found) == 0:
+            return []
         shapely.prepare(geometry)
-        return [
-            self._mapped[i]
-            for i in found
-            if geometry.intersects(self._shapes[i].geometry)
-            and geometry.intersection(self._shapes[i].geometry).area > 0
-        ]
+        others = np.array([self._shapes[i].geometry for i in found], dtype=object)
+        # Interiors meet: they intersect and do not merely touch.
+        overlap = shapely.intersects(geometry, others) & ~shapely.touches(geometry, others)
+        return [self._mapped[i] for i in found[overlap]]
 
     def in_bounds(
         self, *, min_lon: float, min_lat: float, max_lon: float, max_lat: float
@@ -196,14 +196,23 @@ def _features_of(group: ListedGroup, shape: "_Shape") -> tuple[tuple[str, ...], 
     key = (group, id(shape))
     found = _feature_memo.get(key)
     if found is None:
-        point = json.dumps({"type": "Point", "coordinates": list(shape.centre)})
-        found = (tuple(_feature(group, band) for band in shape.bands), _feature(group, point))
+        lon, lat = shape.centre
+        point = f'{{"type":"Point","coordinates":[{lon},{lat}]}}'
+        properties = _properties(group)
+        found = (
+            tuple(_feature(group.id, band, properties) for band in shape.bands),
+            _feature(group.id, point, properties),
+        )
         _feature_memo[key] = found
     return found
 
 
-def _feature(group: ListedGroup, geometry: str) -> str:
-    properties = json.dumps(
+def _feature(group_id: int, geometry: str, properties: str) -> str:
+    return f'{{"type":"Feature","id":{group_id},"geometry":{geometry},"properties":{properties}}}'
+
+
+def _properties(group: ListedGroup) -> str:
+    return json.dumps(
         {
             "id": group.id,
             "name": group.name,
@@ -214,7 +223,6 @@ def _feature(group: ListedGroup, geometry: str) -> str:
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    return f'{{"type":"Feature","id":{group.id},"geometry":{geometry},"properties":{properties}}}'
 
 
 # --- building ---------------------------------------------------------------------
