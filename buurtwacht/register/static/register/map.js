@@ -19,7 +19,7 @@
   }
 
   function clusterIcon(count) {
-    var size = count < 10 ? 30 : count < 100 ? 38 : 46;
+    var size = count < 10 ? 26 : count < 100 ? 32 : count < 1000 ? 38 : 44;
     return L.divIcon({
       className: "register-cluster",
       html: "<span>" + count + "</span>",
