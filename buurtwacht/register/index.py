@@ -34,6 +34,7 @@ from . import policy
 BANDS: tuple[tuple[int, float], ...] = ((12, 0.0006), (14, 0.00015), (99, 0.00003))
 DECIMALS = 5  # ~1 m
 CLUSTER_CELL_PIXELS = 64
+OVERLAP_SHARE = 0.01  # of the smaller area: less is a shared border, not an overlap
 
 
 def band_for(zoom: int) -> int:
@@ -85,6 +86,7 @@ class RegisterIndex:
         self.by_id = {group.id: group for group in groups}
         mapped = [group for group in groups if group.id in shapes]
         self._mapped = mapped
+        self._position = {group.id: position for position, group in enumerate(mapped)}
         self._shapes = [shapes[group.id] for group in mapped]
         boxes = np.array([shape.bbox for shape in self._shapes], dtype=float).reshape(-1, 4)
         self._min_lon, self._min_lat, self._max_lon, self._max_lat = boxes.T
@@ -144,9 +146,12 @@ class RegisterIndex:
             return []
         shapely.prepare(geometry)
         others = np.array([self._shapes[i].geometry for i in found], dtype=object)
-        # Interiors meet: they intersect and do not merely touch.
-        overlap = shapely.intersects(geometry, others) & ~shapely.touches(geometry, others)
-        return [self._mapped[i] for i in found[overlap]]
+        meets = shapely.intersects(geometry, others)
+        found, others = found[meets], others[meets]
+        # More than a sliver in common: outlines that only touch (up to rounding) do not count.
+        shared = shapely.area(shapely.intersection(geometry, others))
+        smaller = np.minimum(shapely.area(others), geometry.area)
+        return [self._mapped[i] for i in found[shared > OVERLAP_SHARE * smaller]]
 
     def in_bounds(
         self, *, min_lon: float, min_lat: float, max_lon: float, max_lat: float
@@ -155,7 +160,7 @@ class RegisterIndex:
         return [self._mapped[i] for i in found]
 
     def bounds_of(self, group_ids: list[int]) -> tuple[float, float, float, float] | None:
-        boxes = [self._shapes[i].bbox for i, g in enumerate(self._mapped) if g.id in group_ids]
+        boxes = [self._shapes[self._position[i]].bbox for i in group_ids if i in self._position]
         if not boxes:
             return None
         return (

@@ -3,8 +3,8 @@ the name of a place or a street, through the configured geocoder (geo/geocoding.
 
 Only listed groups are found (register/policy.py).  A PC6 + house number finds the groups
 whose streets include that address, and any whose area holds it; a PC4 finds the groups
-with streets in that postcode area or whose area overlaps its outline; a place or street
-finds the groups in the box the geocoder gives for it.
+whose area overlaps its outline (or, without PC4 outlines, with a street in it); a place or
+street finds the groups in the box the geocoder gives for it.
 """
 
 import re
@@ -131,31 +131,35 @@ def _by_address(match: re.Match[str]) -> SearchResult:
 
 
 def _by_pc4(pc4: str) -> SearchResult:
+    """Groups whose area overlaps the PC4 outline; without imported PC4 outlines, groups
+    with a street that has an address in that postcode area."""
     index = register_index()
-    street_ids = set(
-        Address.objects.filter(postcode__gte=pc4, postcode__lt=f"{int(pc4) + 1}")
-        .values_list("street_id", flat=True)
-        .distinct()
-    )
-    found = {
-        group_id: index.by_id[group_id]
-        for group_id in GroupStreet.objects.filter(street_id__in=street_ids).values_list(
-            "group_id", flat=True
-        )
-        if group_id in index.by_id
-    }
+    found: dict[int, ListedGroup] = {}
     bounds = None
     area = current_area(kind=AreaKind.PC4, code=pc4)
     if area is not None:
         outline = shapely.from_geojson(area.geometry)
         if not outline.is_valid:
             outline = shapely.make_valid(outline)
-        found.update({g.id: g for g in index.meeting(outline)})
+        found = {g.id: g for g in index.meeting(outline)}
         bounds = outline.bounds
-    if not found and area is None and not street_ids:
-        raise SearchError(
-            "pc4_unknown", _("We do not know the postcode area %(pc4)s.") % {"pc4": pc4}
+    else:
+        street_ids = set(
+            Address.objects.filter(postcode__gte=pc4, postcode__lt=f"{int(pc4) + 1}")
+            .values_list("street_id", flat=True)
+            .distinct()
         )
+        if not street_ids:
+            raise SearchError(
+                "pc4_unknown", _("We do not know the postcode area %(pc4)s.") % {"pc4": pc4}
+            )
+        found = {
+            group_id: index.by_id[group_id]
+            for group_id in GroupStreet.objects.filter(street_id__in=street_ids).values_list(
+                "group_id", flat=True
+            )
+            if group_id in index.by_id
+        }
     groups = sorted(found.values(), key=lambda g: g.name)
     return SearchResult(
         kind="pc4",
