@@ -244,6 +244,9 @@ MAP_TILES_ATTRIBUTION = os.environ.get(
 )
 # Who may put the register widget (/kaart/widget/<GM code>/) in an iframe: CSP
 # frame-ancestors sources, comma-separated.  Only that page; every other page refuses frames.
+# How stale the public map may be: each process asks the database whether groups or
+# memberships changed at most this often (seconds; 0 = on every request).
+REGISTER_REFRESH_SECONDS = float(os.environ.get("REGISTER_REFRESH_SECONDS", "2"))
 REGISTER_WIDGET_FRAME_ANCESTORS = env_list("REGISTER_WIDGET_FRAME_ANCESTORS", "https:")
 
 # Real open data (BAG addresses, CBS/PC4 outlines) used by `make demo` and the tests.

@@ -7,6 +7,8 @@ rebuilt when groups or memberships changed (``register_index()`` compares a key 
 aggregates on every call); simplified shapes are kept across rebuilds per (group, outline),
 so a rebuild after someone joined a group re-reads rows but simplifies nothing.
 
+The key is read at most every ``REGISTER_REFRESH_SECONDS`` (default 2 s) per process.
+
 Zoom bands (Web Mercator zoom levels, tolerance in degrees): up to 12 coarse (~50 m),
 13 to 14 medium (~15 m), 15 and up fine (~3 m).  A viewport with more groups than
 ``outline_limit(zoom)`` gets clusters (grid cells of about 64 screen pixels) instead of
@@ -17,10 +19,12 @@ import hashlib
 import json
 import math
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -353,17 +357,26 @@ def _current_key() -> str:
     return _digest(repr(row))
 
 
+_checked_at = 0.0
+
+
 def register_index() -> RegisterIndex:
-    """The register as it is now, rebuilt when groups or memberships changed."""
-    global _cached
-    key = _current_key()
+    """The register as it is now, rebuilt when groups or memberships changed.  The database
+    is asked at most every REGISTER_REFRESH_SECONDS (its COUNTs scan on PostgreSQL), so a
+    change shows on the map within that time."""
+    global _cached, _checked_at
     cached = _cached
+    now = time.monotonic()
+    if cached is not None and now - _checked_at < settings.REGISTER_REFRESH_SECONDS:
+        return cached
+    key = _current_key()
     if cached is not None and cached.version == key:
+        _checked_at = now
         return cached
     with _lock:
-        if _cached is not None and _cached.version == key:
-            return _cached
-        _cached = build(version=key)
+        if _cached is None or _cached.version != key:
+            _cached = build(version=key)
+        _checked_at = now
         return _cached
 
 

@@ -23,8 +23,10 @@ def register_areas(django_db_setup, django_db_blocker, open_data: Path, groninge
 
 
 @pytest.fixture(autouse=True)
-def _fresh_register():
-    """The register index lives per process: start every test from the database."""
+def _fresh_register(settings):
+    """The register index lives per process: start every test from the database, and
+    see each change at once."""
+    settings.REGISTER_REFRESH_SECONDS = 0
     clear_register_index()
     yield
     clear_register_index()
