@@ -17,6 +17,7 @@ outlines, so no answer grows with the number of groups in the country.
 
 import hashlib
 import json
+import logging
 import math
 import threading
 import time
@@ -394,3 +395,18 @@ def lon_lat_zoom_box(lon: float, lat: float, zoom: int, width: int, height: int)
     half_w = width / 2 * degrees_per_pixel
     half_h = height / 2 * degrees_per_pixel * math.cos(math.radians(lat))
     return lon - half_w, lat - half_h, lon + half_w, lat + half_h
+
+
+def warm_in_background() -> None:
+    """Build the index in a thread at server start, so the first visitor does not wait
+    for it (seconds with 10,000 groups).  `manage.py serve` asks for it (asgi.py)."""
+
+    def warm() -> None:
+        try:
+            register_index()
+        except Exception:  # a database not migrated yet: the first request builds it
+            logging.getLogger(__name__).warning("register index not built at start", exc_info=True)
+        finally:
+            connection.close()
+
+    threading.Thread(target=warm, name="register-warm", daemon=True).start()
