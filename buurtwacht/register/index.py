@@ -39,6 +39,7 @@ from . import policy
 BANDS: tuple[tuple[int, float], ...] = ((12, 0.0006), (14, 0.00015), (99, 0.00003))
 DECIMALS = 5  # ~1 m
 CLUSTER_CELL_PIXELS = 64
+MAX_CELLS_ACROSS = 24
 OVERLAP_SHARE = 0.01  # of the smaller area: less is a shared border, not an overlap
 
 
@@ -127,7 +128,14 @@ class RegisterIndex:
                 features=[self._features[i][band] for i in found],
                 count=len(found),
             )
-        return Viewport(clustered=True, features=self._clusters(found, zoom), count=len(found))
+        # Cells of ~64 px at this zoom, but never more than ~24 x 24 cells in the box, so a
+        # huge box at a high zoom (a client's mistake or abuse) cannot ask for every group.
+        cell = max(
+            360.0 / (2**zoom) / (256 / CLUSTER_CELL_PIXELS),
+            (max_lon - min_lon) / MAX_CELLS_ACROSS,
+            (max_lat - min_lat) / 0.62 / MAX_CELLS_ACROSS,
+        )
+        return Viewport(clustered=True, features=self._clusters(found, cell), count=len(found))
 
     def municipality(self, code: str, *, zoom: int = 12) -> list[str]:
         """Outlines of every listed group of one municipality (for its own website)."""
@@ -175,8 +183,7 @@ class RegisterIndex:
             max(b[3] for b in boxes),
         )
 
-    def _clusters(self, found, zoom: int) -> list[str]:
-        cell = 360.0 / (2**zoom) / (256 / CLUSTER_CELL_PIXELS)
+    def _clusters(self, found, cell: float) -> list[str]:
         cell_lat = cell * 0.62  # cos(52°): cells about square on a Dutch map
         ix = np.floor(self._cx[found] / cell).astype(np.int64)
         iy = np.floor(self._cy[found] / cell_lat).astype(np.int64)

@@ -97,3 +97,10 @@ def test_r_reg_1_point_and_box_lookups():
     min_lon, min_lat, max_lon, max_lat = lon_lat_zoom_box(5.0, 52.0, 15, 1280, 800)
     assert min_lon < 5.0 < max_lon and min_lat < 52.0 < max_lat
     assert index.bounds_of([1])[0] == pytest.approx(5.0)
+
+
+def test_r_reg_1_a_huge_box_at_a_high_zoom_stays_small():
+    index = grid_index(1000)
+    view = index.viewport(min_lon=3.0, min_lat=50.0, max_lon=8.0, max_lat=54.0, zoom=22)
+    assert view.clustered and view.count == 1000
+    assert len(view.features) <= 24 * 24

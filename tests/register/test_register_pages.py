@@ -303,3 +303,15 @@ def test_r_reg_1_widget_may_be_framed_other_pages_not(client, listed_group):
     other = client.get(reverse("register_map"))
     assert "frame-ancestors 'none'" in other["Content-Security-Policy"]
     assert other["X-Frame-Options"] == "DENY"
+
+
+def test_r_reg_1_rate_limit_counts_the_visitor_behind_the_proxy(client, listed_group, settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    url = reverse("register_group", args=[listed_group.pk])
+    data = {"name": "Buur", "email": "buur@example.nl", "body": "Vraagje"}
+    for visitor in ("203.0.113.1", "203.0.113.2"):
+        for _ in range(3):
+            response = client.post(url, data, HTTP_X_FORWARDED_FOR=visitor)
+            assert response.status_code == 302, visitor
+    refused = client.post(url, data, HTTP_X_FORWARDED_FOR="203.0.113.1")
+    assert "meerdere berichten" in visible_text(refused.content.decode())

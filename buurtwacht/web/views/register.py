@@ -112,7 +112,7 @@ def public_group(request: HttpRequest, group_id: int) -> HttpResponse:
                     email=form.cleaned_data["email"],
                     body=form.cleaned_data["body"],
                 ),
-                ip_address=request.META.get("REMOTE_ADDR", ""),
+                ip_address=client_ip(request),
             )
         except ActionError as error:
             form.add_error(None, error.message)
@@ -136,6 +136,15 @@ def public_group(request: HttpRequest, group_id: int) -> HttpResponse:
             **map_context(bounds=bounds, outline=public.outline),
         },
     )
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The visitor's address, behind PROXY_COUNT trusted proxies (as django-axes reads it)."""
+    proxies = settings.AXES_IPWARE_PROXY_COUNT or 0
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if proxies and len(forwarded) >= proxies and forwarded[-proxies]:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def public_photo(request: HttpRequest, group_id: int) -> FileResponse:
