@@ -57,6 +57,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "result": result,
             "start_url": _start_url(request),
             **map_context(bounds=result.bounds if result else None),
+            "map_highlight": ",".join(str(g.id) for g in result.groups) if result else "",
         },
     )
 

@@ -7,6 +7,9 @@
   "use strict";
 
   var AREA = { color: "#0b5cad", weight: 2, fillColor: "#0b5cad", fillOpacity: 0.25 };
+  // The groups a search found, when there is a search: the others paler around them.
+  var FOUND = { color: "#08427f", weight: 3, fillColor: "#0b5cad", fillOpacity: 0.5 };
+  var OTHER = { color: "#6b8fb5", weight: 1, fillColor: "#6b8fb5", fillOpacity: 0.12 };
 
   function bounds(text) {
     var v = (text || "").split(",").map(Number);
@@ -28,8 +31,13 @@
   }
 
   function layerFor(el, map) {
+    var found = null;
+    if (el.dataset.highlight !== undefined) found = el.dataset.highlight.split(",");
     return L.geoJSON(null, {
-      style: function () { return AREA; },
+      style: function (feature) {
+        if (!found) return AREA;
+        return found.indexOf(String(feature.properties.id)) >= 0 ? FOUND : OTHER;
+      },
       pointToLayer: function (feature, latlng) {
         var p = feature.properties || {};
         if (p.cluster) return L.marker(latlng, { icon: clusterIcon(p.count), keyboard: true,
