@@ -16,6 +16,11 @@ from buurtwacht.realtime.middleware import socket_auth_stack  # noqa: E402
 from buurtwacht.realtime.origin import OriginValidator  # noqa: E402
 from buurtwacht.realtime.routing import websocket_urlpatterns  # noqa: E402
 
+if os.environ.get("BUURTWACHT_WARM_REGISTER") == "1":  # set by `manage.py serve`
+    from buurtwacht.register.index import warm_in_background
+
+    warm_in_background()
+
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,

@@ -11,8 +11,10 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
+import xstatic.pkg.leaflet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +84,7 @@ INSTALLED_APPS = [
     "buurtwacht.chat",
     "buurtwacht.moderation",
     "buurtwacht.notify",
+    "buurtwacht.register",
     "django_tasks",
     "django_tasks_db",
     "buurtwacht.realtime",
@@ -256,6 +259,24 @@ PDOK_CBS_URL = os.environ.get(
 PDOK_PC4_URL = os.environ.get("PDOK_PC4_URL", "https://api.pdok.nl/cbs/postcode4/ogc/v1")
 PDOK_BAG_URL = os.environ.get("PDOK_BAG_URL", "https://api.pdok.nl/kadaster/bag/ogc/v2")
 
+# --- public map (register) ---------------------------------------------------------
+# The base map under the public map: an XYZ tile URL ({z}/{x}/{y}), default PDOK's
+# BRT-Achtergrondkaart.  Empty: no tiles (offline, demo, tests): outlines on a plain
+# background.  The tile server's origin is added to the CSP's img-src.
+MAP_TILES_URL = os.environ.get(
+    "MAP_TILES_URL",
+    "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png",
+)
+MAP_TILES_ATTRIBUTION = os.environ.get(
+    "MAP_TILES_ATTRIBUTION", "Kaartgegevens &copy; Kadaster (BRT-Achtergrondkaart)"
+)
+# How stale the public map may be: each process asks the database whether groups or
+# memberships changed at most this often (seconds; 0 = on every request).
+REGISTER_REFRESH_SECONDS = env_number("REGISTER_REFRESH_SECONDS", "2", float)
+# Who may put the register widget (/kaart/widget/<GM code>/) in an iframe: CSP
+# frame-ancestors sources, comma-separated.  Only that page; every other page refuses frames.
+REGISTER_WIDGET_FRAME_ANCESTORS = env_list("REGISTER_WIDGET_FRAME_ANCESTORS", "https:")
+
 # Real open data (BAG addresses, CBS/PC4 outlines) for `make demo` and the tests: a folder
 # of the files in docs (`../shared/data` next to the checkout is picked up when it exists),
 # else DATA_DIR/open-data, where `make demo` downloads the demo's municipality.
@@ -277,6 +298,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"  # `manage.py collectstatic` fills it for production
 WHITENOISE_USE_FINDERS = True
+# Front-end libraries from their packages (nothing copied into the repository).
+STATICFILES_DIRS = [("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 
 # Uploaded files (group photos), validated and re-encoded before they are stored.
 MEDIA_URL = "media/"
@@ -298,10 +321,17 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *filter(None, [_origin(MAP_TILES_URL)])],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -93,6 +93,13 @@ def _fresh_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _register_sees_every_change(settings):
+    """The public register's index checks the database on every request in tests (not
+    every 2 s), so no test sees groups of an earlier, rolled-back one."""
+    settings.REGISTER_REFRESH_SECONDS = 0
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

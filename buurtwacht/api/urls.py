@@ -18,17 +18,22 @@ from ninja.security import django_auth
 from buurtwacht.core.errors import ActionError
 
 from .alerts import router as alerts_router
+from .register import router as register_router
 
 # django_auth checks the CSRF token itself (ninja ≥ 1.0 has no `csrf=` switch any more).
 api = NinjaAPI(
     title="Buurtwacht API",
     version="1",
-    description="The alert channel and the chat of a neighbourhood watch group.",
+    description=(
+        "The alert channel and the chat of a neighbourhood watch group, and the public "
+        "register of groups as GeoJSON."
+    ),
     urls_namespace="api",
     auth=django_auth,
     docs_url=None,
 )
 api.add_router("", alerts_router)
+api.add_router("", register_router)
 
 
 def _error(

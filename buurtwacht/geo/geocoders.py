@@ -13,15 +13,18 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+from django.db.models import Count, Max, Min
+
 from buurtwacht.geo.geocoding import (
     AddressQuery,
     GeocodedAddress,
     GeocoderUnavailable,
+    Place,
     normalize_addition,
     normalize_letter,
     normalize_postcode,
 )
-from buurtwacht.geo.models import Address
+from buurtwacht.geo.models import Address, Street
 
 _POINT_RE = re.compile(r"^\s*POINT\s*\(\s*(-?[0-9.eE+-]+)\s+(-?[0-9.eE+-]+)\s*\)\s*$")
 _MAX_RESPONSE_BYTES = 2 * 1024 * 1024
@@ -74,6 +77,67 @@ class GazetteerGeocoder:
             municipality_code=address.street.municipality_code,
         )
 
+    def places(self, text: str, *, limit: int = 5) -> list[Place]:
+        """A place whose name is ``text`` (any case), else streets whose name starts with it."""
+        text = " ".join((text or "").split())
+        if len(text) < 2:
+            return []
+        boxes = (
+            Address.objects.values("street__city")
+            .filter(street__city__iexact=text)
+            .annotate(
+                min_lon=Min("lon"),
+                min_lat=Min("lat"),
+                max_lon=Max("lon"),
+                max_lat=Max("lat"),
+                municipality=Max("street__municipality_code"),
+            )
+        )
+        found = [
+            Place(
+                kind="place",
+                name=row["street__city"],
+                city=row["street__city"],
+                min_lon=row["min_lon"],
+                min_lat=row["min_lat"],
+                max_lon=row["max_lon"],
+                max_lat=row["max_lat"],
+                municipality_code=row["municipality"] or "",
+            )
+            for row in boxes
+        ]
+        streets = (
+            Street.objects.filter(name__istartswith=text)
+            .annotate(
+                n=Count("addresses"),
+                min_lon=Min("addresses__lon"),
+                min_lat=Min("addresses__lat"),
+                max_lon=Max("addresses__lon"),
+                max_lat=Max("addresses__lat"),
+            )
+            .filter(n__gt=0)
+            .order_by("name", "city")[: max(0, limit - len(found))]
+        )
+        found += [
+            Place(
+                kind="street",
+                name=street.name,
+                city=street.city,
+                min_lon=street.min_lon,  # type: ignore[attr-defined]
+                min_lat=street.min_lat,  # type: ignore[attr-defined]
+                max_lon=street.max_lon,  # type: ignore[attr-defined]
+                max_lat=street.max_lat,  # type: ignore[attr-defined]
+                municipality_code=street.municipality_code,
+            )
+            for street in streets
+        ]
+        return found[:limit]
+
+
+# Half the width of the box around a PDOK centre point, in degrees (PDOK's /free answer
+# gives a centre, not an outline): about 2 km for a place, 300 m for a street.
+_PLACE_HALF = {"place": 0.03, "street": 0.004}
+
 
 class PdokGeocoder:
     """The PDOK Locatieserver ``/free`` endpoint (v3_1), asked with exact filters."""
@@ -108,6 +172,48 @@ class PdokGeocoder:
             if _matches(doc, wanted):
                 return _geocoded(doc, wanted)
         return None
+
+    def places_url(self, text: str, *, limit: int) -> str:
+        params = [
+            ("q", text),
+            ("fq", "type:(woonplaats OR weg)"),
+            ("fl", "type weergavenaam straatnaam woonplaatsnaam gemeentecode centroide_ll"),
+            ("rows", str(limit)),
+        ]
+        return f"{self.base_url}/free?{urllib.parse.urlencode(params)}"
+
+    def places(self, text: str, *, limit: int = 5) -> list[Place]:
+        text = " ".join((text or "").split())
+        if len(text) < 2:
+            return []
+        found = []
+        for doc in self._docs(self._fetch(self.places_url(text, limit=limit))):
+            kind = {"woonplaats": "place", "weg": "street"}.get(str(doc.get("type")))
+            point = _POINT_RE.match(str(doc.get("centroide_ll") or ""))
+            city = doc.get("woonplaatsnaam")
+            if kind is None or point is None or not isinstance(city, str) or not city:
+                continue
+            name = city if kind == "place" else str(doc.get("straatnaam") or "")
+            if not name:
+                continue
+            lon, lat = float(point.group(1)), float(point.group(2))
+            half = _PLACE_HALF[kind]
+            municipality = str(doc.get("gemeentecode") or "").strip()
+            found.append(
+                Place(
+                    kind=kind,
+                    name=name,
+                    city=city,
+                    min_lon=lon - half,
+                    min_lat=lat - half * 0.6,
+                    max_lon=lon + half,
+                    max_lat=lat + half * 0.6,
+                    municipality_code=f"GM{int(municipality):04d}"
+                    if municipality.isdigit()
+                    else municipality,
+                )
+            )
+        return found
 
     def _fetch(self, url: str) -> Any:
         request = urllib.request.Request(  # noqa: S310 (scheme checked in __init__)

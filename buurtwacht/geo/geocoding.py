@@ -59,6 +59,24 @@ class GeocodedAddress:
         return f"{self.number}{self.letter}{extra}"
 
 
+@dataclass(frozen=True)
+class Place:
+    """A place (woonplaats) or a street found by name, with the box it covers (WGS84)."""
+
+    kind: str  # "place" or "street"
+    name: str  # "Grote Beerstraat" or "Groningen"
+    city: str  # the place itself for a place
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+    municipality_code: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name if self.kind == "place" else f"{self.name}, {self.city}"
+
+
 class GeocoderUnavailable(Exception):
     """The geocoder could not be asked (timeout, network, malformed answer)."""
 
@@ -66,6 +84,11 @@ class GeocoderUnavailable(Exception):
 class Geocoder(Protocol):
     def lookup(self, query: AddressQuery) -> GeocodedAddress | None:
         """The address, None when it does not exist; raises GeocoderUnavailable."""
+        ...
+
+    def places(self, text: str, *, limit: int = 5) -> list[Place]:
+        """Places and streets whose name matches ``text``, best first; raises
+        GeocoderUnavailable."""
         ...
 
 

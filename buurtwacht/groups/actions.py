@@ -35,6 +35,7 @@ from .models import (
     GroupStreet,
     JoinRequest,
     JoinRequestStatus,
+    Listing,
     Membership,
     MembershipRole,
     MembershipStatus,
@@ -581,6 +582,22 @@ def _update_own_rules(*, admin: User, group_id: int, own_rules: str) -> Group:
         rules_accepted_version=group.rules_version
     )
     _audit(group=group, actor=admin, action="change_rules", rules_version=group.rules_version)
+    return group
+
+
+@transaction.atomic
+def set_listing(*, admin: User, group_id: int, listing: Listing) -> Group:
+    """Whether the group is on the public map (R-REG-1); see register/policy.py."""
+    access = access_group(user=admin, group_id=group_id, action=Action.EDIT_GROUP, for_update=True)
+    group = access.group
+    if listing not in Listing.values:
+        raise ActionError("listing", _("Choose one of the options for the public map."))
+    if group.listing == listing:
+        return group
+    previous = group.listing
+    group.listing = listing
+    group.save(update_fields=["listing", "updated_at"])
+    _audit(group=group, actor=admin, action="set_listing", previous=previous, listing=str(listing))
     return group
 
 

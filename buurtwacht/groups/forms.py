@@ -12,7 +12,7 @@ from buurtwacht.core import clock
 from buurtwacht.geo.models import Street
 from buurtwacht.media.images import ImageRejected, reencode_image
 
-from .models import MembershipRole, VettingMethod
+from .models import Listing, MembershipRole, VettingMethod
 
 
 class GroupForm(forms.Form):
@@ -97,6 +97,18 @@ class RulesForm(forms.Form):
         widget=forms.Textarea,
         required=False,
         help_text=_("On top of the national rules. Members accept them again when they change."),
+    )
+
+
+class ListingForm(forms.Form):
+    listing = forms.ChoiceField(
+        label=_("On the public map"),
+        choices=Listing.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Listed groups are on the public map and in search results, so neighbours can "
+            "find you. The page of the group itself only shows public information."
+        ),
     )
 
 

@@ -9,6 +9,14 @@ from buurtwacht.core.models import TimeStampedModel
 from buurtwacht.geo.models import Street
 
 
+class Listing(models.TextChoices):
+    """Whether the group is on the public map (R-REG-1); see register/policy.py."""
+
+    AUTO = "auto", _("listed once it has at least 3 members")
+    LISTED = "listed", _("listed on the public map")
+    UNLISTED = "unlisted", _("not on the public map")
+
+
 class Group(TimeStampedModel):
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True, default="")
@@ -28,6 +36,15 @@ class Group(TimeStampedModel):
     own_rules = models.TextField(_("the group's own rules"), blank=True, default="")
     rules_version = models.PositiveIntegerField(default=1)
     show_initials = models.BooleanField(_("members see initials instead of names"), default=False)
+    listing = models.CharField(
+        _("public map"), max_length=16, choices=Listing.choices, default=Listing.AUTO
+    )
+
+    class Meta:
+        indexes = [
+            # MAX(updated_at) of groups and memberships: register/index.py's freshness key.
+            models.Index(fields=["updated_at"], name="group_updated_at"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -80,7 +97,10 @@ class Membership(TimeStampedModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "user"], name="membership_unique")]
-        indexes = [models.Index(fields=["group", "status"], name="membership_group_status")]
+        indexes = [
+            models.Index(fields=["group", "status"], name="membership_group_status"),
+            models.Index(fields=["updated_at"], name="membership_updated_at"),
+        ]
 
 
 class JoinRequestStatus(models.TextChoices):

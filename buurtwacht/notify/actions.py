@@ -29,6 +29,7 @@ import time
 import uuid
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -49,6 +50,10 @@ from buurtwacht.groups.models import (
 from buurtwacht.realtime.selectors import present_user_ids
 
 from . import content
+
+if TYPE_CHECKING:
+    from buurtwacht.register.models import ContactMessage
+
 from .models import Delivery, DeliveryState, Preferences, PushSubscription, Transport
 from .selectors import look_waiting, next_due_at, preferences_of
 from .transports import TRANSPORTS, PermanentFailure, TemporaryFailure
@@ -180,6 +185,42 @@ def notify_forward(*, forward: Forward) -> int:
             payload=payload,
             due_at=clock.now(),
             transports=(Transport.WEBPUSH, Transport.EMAIL, Transport.SMS),
+        )
+    return _enqueue(made)
+
+
+def notify_contact_message(*, message: "ContactMessage") -> int:
+    """A visitor's message from a public group page, to the group's admins: the e-mail
+    carries it in full (with the visitor's address to reply to), a push only says it came."""
+    made: list[Delivery] = []
+    admins = Membership.objects.filter(
+        group_id=message.group_id,
+        status=MembershipStatus.ACTIVE,
+        role=MembershipRole.ADMIN,
+        user__is_active=True,
+    ).values_list("user_id", flat=True)
+    users = (
+        User.objects.filter(pk__in=list(admins))
+        .select_related("notify_preferences")
+        .prefetch_related("push_subscriptions")
+    )
+    source, now = f"contact:{message.pk}", clock.now()
+    for admin in users:
+        made += _deliveries(
+            admin,
+            kind="contact",
+            source=source,
+            payload=content.for_contact(message),
+            due_at=now,
+            transports=(Transport.EMAIL,),
+        )
+        made += _deliveries(
+            admin,
+            kind="contact",
+            source=source,
+            payload=content.for_contact_push(message),
+            due_at=now,
+            transports=(Transport.WEBPUSH,),
         )
     return _enqueue(made)
 

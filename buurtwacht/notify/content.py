@@ -1,7 +1,7 @@
 """What a notification says.  Lock screens are public: kind, street and whether 112 was
 called; never a person description, a plate or a photo."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,6 +9,9 @@ from django.utils.translation import gettext as _
 from buurtwacht.alerts.models import Alert, AlertKind, CallChannel, Direction, Forward
 from buurtwacht.geo.models import Street
 from buurtwacht.groups.models import Group
+
+if TYPE_CHECKING:
+    from buurtwacht.register.models import ContactMessage
 
 
 def for_alert(alert: Alert) -> dict[str, Any]:
@@ -57,4 +60,28 @@ def for_forward(forward: Forward) -> dict[str, Any]:
         "body": " · ".join(str(part) for part in parts),
         "url": reverse("group", args=[forward.to_group_id]) + "#forwards",
         "tag": f"forward-{forward.pk}",
+    }
+
+
+def for_contact(message: "ContactMessage") -> dict[str, Any]:
+    """The e-mail to the admins: the visitor's own words and address, to reply to."""
+    return {
+        "title": _("Message for %(group)s via the public page") % {"group": message.group.name},
+        "body": _(
+            "%(name)s (%(email)s) sent this message through the public page of your group. "
+            "Reply to them by e-mail if you wish; they do not see who the admins are.\n\n"
+            "%(body)s"
+        )
+        % {"name": message.sender_name, "email": message.sender_email, "body": message.body},
+        "url": reverse("group", args=[message.group_id]),
+        "tag": f"contact-{message.pk}",
+    }
+
+
+def for_contact_push(message: "ContactMessage") -> dict[str, Any]:
+    return {
+        "title": message.group.name,
+        "body": _("A visitor sent a message to the admins. See your e-mail."),
+        "url": reverse("group", args=[message.group_id]),
+        "tag": f"contact-{message.pk}",
     }

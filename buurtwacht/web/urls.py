@@ -1,11 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
-from .views import accounts, alerts, forwards, groups, home, moderation, recruiting
+from .views import accounts, alerts, forwards, groups, home, moderation, recruiting, register
 from .views import notify as notify_views
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("zoeken/", register.search_page, name="register_search"),
+    path("kaart/", register.map_page, name="register_map"),
+    path("kaart/gemeente/<str:code>/", register.municipality_page, name="register_municipality"),
+    path("kaart/groep/<int:group_id>/", register.public_group, name="register_group"),
+    path("kaart/groep/<int:group_id>/foto/", register.public_photo, name="register_photo"),
+    path("kaart/widget/<str:code>/", register.widget, name="register_widget"),
     path("groepen/", groups.my_groups, name="my_groups"),
     path("groepen/nieuw/", groups.create_group, name="group_create"),
     path("groepen/<int:group_id>/", groups.group_page, name="group"),

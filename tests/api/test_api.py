@@ -357,6 +357,11 @@ OPERATIONS = {
     ("/api/alerts/{alert_id}/close", "post"): "close_alert",
     ("/api/groups/{group_id}/chat", "post"): "post_chat",
 }
+# The public register (R-REG-1): no login, nothing private (tests/register).
+PUBLIC_OPERATIONS = {
+    ("/api/register/groups.geojson", "get"): "register_bbox",
+    ("/api/register/municipalities/{code}.geojson", "get"): "register_municipality",
+}
 
 
 def test_openapi_schema_lists_every_endpoint(client):
@@ -369,7 +374,9 @@ def test_openapi_schema_lists_every_endpoint(client):
         for path, methods in schema["paths"].items()
         for method, operation in methods.items()
     }
-    assert listed == OPERATIONS
+    assert listed == OPERATIONS | PUBLIC_OPERATIONS
+    for path, method in PUBLIC_OPERATIONS:
+        assert "security" not in schema["paths"][path][method]
     for (path, method), _operation in OPERATIONS.items():
         operation = schema["paths"][path][method]
         assert operation["security"] == [{"SessionAuth": []}]

@@ -45,12 +45,14 @@ def test_r_cre_2_share_link_through_login_to_the_join_form(
         visitor.get_by_label("Wachtwoord").fill(PASSWORD)
         visitor.get_by_role("button", name="Inloggen").click()
 
-        visitor.wait_for_url(f"http://{asgi_server}/groepen/{group.pk}/#join")
-        join = visitor.locator("#join")
+        visitor.wait_for_url(f"http://{asgi_server}/groepen/{group.pk}/#aanmelden")
+        join = visitor.locator("#aanmelden")
         assert join.is_visible()
         assert not Membership.objects.filter(group=group, user=lotte).exists()
         visitor.get_by_label("Ik accepteer de huisregels van deze groep.").check()
-        visitor.locator("#join ~ form").get_by_role("button", name="Lidmaatschap aanvragen").click()
+        visitor.locator("#aanmelden ~ form").get_by_role(
+            "button", name="Lidmaatschap aanvragen"
+        ).click()
         visitor.get_by_text("Je aanvraag is verstuurd").wait_for()
         request = JoinRequest.objects.get(group=group, user=lotte)
         assert request.status == "pending"  # the admin still vets

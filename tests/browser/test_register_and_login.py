@@ -38,7 +38,7 @@ def test_resident_registers_confirms_by_e_mail_and_logs_in(
     page, live_server, some_groningen_addresses, mailoutbox
 ):
     page.goto(live_server.url + "/")
-    assert page.locator("h1").inner_text() == "Samen letten we op elkaar"
+    assert page.locator("h1").inner_text() == "Is er een buurtpreventiegroep bij jou in de buurt?"
     page.get_by_role("link", name="Account aanmaken").click()
 
     fill_registration(page, name="Femke de Boer", email="femke@example.nl", number="24", letter="c")

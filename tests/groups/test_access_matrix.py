@@ -155,3 +155,73 @@ def test_anonymous_visitors_are_sent_to_login(client, group):
         )
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+
+
+# --- the public register (R-REG-1): open to everyone, private to nobody ------------------
+
+
+def public_urls(group):
+    code = group.municipality_code
+    return [
+        reverse("register_map"),
+        reverse("register_municipality", args=[code]),
+        reverse("register_group", args=[group.pk]),
+        reverse("register_widget", args=[code]),
+        reverse("register_search") + "?q=" + GROUP_STREET,
+        reverse("api:register_bbox") + "?bbox=3.2,50.7,7.3,53.6&zoom=13",
+        reverse("api:register_municipality", args=[code]),
+    ]
+
+
+def test_r_reg_1_public_pages_open_to_all_and_show_nothing_private(
+    client, group, anna_admin, mo_member, pieter_politie, resident_on, bob_buiten
+):
+    from buurtwacht.alerts import actions as alert_actions
+    from buurtwacht.chat import actions as chat_actions
+    from buurtwacht.groups.models import Listing
+    from buurtwacht.register.index import clear_register_index
+
+    actions.set_listing(admin=anna_admin, group_id=group.pk, listing=Listing.LISTED)
+    if not group.municipality_code:  # no gemeente outlines imported in this package
+        type(group).objects.filter(pk=group.pk).update(municipality_code="GM0014")
+        group.refresh_from_db()
+    alert_actions.post_alert(
+        user=mo_member,
+        group_id=group.pk,
+        draft=alert_actions.AlertDraft(
+            client_id="m1",
+            kind="suspicious_person",
+            what="Geheime-melding-tekst bij nummer 12",
+            street_id=group.streets.first().pk,
+        ),
+    )
+    chat_actions.post_chat(
+        user=mo_member, group_id=group.pk, client_id="c1", text="Geheim-chatbericht"
+    )
+    sem = resident_on("Sem Visser", GROUP_STREET, 30)
+    actions.request_to_join(
+        user=sem, group_id=group.pk, message="Geheim-verzoekbericht", rules_accepted=True
+    )
+    clear_register_index()
+    private = [
+        "Geheime-melding-tekst",
+        "Geheim-chatbericht",
+        "Geheim-verzoekbericht",
+        *(p.name for p in (anna_admin, mo_member, pieter_politie, sem)),
+        *(p.email for p in (anna_admin, mo_member, pieter_politie, sem)),
+    ]
+    visitors = [None, bob_buiten, sem, mo_member, pieter_politie, anna_admin]
+    for visitor in visitors:
+        client.logout()
+        if visitor is not None:
+            client.force_login(visitor)
+        for public in public_urls(group):
+            response = client.get(public)
+            assert response.status_code == 200, (visitor, public)
+            body = response.content.decode()
+            for secret in private:
+                if visitor is not None and secret in (visitor.name, visitor.email):
+                    continue  # the header shows the visitor's own name
+                assert secret not in body, (visitor, public, secret)
+        if visitor is None:
+            assert group.name in client.get(public_urls(group)[2]).content.decode()

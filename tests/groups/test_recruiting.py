@@ -36,12 +36,12 @@ def test_r_cre_2_share_link_asks_never_admits(client, group, anna_admin, residen
     client.force_login(lotte)
     response = client.get(link_path(link))
     assert response.status_code == 302
-    assert response["Location"] == reverse("group", args=[group.pk]) + "#join"
+    assert response["Location"] == reverse("group", args=[group.pk]) + "#aanmelden"
     # Following the link admitted nobody and asked nothing yet: it leads to the form.
     assert not Membership.objects.filter(group=group, user=lotte).exists()
     assert not JoinRequest.objects.filter(group=group, user=lotte).exists()
     form = client.get(response["Location"])
-    assert 'id="join"' in form.content.decode()
+    assert 'id="aanmelden"' in form.content.decode()
     assert 'name="rules_accepted"' in form.content.decode()  # the join request form
     client.post(
         reverse("group", args=[group.pk]), {"message": "Via de flyer", "rules_accepted": "on"}
@@ -145,4 +145,4 @@ def test_r_cre_2_logging_in_from_a_share_link_comes_back_to_it(
     response = client.post(login, {"username": mo_member.email, "password": PASSWORD, "next": back})
     assert response.status_code == 302
     assert response["Location"] == back
-    assert client.get(back)["Location"] == reverse("group", args=[group.pk]) + "#join"
+    assert client.get(back)["Location"] == reverse("group", args=[group.pk]) + "#aanmelden"

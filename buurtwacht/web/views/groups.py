@@ -22,13 +22,14 @@ from buurtwacht.groups.forms import (
     AdmitForm,
     GroupForm,
     JoinForm,
+    ListingForm,
     ProposeForm,
     ReasonForm,
     RoleForm,
     RulesForm,
     WijkagentForm,
 )
-from buurtwacht.groups.models import Group, MembershipRole, VettingMethod
+from buurtwacht.groups.models import Group, Listing, MembershipRole, VettingMethod
 from buurtwacht.groups.policy import Action, Role, allowed, can_read, must_accept_rules
 from buurtwacht.moderation.actions import LanguageWarning
 from buurtwacht.moderation.selectors import hidden_for_author
@@ -375,7 +376,20 @@ def settings_page(request: HttpRequest, group_id: int) -> HttpResponse:
     group = access_group(user=admin, group_id=group_id, action=Action.EDIT_GROUP).group
     rules_form = RulesForm(initial={"own_rules": group.own_rules})
     wijkagent_form = WijkagentForm()
-    if request.method == "POST" and request.POST.get("do") == "rules":
+    listing_form = ListingForm(initial={"listing": group.listing})
+    if request.method == "POST" and request.POST.get("do") == "listing":
+        listing_form = ListingForm(request.POST)
+        if listing_form.is_valid() and _attempt(
+            request,
+            lambda: actions.set_listing(
+                admin=admin,
+                group_id=group.pk,
+                listing=Listing(listing_form.cleaned_data["listing"]),
+            ),
+            _("The choice for the public map has been saved."),
+        ):
+            return redirect("group_settings", group_id=group.pk)
+    elif request.method == "POST" and request.POST.get("do") == "rules":
         rules_form = RulesForm(request.POST)
         if rules_form.is_valid() and _attempt(
             request,
@@ -406,6 +420,7 @@ def settings_page(request: HttpRequest, group_id: int) -> HttpResponse:
             "rules_form": rules_form,
             "wijkagent_form": wijkagent_form,
             "language_confirm": _language_confirm(request),
+            "listing_form": listing_form,
         },
     )
 

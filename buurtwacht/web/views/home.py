@@ -1,6 +1,3 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from .register import home
 
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+__all__ = ["home"]

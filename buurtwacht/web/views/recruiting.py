@@ -83,7 +83,7 @@ def share_link(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "groups/share_link.html", {"link": None}, status=410)
     group = link.group
     if request.user.is_authenticated:
-        return redirect(reverse("group", args=[group.pk]) + "#join")
+        return redirect(reverse("group", args=[group.pk]) + "#aanmelden")
     back = urlencode({"next": request.get_full_path()})
     return render(
         request,

@@ -2,6 +2,7 @@
 layer, which only works inside one process."""
 
 import argparse
+import os
 import threading
 import uuid
 
@@ -44,6 +45,8 @@ class Command(BaseCommand):
             start_worker_thread()
             self.stdout.write("Background worker runs in this process.")
         self.stdout.write(f"Buurtwacht on http://{host}:{port}/ ({workers} worker(s))")
+        # Each worker process builds the public register's index when it starts (asgi.py).
+        os.environ["BUURTWACHT_WARM_REGISTER"] = "1"
         uvicorn.run(
             "buurtwacht.asgi:application",
             host=host,

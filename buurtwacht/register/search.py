@@ -1,0 +1,224 @@
+"""Finding groups from outside (R-REG-1): by postcode (PC6 + house number, or PC4), or by
+the name of a place or a street, through the configured geocoder (geo/geocoding.py).
+
+Only listed groups are found (register/policy.py).  A PC6 + house number finds the groups
+whose streets include that address, and any whose area holds it; a PC4 finds the groups
+whose area overlaps its outline (or, without PC4 outlines, with a street in it); a place or
+street finds the groups in the box the geocoder gives for it.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import shapely
+from django.utils.translation import gettext as _
+
+from buurtwacht.geo.geocoding import (
+    AddressQuery,
+    GeocodedAddress,
+    GeocoderUnavailable,
+    Place,
+    get_geocoder,
+    normalize_postcode,
+)
+from buurtwacht.geo.models import Address, AreaKind
+from buurtwacht.geo.selectors import current_area
+from buurtwacht.groups.models import GroupStreet
+
+from .index import ListedGroup, register_index
+
+# "9712 KB 24", "9712kb 24c", "9712KB 16D-2", "9712 KB, 24 C"
+_PC6_NUMBER = re.compile(
+    r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})[\s,]*([0-9]{1,5})\s*([A-Za-z]?)\s*(?:[-\s]\s*([A-Za-z0-9]{1,4}))?\s*$"
+)
+_PC6 = re.compile(r"^\s*[1-9][0-9]{3}\s*[A-Za-z]{2}\s*$")
+_PC4 = re.compile(r"^\s*([1-9][0-9]{3})\s*$")
+_LOOKS_LIKE_POSTCODE = re.compile(r"^\s*[0-9]")
+MAX_TEXT = 100
+
+
+class SearchError(Exception):
+    """Input we cannot search for; the message says what to change (Dutch via gettext)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    kind: str  # "address", "pc4", "place"
+    label: str  # what was found: "Poelestraat 24C, Groningen", "9712", "Groningen"
+    groups: list[ListedGroup]
+    bounds: tuple[float, float, float, float] | None  # the box to show on the map
+    address: GeocodedAddress | None = None
+    places: list[Place] = field(default_factory=list)
+    municipality_code: str = ""
+
+
+def search(text: str) -> SearchResult:
+    text = " ".join((text or "").split())
+    if not text:
+        raise SearchError("empty", _("Enter a postcode and house number, or a place or street."))
+    if len(text) > MAX_TEXT:
+        raise SearchError("too_long", _("That is too long: enter a postcode or a name."))
+    if match := _PC6_NUMBER.match(text):
+        return _by_address(match)
+    if _PC6.match(text):
+        raise SearchError(
+            "number_missing",
+            _("Add your house number after the postcode, for example 9712 KB 24."),
+        )
+    if match := _PC4.match(text):
+        return _by_pc4(match.group(1))
+    if _LOOKS_LIKE_POSTCODE.match(text):
+        raise SearchError(
+            "invalid_postcode",
+            _(
+                "Enter a valid Dutch postcode with house number (e.g. 9712 KB 24), "
+                "the four digits of a postcode, or the name of a place or street."
+            ),
+        )
+    return _by_name(text)
+
+
+def _by_address(match: re.Match[str]) -> SearchResult:
+    postcode = normalize_postcode(match.group(1) + match.group(2))
+    if postcode is None:
+        raise SearchError(
+            "invalid_postcode",
+            _("Enter a valid Dutch postcode: four digits and two letters, e.g. 9712 KB."),
+        )
+    query = AddressQuery(
+        postcode=postcode,
+        number=int(match.group(3)),
+        letter=(match.group(4) or "").upper(),
+        addition=(match.group(5) or "").upper(),
+    )
+    try:
+        address = get_geocoder().lookup(query)
+    except GeocoderUnavailable as exc:
+        raise _unavailable() from exc
+    if address is None:
+        raise SearchError(
+            "address_not_found",
+            _(
+                "We cannot find this address. Check the postcode and house number, "
+                "and the letter or addition if your address has one."
+            ),
+        )
+    index = register_index()
+    by_street = set(
+        GroupStreet.objects.filter(
+            street__name=address.street, street__city=address.city
+        ).values_list("group_id", flat=True)
+    )
+    found = {g.id: g for g in index.at_point(lon=address.lon, lat=address.lat)}
+    found.update({i: index.by_id[i] for i in by_street if i in index.by_id})
+    groups = sorted(found.values(), key=lambda g: g.name)
+    label = f"{address.street} {address.house_number_display}, {address.city}"
+    pad = 0.004
+    return SearchResult(
+        kind="address",
+        label=label,
+        groups=groups,
+        bounds=index.bounds_of([g.id for g in groups])
+        or (address.lon - pad, address.lat - pad, address.lon + pad, address.lat + pad),
+        address=address,
+        municipality_code=address.municipality_code,
+    )
+
+
+def _by_pc4(pc4: str) -> SearchResult:
+    """Groups whose area overlaps the PC4 outline; without imported PC4 outlines, groups
+    with a street that has an address in that postcode area."""
+    index = register_index()
+    found: dict[int, ListedGroup] = {}
+    bounds = None
+    area = current_area(kind=AreaKind.PC4, code=pc4)
+    if area is not None:
+        outline = shapely.from_geojson(area.geometry)
+        if not outline.is_valid:
+            outline = shapely.make_valid(outline)
+        found = {g.id: g for g in index.meeting(outline)}
+        bounds = outline.bounds
+    else:
+        street_ids = set(
+            Address.objects.filter(postcode__gte=pc4, postcode__lt=f"{int(pc4) + 1}")
+            .values_list("street_id", flat=True)
+            .distinct()
+        )
+        if not street_ids:
+            raise SearchError(
+                "pc4_unknown", _("We do not know the postcode area %(pc4)s.") % {"pc4": pc4}
+            )
+        found = {
+            group_id: index.by_id[group_id]
+            for group_id in GroupStreet.objects.filter(street_id__in=street_ids).values_list(
+                "group_id", flat=True
+            )
+            if group_id in index.by_id
+        }
+    groups = sorted(found.values(), key=lambda g: g.name)
+    return SearchResult(
+        kind="pc4",
+        label=pc4,
+        groups=groups,
+        bounds=index.bounds_of([g.id for g in groups]) or bounds,
+    )
+
+
+def _by_name(text: str) -> SearchResult:
+    try:
+        places = get_geocoder().places(text)
+    except GeocoderUnavailable as exc:
+        raise _unavailable() from exc
+    if not places:
+        raise SearchError(
+            "place_not_found",
+            _("We cannot find a place or street called “%(text)s”. Check the spelling.")
+            % {"text": text},
+        )
+    place = places[0]
+    index = register_index()
+    if place.kind == "street":
+        ids = set(
+            GroupStreet.objects.filter(
+                street__name=place.name, street__city=place.city
+            ).values_list("group_id", flat=True)
+        )
+        groups = [index.by_id[i] for i in ids if i in index.by_id]
+        groups += [
+            g
+            for g in index.in_bounds(
+                min_lon=place.min_lon,
+                min_lat=place.min_lat,
+                max_lon=place.max_lon,
+                max_lat=place.max_lat,
+            )
+            if g.id not in ids
+        ]
+    else:
+        groups = index.in_bounds(
+            min_lon=place.min_lon,
+            min_lat=place.min_lat,
+            max_lon=place.max_lon,
+            max_lat=place.max_lat,
+        )
+    groups = sorted(groups, key=lambda g: g.name)
+    return SearchResult(
+        kind="place",
+        label=place.label,
+        groups=groups,
+        bounds=(place.min_lon, place.min_lat, place.max_lon, place.max_lat),
+        places=places,
+        municipality_code=place.municipality_code,
+    )
+
+
+def _unavailable() -> SearchError:
+    return SearchError(
+        "geocoder_unavailable",
+        _("The address service cannot be reached right now. Please try again in a few minutes."),
+    )
