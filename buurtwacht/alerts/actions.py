@@ -17,6 +17,7 @@ from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import check_moment, clean_text
 from buurtwacht.groups.access import GroupAccess, access_group
 from buurtwacht.groups.policy import Action, Role
+from buurtwacht.media.actions import PhotoDraft, check_reason, store_photo
 from buurtwacht.notify.actions import notify_alert
 from buurtwacht.realtime.actions import clean_client_id, record_event
 
@@ -56,6 +57,7 @@ class AlertDraft:
     direction: str = ""
     person: dict[str, str] = field(default_factory=dict)
     vehicle: dict[str, str] = field(default_factory=dict)
+    photo: PhotoDraft | None = None  # optional, with why it is necessary (R-RUL-6)
 
 
 def _refuse(code: str, message: str) -> ActionError:
@@ -147,6 +149,8 @@ def post_alert(*, user: User, group_id: int, draft: AlertDraft) -> tuple[Alert, 
     seen_at = check_moment(draft.seen_at or now, code="when", now=now)
     if draft.direction not in Direction.values:
         raise _refuse("direction", _("Choose a direction from the list."))
+    if draft.photo is not None:
+        check_reason(reason=draft.photo.reason, reason_text=draft.photo.reason_text)
     try:
         with transaction.atomic():
             alert = Alert.objects.create(
@@ -165,6 +169,8 @@ def post_alert(*, user: User, group_id: int, draft: AlertDraft) -> tuple[Alert, 
             )
     except IntegrityError:  # the same resend arrived twice at the same moment
         return Alert.objects.get(group=group, author=user, client_id=client_id), False
+    if draft.photo is not None:
+        store_photo(alert=alert, user=user, draft=draft.photo)
     _publish(alert, "alert.created")
     notify_alert(alert=alert)
     return alert, True
@@ -234,6 +240,18 @@ def add_update(*, user: User, alert_id: int, client_id: str, text: str) -> tuple
         return AlertUpdate.objects.get(alert=alert, author=user, client_id=client_id), False
     _publish(alert, "alert.updated")
     return update, True
+
+
+@transaction.atomic
+def add_photo(*, user: User, alert_id: int, draft: PhotoDraft) -> Alert:
+    """A photo for one's own open alert, afterwards (the API posts the alert first)."""
+    alert, _access = _alert_for(user=user, alert_id=alert_id, action=Action.POST_ALERT, lock=True)
+    if alert.author_id != user.pk:
+        raise PermissionDenied
+    _open(alert)
+    store_photo(alert=alert, user=user, draft=draft)
+    _publish(alert, "alert.updated")
+    return alert
 
 
 @transaction.atomic

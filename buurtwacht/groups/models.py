@@ -22,6 +22,11 @@ class Group(TimeStampedModel):
     own_rules = models.TextField(_("the group's own rules"), blank=True, default="")
     rules_version = models.PositiveIntegerField(default=1)
     show_initials = models.BooleanField(_("members see initials instead of names"), default=False)
+    # Days content is kept (R-RUL-6, AVG); empty: the instance's default.  Within the
+    # instance's maximum, see selectors.retention_of.
+    chat_retention_days = models.PositiveIntegerField(null=True, blank=True)
+    alert_retention_days = models.PositiveIntegerField(null=True, blank=True)
+    photo_retention_days = models.PositiveIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.name

@@ -1,8 +1,11 @@
 """Reads for groups: members, requests, the area of a set of streets, overlaps."""
 
+import datetime as dt
 import json
+from dataclasses import dataclass
 
 import shapely
+from django.conf import settings
 from django.db.models import QuerySet
 
 from buurtwacht.accounts.models import User
@@ -106,3 +109,56 @@ def streets_of(*, group: Group) -> QuerySet[Street]:
 
 def area_geojson(geometry: shapely.Geometry | None) -> str:
     return "" if geometry is None else json.dumps(shapely.geometry.mapping(geometry))
+
+
+# --- retention -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Days the group keeps each kind of content."""
+
+    chat: int
+    alerts: int  # with their updates, acknowledgements and 112 claims
+    photos: int
+
+    def cutoffs(self, now: dt.datetime) -> "Cutoffs":
+        return Cutoffs(
+            chat=now - dt.timedelta(days=self.chat),
+            alerts=now - dt.timedelta(days=self.alerts),
+            photos=now - dt.timedelta(days=self.photos),
+        )
+
+
+@dataclass(frozen=True)
+class Cutoffs:
+    """What was made before these moments has expired."""
+
+    chat: dt.datetime
+    alerts: dt.datetime
+    photos: dt.datetime
+
+
+@dataclass(frozen=True)
+class RetentionLimits:
+    chat: int
+    alerts: int
+    photos: int
+
+
+def retention_limits() -> RetentionLimits:
+    return RetentionLimits(
+        chat=settings.RETENTION_CHAT_MAX_DAYS,
+        alerts=settings.RETENTION_ALERT_MAX_DAYS,
+        photos=settings.RETENTION_PHOTO_MAX_DAYS,
+    )
+
+
+def retention_of(*, group: Group) -> Retention:
+    """The group's choice (or the instance default), never above the instance maximum."""
+    limits = retention_limits()
+    return Retention(
+        chat=min(group.chat_retention_days or settings.RETENTION_CHAT_DAYS, limits.chat),
+        alerts=min(group.alert_retention_days or settings.RETENTION_ALERT_DAYS, limits.alerts),
+        photos=min(group.photo_retention_days or settings.RETENTION_PHOTO_DAYS, limits.photos),
+    )

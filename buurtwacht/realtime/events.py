@@ -33,6 +33,18 @@ class Fact(_Out):
     value: str
 
 
+class Photo(_Out):
+    """R-RUL-6: where the group's readers fetch the photo (through the access gate), and
+    why it is necessary.  Never the bytes; gone once the group's photo retention ends."""
+
+    id: int
+    url: str
+    thumbnail_url: str
+    reason: str
+    reason_label: str = Field(description="In the reader's language.")
+    reason_text: str
+
+
 class AlertOut(_Out):
     id: int
     kind: str
@@ -58,6 +70,7 @@ class AlertOut(_Out):
     closed: bool
     outcome: str
     outcome_label: str
+    photo: Photo | None
 
 
 class ChatOut(_Out):

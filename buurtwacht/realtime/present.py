@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
+
 from buurtwacht.accounts.models import User
 from buurtwacht.alerts.models import (
     PERSON_LABELS,
@@ -30,14 +32,18 @@ class Names:
     group: Group
     users: dict[int, User]
     streets: dict[int, str]
+    photos: set[int]  # of the photos mentioned, those not expired
 
     @classmethod
     def of(cls, *, group: Group, payloads: Iterable[dict[str, Any]]) -> "Names":
         user_ids: set[int] = set()
         street_ids: set[int] = set()
+        photo_ids: set[int] = set()
         for payload in payloads:
             if "alert" in payload:
                 alert = payload["alert"]
+                if alert.get("photo"):
+                    photo_ids.add(alert["photo"]["id"])
                 user_ids.add(alert["author"])
                 user_ids.update(call["user"] for call in alert["calls"].values())
                 user_ids.update(update["author"] for update in alert["updates"])
@@ -51,7 +57,10 @@ class Names:
             if street_ids
             else {}
         )
-        return cls(group=group, users=users, streets=streets)
+        from buurtwacht.media.selectors import shown_photo_ids
+
+        photos = shown_photo_ids(group=group, ids=photo_ids)
+        return cls(group=group, users=users, streets=streets, photos=photos)
 
     def person(self, user_id: int) -> str:
         return display_name(user=self.users.get(user_id), group=self.group)
@@ -59,6 +68,21 @@ class Names:
 
 def _label(choices: type[Any], value: str) -> str:
     return str(choices(value).label) if value in choices.values else value
+
+
+def present_photo(photo: dict[str, Any] | None, names: Names) -> dict[str, Any] | None:
+    from buurtwacht.media.models import PhotoReason
+
+    if photo is None or photo["id"] not in names.photos:
+        return None
+    return {
+        "id": photo["id"],
+        "url": reverse("alert_photo", args=[photo["id"]]),
+        "thumbnail_url": reverse("alert_photo_thumbnail", args=[photo["id"]]),
+        "reason": photo["reason"],
+        "reason_label": _label(PhotoReason, photo["reason"]),
+        "reason_text": photo["reason_text"],
+    }
 
 
 def present_alert(state: dict[str, Any], names: Names) -> dict[str, Any]:
@@ -106,6 +130,7 @@ def present_alert(state: dict[str, Any], names: Names) -> dict[str, Any]:
         "closed": state["closed"],
         "outcome": state["outcome"],
         "outcome_label": _label(Outcome, state["outcome"]) if state["outcome"] else "",
+        "photo": present_photo(state.get("photo"), names),  # events stored before photos
     }
 
 

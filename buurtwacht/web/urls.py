@@ -30,6 +30,13 @@ urlpatterns = [
     path("groepen/<int:group_id>/chat/", alerts.post_chat, name="chat_post"),
     path("groepen/<int:group_id>/meldingen/eerder/", groups.alert_history, name="alert_history"),
     path("meldingen/<int:alert_id>/", alerts.alert_card, name="alert_card"),
+    path("meldingen/foto/<int:photo_id>/", alerts.alert_photo, name="alert_photo"),
+    path(
+        "meldingen/foto/<int:photo_id>/klein/",
+        alerts.alert_photo,
+        {"thumbnail": True},
+        name="alert_photo_thumbnail",
+    ),
     re_path(
         r"^meldingen/(?P<alert_id>[0-9]+)/bellen/(?P<channel>112|0900-8844)/$",
         alerts.claim,

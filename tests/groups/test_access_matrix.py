@@ -10,9 +10,11 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
+from buurtwacht.geo.models import Street
 from buurtwacht.groups import actions
 from buurtwacht.groups.models import JoinRequest, MembershipRole
 from tests.conftest import GROUP_STREET, VETTED
+from tests.media.conftest import post_with_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +31,9 @@ EXPECTED = {
     ("group_settings", "post"): [404, 404, 403, 403, 200, 404],
     ("group_audit", "get"): [404, 404, 403, 403, 200, 404],
     ("group_accept_rules", "post"): [404, 404, 302, 403, 302, 404],
+    # R-RUL-6: a photo on an alert, for the group's readers only
+    ("alert_photo", "get"): [404, 404, 200, 200, 200, 404],
+    ("alert_photo_thumbnail", "get"): [404, 404, 200, 200, 200, 404],
 }
 
 
@@ -37,6 +42,8 @@ def url(name, group, probe):
         return reverse(name, args=[group.pk, probe.pk])
     if name == "group_member_action":
         return reverse(name, args=[group.pk, probe.user_id])
+    if name.startswith("alert_photo"):
+        return reverse(name, args=[probe.photo_id])
     return reverse(name, args=[group.pk])
 
 
@@ -55,6 +62,9 @@ def test_access_matrix_over_membership_states(
     probe = actions.request_to_join(
         user=resident_on("Sem Visser", GROUP_STREET, 30), group_id=group.pk, rules_accepted=True
     )
+    probe.photo_id = post_with_photo(
+        anna_admin, group, Street.objects.get(name=GROUP_STREET)
+    ).photo.pk
 
     def check(step):
         index = STEPS.index(step)
@@ -96,6 +106,8 @@ def test_members_and_wijkagent_leave_through_the_gate(client, group, mo_member, 
 
 def test_anonymous_visitors_are_sent_to_login(client, group):
     for name, method in EXPECTED:
-        response = getattr(client, method)(url(name, group, SimpleNamespace(pk=1, user_id=1)))
+        response = getattr(client, method)(
+            url(name, group, SimpleNamespace(pk=1, user_id=1, photo_id=1))
+        )
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
