@@ -16,6 +16,7 @@ from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import check_moment, clean_text
 from buurtwacht.groups.access import GroupAccess, access_group
+from buurtwacht.groups.models import Group
 from buurtwacht.groups.policy import Action, Role
 from buurtwacht.media.actions import PhotoDraft, check_reason, store_photo
 from buurtwacht.notify.actions import notify_alert
@@ -284,3 +285,14 @@ def close_alert(*, user: User, alert_id: int, outcome: Outcome) -> Alert:
     alert.save(update_fields=["closed_at", "closed_by", "outcome"])
     _publish(alert, "alert.closed")
     return alert
+
+
+def delete_alerts_before(*, group: Group, cutoff: dt.datetime) -> list[int]:
+    """Retention: the group's alerts made before `cutoff` are deleted with their updates,
+    acknowledgements, 112 claims and photo; returns their ids (the caller deletes their
+    events and notifications, in the same transaction)."""
+    expired = Alert.objects.filter(group=group, created_at__lt=cutoff)
+    ids = list(expired.values_list("id", flat=True))
+    if ids:
+        Alert.objects.filter(pk__in=ids).delete()
+    return ids

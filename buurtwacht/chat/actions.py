@@ -1,5 +1,7 @@
 """The only writer for chat: one message, idempotent by client id, published after commit."""
 
+import datetime as dt
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -7,6 +9,7 @@ from buurtwacht.accounts.models import User
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import clean_text
 from buurtwacht.groups.access import access_group
+from buurtwacht.groups.models import Group
 from buurtwacht.groups.policy import Action
 from buurtwacht.notify.actions import notify_chat
 from buurtwacht.realtime.actions import clean_client_id, record_event
@@ -47,3 +50,13 @@ def post_chat(*, user: User, group_id: int, client_id: str, text: str) -> tuple[
     )
     notify_chat(message=message)
     return message, True
+
+
+def delete_chat_before(*, group: Group, cutoff: dt.datetime) -> list[int]:
+    """Retention: the group's chat messages made before `cutoff` are deleted; returns
+    their ids (the caller deletes their events and notifications)."""
+    expired = ChatMessage.objects.filter(group=group, created_at__lt=cutoff)
+    ids = list(expired.values_list("id", flat=True))
+    if ids:
+        ChatMessage.objects.filter(pk__in=ids).delete()
+    return ids

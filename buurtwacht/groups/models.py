@@ -27,6 +27,9 @@ class Group(TimeStampedModel):
     chat_retention_days = models.PositiveIntegerField(null=True, blank=True)
     alert_retention_days = models.PositiveIntegerField(null=True, blank=True)
     photo_retention_days = models.PositiveIntegerField(null=True, blank=True)
+    # The highest stream seq ever deleted with expired content: new events continue after
+    # it, so a client never sees a number again (realtime.actions.record_event).
+    event_seq_floor = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.name

@@ -162,3 +162,46 @@ def retention_of(*, group: Group) -> Retention:
         alerts=min(group.alert_retention_days or settings.RETENTION_ALERT_DAYS, limits.alerts),
         photos=min(group.photo_retention_days or settings.RETENTION_PHOTO_DAYS, limits.photos),
     )
+
+
+# --- the member register (for the group's admins) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    name: str
+    role: str
+    status: str
+    since: dt.datetime
+    until: dt.datetime | None
+
+
+def member_register(*, group: Group) -> list[RegisterRow]:
+    """Everyone who has been a member, with role and dates; a deleted account without its
+    name.  No e-mail, address or date of birth: those stay with the account."""
+    from buurtwacht.alerts.selectors import display_name
+
+    memberships = (
+        Membership.objects.filter(group=group)
+        .select_related("user")
+        .order_by("status", "user__name", "pk")
+    )
+    plain = Group(pk=group.pk, show_initials=False)  # the register holds full names
+    return [
+        RegisterRow(
+            name=display_name(user=m.user, group=plain),
+            role=m.get_role_display(),
+            status=m.get_status_display(),
+            since=m.created_at,
+            until=m.ended_at,
+        )
+        for m in memberships
+    ]
+
+
+def admins_of(*, group: Group) -> list[User]:
+    return [
+        m.user
+        for m in active_memberships(group=group).filter(role="admin")
+        if m.user.deleted_at is None
+    ]

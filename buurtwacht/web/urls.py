@@ -26,6 +26,12 @@ urlpatterns = [
     ),
     path("groepen/<int:group_id>/instellingen/", groups.settings_page, name="group_settings"),
     path("groepen/<int:group_id>/logboek/", groups.audit_log, name="group_audit"),
+    path("groepen/<int:group_id>/privacy/", groups.privacy_page, name="group_privacy"),
+    path(
+        "groepen/<int:group_id>/privacy/ledenlijst.csv",
+        groups.member_register,
+        name="group_member_register",
+    ),
     path("groepen/<int:group_id>/meldingen/", alerts.post_alert, name="alert_post"),
     path("groepen/<int:group_id>/chat/", alerts.post_chat, name="chat_post"),
     path("groepen/<int:group_id>/meldingen/eerder/", groups.alert_history, name="alert_history"),

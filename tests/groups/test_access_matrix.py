@@ -31,6 +31,8 @@ EXPECTED = {
     ("group_settings", "post"): [404, 404, 403, 403, 200, 404],
     ("group_audit", "get"): [404, 404, 403, 403, 200, 404],
     ("group_accept_rules", "post"): [404, 404, 302, 403, 302, 404],
+    ("group_privacy", "get"): [404, 404, 403, 403, 200, 404],
+    ("group_member_register", "get"): [404, 404, 403, 403, 200, 404],
     # R-RUL-6: a photo on an alert, for the group's readers only
     ("alert_photo", "get"): [404, 404, 200, 200, 200, 404],
     ("alert_photo_thumbnail", "get"): [404, 404, 200, 200, 200, 404],
