@@ -25,6 +25,13 @@ def display_name(*, user: User | None, group: Group) -> str:
     return user.initials if group.show_initials else user.name
 
 
+def full_name(*, user: User | None) -> str:
+    """The name as admins see it (log, register): "Deleted account" once it is gone."""
+    if user is None or user.deleted_at is not None or not user.name:
+        return _("Deleted account")
+    return user.name
+
+
 def _state(
     alert: Alert,
     *,

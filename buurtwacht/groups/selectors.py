@@ -179,17 +179,16 @@ class RegisterRow:
 def member_register(*, group: Group) -> list[RegisterRow]:
     """Everyone who has been a member, with role and dates; a deleted account without its
     name.  No e-mail, address or date of birth: those stay with the account."""
-    from buurtwacht.alerts.selectors import display_name
+    from buurtwacht.alerts.selectors import full_name
 
     memberships = (
         Membership.objects.filter(group=group)
         .select_related("user")
         .order_by("status", "user__name", "pk")
     )
-    plain = Group(pk=group.pk, show_initials=False)  # the register holds full names
     return [
         RegisterRow(
-            name=display_name(user=m.user, group=plain),
+            name=full_name(user=m.user),
             role=m.get_role_display(),
             status=m.get_status_display(),
             since=m.created_at,
