@@ -106,10 +106,11 @@ def _probe(data: bytes) -> None:
 
 
 def _jpeg(image: Image.Image, side: int) -> bytes:
-    copy = image.copy()
-    copy.thumbnail((side, side))
+    if max(image.size) > side:
+        image = image.copy()
+        image.thumbnail((side, side))
     out = io.BytesIO()
-    copy.save(out, format="JPEG", quality=85, optimize=True)  # no exif=: no metadata
+    image.save(out, format="JPEG", quality=85, optimize=True)  # no exif=: no metadata
     return out.getvalue()
 
 
