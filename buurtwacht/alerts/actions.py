@@ -296,3 +296,10 @@ def delete_alerts_before(*, group: Group, cutoff: dt.datetime) -> list[int]:
     if ids:
         Alert.objects.filter(pk__in=ids).delete()
     return ids
+
+
+def photos_expired(*, alert_ids: list[int]) -> None:
+    """Retention took these alerts' photos: open pages drop them from the cards (an
+    alert.updated event with the alert's state, now without its photo)."""
+    for alert in Alert.objects.filter(pk__in=alert_ids).select_related("group").order_by("pk"):
+        _publish(alert, "alert.updated")

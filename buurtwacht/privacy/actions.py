@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from buurtwacht.alerts.actions import delete_alerts_before
+from buurtwacht.alerts.actions import delete_alerts_before, photos_expired
 from buurtwacht.chat.actions import delete_chat_before
 from buurtwacht.core import clock
 from buurtwacht.groups.models import Group
@@ -42,7 +42,9 @@ def purge_group(*, group_id: int, now: dt.datetime) -> Purged:
     alert_ids = delete_alerts_before(group=group, cutoff=cutoffs.alerts)
     message_ids = delete_chat_before(group=group, cutoff=cutoffs.chat)
     events = forget_events(group=group, alert_ids=alert_ids, message_ids=message_ids)
-    forget_photos(group=group, alert_ids=sorted(set(photo_alerts) - set(alert_ids)))
+    without_photo = sorted(set(photo_alerts) - set(alert_ids))
+    forget_photos(group=group, alert_ids=without_photo)
+    photos_expired(alert_ids=without_photo)  # open pages take the photo off the card
     notifications = forget_deliveries(
         sources=[f"alert:{pk}" for pk in alert_ids] + [f"chat:{pk}" for pk in message_ids]
     )

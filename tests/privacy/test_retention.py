@@ -54,9 +54,12 @@ def test_r_rul_6_retention_deletes_exactly_what_expired(content, group):
     assert Event.objects.filter(payload__message__id=new_chat.pk).exists()
     assert f"alert:{old.pk}" not in sources() and f"chat:{old_chat.pk}" not in sources()
     assert {f"alert:{kept.pk}", f"alert:{recent.pk}", f"chat:{new_chat.pk}"} <= sources()
-    # the kept alert's events no longer mention its photo, nor why it was taken
+    # the kept alert's events no longer mention its photo, nor why it was taken, and
+    # open pages are told (the last event: the alert without its photo)
     for event in Event.objects.filter(payload__alert__id=kept.pk):
         assert event.payload["alert"]["photo"] is None
+    last = Event.objects.filter(payload__alert__id=kept.pk).order_by("-id").first()
+    assert last.type == "alert.updated" and last.seq == Event.objects.order_by("-seq")[0].seq
     shown = present_events(group=group, events=list(Event.objects.order_by("id")))
     assert {e["alert"]["id"] for e in shown if "alert" in e} == {kept.pk, recent.pk}
 
