@@ -4,6 +4,7 @@ per group.  Deletes what is older than the cut-off, whenever it runs: a run that
 late (the worker was down) catches up, and running it twice deletes nothing more."""
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -16,6 +17,8 @@ from buurtwacht.groups.selectors import retention_of
 from buurtwacht.media.actions import delete_photos_before
 from buurtwacht.notify.actions import forget_deliveries
 from buurtwacht.realtime.actions import forget_events, forget_photos
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -58,9 +61,14 @@ def purge_group(*, group_id: int, now: dt.datetime) -> Purged:
 
 
 def purge_expired(*, now: dt.datetime | None = None) -> Purged:
-    """Every group's expired content, group by group."""
+    """Every group's expired content, group by group: one group that fails (e.g. a row
+    that protects an expired alert) is logged and tried again on the next sweep; the
+    others are still done."""
     now = now or clock.now()
     total = Purged()
     for group_id in Group.objects.order_by("pk").values_list("pk", flat=True):
-        total.add(purge_group(group_id=group_id, now=now))
+        try:
+            total.add(purge_group(group_id=group_id, now=now))
+        except Exception:
+            log.exception("retention: group %s not swept; trying again next time", group_id)
     return total
