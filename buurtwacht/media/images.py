@@ -152,6 +152,8 @@ def prepare_image(upload: UploadedFile) -> PreparedImage:
         raise
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise ImageRejected(_("This file is not a photo we can read.")) from exc
+    except Exception as exc:  # a decoder's own errors on a malformed file (SyntaxError, ...)
+        raise ImageRejected(_("This file is not a photo we can read.")) from exc
 
 
 def reencode_image(upload: UploadedFile) -> ContentFile:
