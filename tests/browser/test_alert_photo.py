@@ -1,13 +1,17 @@
 """R-RUL-6 in a browser: an alert with a photo (and why it is needed) posted by one
 neighbour appears live, photo included, at another on a 360 px wide phone screen; an
-outsider asking for the photo gets 404."""
+outsider asking for the photo gets 404; once the photo retention has passed, the open
+card drops it."""
 
+import datetime as dt
 import os
 import time
 
 import pytest
 
+from buurtwacht.core import clock
 from buurtwacht.geo import actions as geo_actions
+from buurtwacht.privacy.actions import purge_expired
 from tests.conftest import session_cookie
 from tests.media.conftest import camera_jpeg
 
@@ -64,6 +68,11 @@ def test_r_rul_6_alert_with_photo_appears_live_for_members_only(
         src = image.get_attribute("src")
         assert mo.request.get(f"http://{asgi_server}{src}").status == 200
         assert bob.request.get(f"http://{asgi_server}{src}").status == 404
+        # the sweep after the photo retention: the open card drops it, without a reload
+        purge_expired(now=clock.now() + dt.timedelta(days=31))
+        card.locator("figure.photo").wait_for(state="hidden")
+        assert "Man probeert deurklinken" in card.inner_text()  # the alert itself stays
+        assert mo.request.get(f"http://{asgi_server}{src}").status == 404
     finally:
         for context in (anna_context, mo_context, bob_context):
             context.close()
