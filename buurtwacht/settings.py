@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "buurtwacht.alerts",
     "buurtwacht.chat",
     "buurtwacht.moderation",
+    "buurtwacht.media",
     "buurtwacht.notify",
     "buurtwacht.register",
     "django_tasks",
@@ -209,6 +210,32 @@ SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_USER = os.environ.get("SMS_GATEWAY_USER", "")
 SMS_GATEWAY_PASSWORD = os.environ.get("SMS_GATEWAY_PASSWORD", "")
 SMS_TEMPLATE = os.environ.get("SMS_TEMPLATE", "Buurtwacht: {title}. {body}")
+
+# --- photos on alerts and retention (R-RUL-6) ---------------------------------
+PHOTO_MAX_UPLOAD_BYTES = int(os.environ.get("PHOTO_MAX_UPLOAD_MB", "5")) * 1024 * 1024
+PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", "40000000"))
+# Decoded pixels all uploads together may hold at once; more wait (media/images.py).
+PHOTO_DECODE_BUDGET_BYTES = int(os.environ.get("PHOTO_DECODE_BUDGET_MB", "256")) * 1024 * 1024
+PHOTO_DECODE_WAIT_SECONDS = float(os.environ.get("PHOTO_DECODE_WAIT_SECONDS", "10"))
+
+
+def _days(name: str, default: int, *, ceiling: int | None = None) -> int:
+    days = int(os.environ.get(name, str(default)))
+    if days < 1 or (ceiling is not None and days > ceiling):
+        raise ImproperlyConfigured(f"{name} must lie between 1 and {ceiling or 'any'} days.")
+    return days
+
+
+# Per group an admin chooses within the instance's maximum; new groups get the default.
+# Photos are kept at most 30 days whatever the instance sets (R-RUL-6).
+RETENTION_CHAT_MAX_DAYS = _days("RETENTION_CHAT_MAX_DAYS", 90)
+RETENTION_CHAT_DAYS = _days("RETENTION_CHAT_DAYS", 30, ceiling=RETENTION_CHAT_MAX_DAYS)
+RETENTION_ALERT_MAX_DAYS = _days("RETENTION_ALERT_MAX_DAYS", 365)
+RETENTION_ALERT_DAYS = _days("RETENTION_ALERT_DAYS", 180, ceiling=RETENTION_ALERT_MAX_DAYS)
+RETENTION_PHOTO_MAX_DAYS = _days("RETENTION_PHOTO_MAX_DAYS", 30, ceiling=30)
+RETENTION_PHOTO_DAYS = _days("RETENTION_PHOTO_DAYS", 30, ceiling=RETENTION_PHOTO_MAX_DAYS)
+# How often the worker deletes what has expired (it also does so when it starts).
+RETENTION_SWEEP_MINUTES = float(os.environ.get("RETENTION_SWEEP_MINUTES", "60"))
 
 # --- accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

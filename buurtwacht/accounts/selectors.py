@@ -1,10 +1,23 @@
 """Reads for accounts."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 
 from .models import HomeAddress, User
+
+# More of what is stored about a person, from apps that keep it: each returns
+# {"section name": [...]} for the export.  Moderation adds its reports (by and about the
+# person) and its moderation records here, from its AppConfig.ready().
+ExportSection = Callable[[User], dict[str, Any]]
+EXPORT_SECTIONS: list[ExportSection] = []
+
+
+def register_export_section(section: ExportSection) -> ExportSection:
+    if section not in EXPORT_SECTIONS:
+        EXPORT_SECTIONS.append(section)
+    return section
 
 
 def personal_data(*, user: User) -> dict[str, Any]:
@@ -36,7 +49,44 @@ def personal_data(*, user: User) -> dict[str, Any]:
         },
         "login_history": _login_history(user),
         **_activity(user),
+        **_alert_activity(user),
+        **{name: rows for section in EXPORT_SECTIONS for name, rows in section(user).items()},
         "instance": settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "",
+    }
+
+
+def _alert_activity(user: User) -> dict[str, Any]:
+    """What the person added to alerts: updates, acknowledgements, 112 claims, photos."""
+    from buurtwacht.alerts.models import Acknowledgement, AlertUpdate, PoliceCall
+    from buurtwacht.media.models import AlertPhoto
+
+    def where(alert: Any) -> dict[str, Any]:
+        return {"group": alert.group.name, "alert": alert.pk}
+
+    return {
+        "alert_updates": [
+            {**where(u.alert), "text": u.text, "at": u.created_at.isoformat()}
+            for u in AlertUpdate.objects.filter(author=user).select_related("alert__group")
+        ],
+        "acknowledgements": [
+            {**where(a.alert), "kind": a.kind, "at": a.created_at.isoformat()}
+            for a in Acknowledgement.objects.filter(user=user).select_related("alert__group")
+        ],
+        "police_calls": [
+            {**where(c.alert), "channel": c.channel, "at": c.created_at.isoformat()}
+            for c in PoliceCall.objects.filter(user=user).select_related("alert__group")
+        ],
+        "alert_photos": [
+            {
+                **where(p.alert),
+                "reason": p.reason,
+                "reason_text": p.reason_text,
+                "at": p.created_at.isoformat(),
+            }
+            for p in AlertPhoto.objects.filter(uploaded_by=user)
+            .select_related("alert__group")
+            .defer("image", "thumbnail")
+        ],
     }
 
 

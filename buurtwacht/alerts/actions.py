@@ -19,6 +19,7 @@ from buurtwacht.groups.access import GroupAccess, access_group
 from buurtwacht.groups.models import AuditEntry, Group, MembershipRole, MembershipStatus
 from buurtwacht.groups.policy import Action, Role
 from buurtwacht.groups.selectors import adjacent_groups
+from buurtwacht.media.actions import PhotoDraft, check_reason, store_photo
 from buurtwacht.moderation.actions import flag_posted, screen
 from buurtwacht.moderation.models import Place
 from buurtwacht.moderation.profiling import descriptors, origin_described
@@ -64,6 +65,7 @@ class AlertDraft:
     direction: str = ""
     person: dict[str, str] = field(default_factory=dict)
     vehicle: dict[str, str] = field(default_factory=dict)
+    photo: PhotoDraft | None = None  # optional, with why it is necessary (R-RUL-6)
 
 
 def _refuse(code: str, message: str) -> ActionError:
@@ -196,6 +198,8 @@ def _post_alert(*, user: User, group_id: int, draft: AlertDraft) -> tuple[Alert,
     seen_at = check_moment(draft.seen_at or now, code="when", now=now)
     if draft.direction not in Direction.values:
         raise _refuse("direction", _("Choose a direction from the list."))
+    if draft.photo is not None:
+        check_reason(reason=draft.photo.reason, reason_text=draft.photo.reason_text)
     try:
         with transaction.atomic():
             alert = Alert.objects.create(
@@ -214,6 +218,8 @@ def _post_alert(*, user: User, group_id: int, draft: AlertDraft) -> tuple[Alert,
             )
     except IntegrityError:  # the same resend arrived twice at the same moment
         return Alert.objects.get(group=group, author=user, client_id=client_id), False
+    if draft.photo is not None:
+        store_photo(alert=alert, user=user, draft=draft.photo)
     _publish(alert, "alert.created")
     notify_alert(alert=alert)
     return alert, True
@@ -317,6 +323,18 @@ def _add_update(
         return AlertUpdate.objects.get(alert=alert, author=user, client_id=client_id), False
     _publish(alert, "alert.updated")
     return update, True
+
+
+@transaction.atomic
+def add_photo(*, user: User, alert_id: int, draft: PhotoDraft) -> Alert:
+    """A photo for one's own open alert, afterwards (the API posts the alert first)."""
+    alert, _access = _alert_for(user=user, alert_id=alert_id, action=Action.POST_ALERT, lock=True)
+    if alert.author_id != user.pk:
+        raise PermissionDenied
+    _open(alert)
+    store_photo(alert=alert, user=user, draft=draft)
+    _publish(alert, "alert.updated")
+    return alert
 
 
 @transaction.atomic
@@ -488,3 +506,21 @@ def decline_forward(*, admin: User, forward_id: int) -> Forward:
     _audit(group=forward.from_group, actor=None, action="forward_declined", other=access.group)
     _tell_admins(forward, "forward.decided")
     return forward
+
+
+def delete_alerts_before(*, group: Group, cutoff: dt.datetime) -> list[int]:
+    """Retention: the group's alerts made before `cutoff` are deleted with their updates,
+    acknowledgements, 112 claims and photo; returns their ids (the caller deletes their
+    events and notifications, in the same transaction)."""
+    expired = Alert.objects.filter(group=group, created_at__lt=cutoff)
+    ids = list(expired.values_list("id", flat=True))
+    if ids:
+        Alert.objects.filter(pk__in=ids).delete()
+    return ids
+
+
+def photos_expired(*, alert_ids: list[int]) -> None:
+    """Retention took these alerts' photos: open pages drop them from the cards (an
+    alert.updated event with the alert's state, now without its photo)."""
+    for alert in Alert.objects.filter(pk__in=alert_ids).select_related("group").order_by("pk"):
+        _publish(alert, "alert.updated")

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from buurtwacht.geo.models import Street
 from buurtwacht.groups.models import Group
+from buurtwacht.media.images import ImageRejected, PreparedImage, prepare_image
+from buurtwacht.media.models import PhotoReason
 
 from .actions import PERSON_FIELDS
 from .models import PERSON_LABELS, VEHICLE_LABELS, AlertKind, Direction, Outcome
@@ -58,6 +60,22 @@ class AlertForm(forms.Form):
     vehicle_make = _described(VEHICLE_LABELS["make"])
     vehicle_colour = _described(VEHICLE_LABELS["colour"])
     vehicle_plate = _described(VEHICLE_LABELS["plate"])
+    # R-RUL-6: a photo only when it is necessary, relevant and of added value.
+    photo = forms.FileField(
+        label=_("Photo (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_(
+            "Only when it is really necessary. Location data and other metadata are removed; "
+            "only the group sees the photo, and it is deleted automatically."
+        ),
+    )
+    photo_reason = forms.ChoiceField(
+        label=_("Why is the photo necessary?"),
+        choices=[("", "---------"), *PhotoReason.choices],
+        required=False,
+    )
+    photo_reason_text = forms.CharField(label=_("Explain briefly"), required=False, max_length=300)
 
     PERSON = PERSON_FIELDS
     VEHICLE = {
@@ -71,6 +89,26 @@ class AlertForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("client_id", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         self.fields["street"].queryset = group.streets.order_by("name")  # type: ignore[attr-defined]
+
+    def clean_photo(self) -> PreparedImage | None:
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return None
+        try:
+            return prepare_image(upload)
+        except ImageRejected as exc:
+            raise forms.ValidationError(str(exc), code="photo") from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("photo") is not None and not (
+            data.get("photo_reason") and (data.get("photo_reason_text") or "").strip()
+        ):
+            self.add_error(
+                "photo_reason",
+                _("Say why the photo is necessary: choose a reason and explain briefly."),
+            )
+        return data
 
     def person(self) -> dict[str, str]:
         return {

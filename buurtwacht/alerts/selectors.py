@@ -3,8 +3,9 @@
 The state holds ids and codes only (no names, no translated labels): what a reader sees is
 made from it per reader, in the reader's language (realtime/present.py)."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -12,6 +13,9 @@ from buurtwacht.accounts.models import User
 from buurtwacht.groups.models import Group
 
 from .models import AckKind, Alert, AlertUpdate, CallChannel, Forward, ForwardStatus, PoliceCall
+
+if TYPE_CHECKING:
+    from buurtwacht.media.models import AlertPhoto
 
 
 def display_name(*, user: User | None, group: Group) -> str:
@@ -21,6 +25,13 @@ def display_name(*, user: User | None, group: Group) -> str:
     return user.initials if group.show_initials else user.name
 
 
+def full_name(*, user: User | None) -> str:
+    """The name as admins see it (log, register): "Deleted account" once it is gone."""
+    if user is None or user.deleted_at is not None or not user.name:
+        return _("Deleted account")
+    return user.name
+
+
 def _state(
     alert: Alert,
     *,
@@ -28,6 +39,7 @@ def _state(
     updates: list[AlertUpdate],
     seen: int,
     going: int,
+    photo: "AlertPhoto | None",
 ) -> dict[str, Any]:
     state = {
         "id": alert.pk,
@@ -54,22 +66,38 @@ def _state(
         "origin": alert.origin or None,
         "hidden": alert.hidden_at is not None,
         "hidden_reason": alert.hidden_reason,
+        # R-RUL-6: the photo's id and why it is there, never its bytes (present.py adds
+        # the address it is served at, to readers, while it has not expired).
+        "photo": None
+        if photo is None
+        else {"id": photo.pk, "reason": photo.reason, "reason_text": photo.reason_text},
     }
     if alert.hidden_at is not None:  # hidden by an admin: the content leaves the stream
         state.update(what="", person={}, vehicle={}, updates=[], lon=None, lat=None)
     return state
 
 
+def _photo_of(alert: Alert) -> "AlertPhoto | None":
+    try:
+        return alert.photo  # type: ignore[attr-defined, no-any-return]
+    except ObjectDoesNotExist:
+        return None
+
+
 def alert_state(*, alert: Alert, new: bool = False) -> dict[str, Any]:
     """The alert's full current state.  `new`: just created, so nothing hangs off it yet."""
     if new:
-        return _state(alert, calls=[], updates=[], seen=0, going=0)
+        photo = _photo_of(alert) if Alert.photo.is_cached(alert) else None  # type: ignore[attr-defined]
+        return _state(alert, calls=[], updates=[], seen=0, going=0, photo=photo)
     [state] = alert_states(alerts=Alert.objects.filter(pk=alert.pk))
     return state
 
 
 def alert_states(*, alerts: QuerySet[Alert]) -> list[dict[str, Any]]:
-    """The states of many alerts in three queries, however many alerts there are."""
+    """The states of many alerts in four queries, however many alerts there are."""
+    from buurtwacht.media.models import AlertPhoto
+
+    photos = AlertPhoto.objects.only("id", "alert_id", "reason", "reason_text")
     found = alerts.annotate(
         seen_count=Count("acknowledgements", filter=Q(acknowledgements__kind=AckKind.SEEN)),
         going_count=Count("acknowledgements", filter=Q(acknowledgements__kind=AckKind.GOING)),
@@ -81,6 +109,7 @@ def alert_states(*, alerts: QuerySet[Alert]) -> list[dict[str, Any]]:
                 "created_at", "id"
             ),
         ),
+        Prefetch("photo", queryset=photos),
     )
     return [
         _state(
@@ -89,6 +118,7 @@ def alert_states(*, alerts: QuerySet[Alert]) -> list[dict[str, Any]]:
             updates=list(alert.updates.all()),
             seen=alert.seen_count,  # type: ignore[attr-defined]
             going=alert.going_count,  # type: ignore[attr-defined]
+            photo=_photo_of(alert),
         )
         for alert in found
     ]

@@ -4,15 +4,21 @@ same access gate.  Each endpoint parses, calls one action and says what happened
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from django.http import Http404, HttpRequest
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError
 from pydantic import Field
 
 from buurtwacht.accounts.models import User
 from buurtwacht.alerts import actions as alert_actions
+from buurtwacht.alerts.models import Alert
 from buurtwacht.alerts.selectors import display_name
 from buurtwacht.chat import actions as chat_actions
+from buurtwacht.core.errors import ActionError
+from buurtwacht.groups.access import access_group
+from buurtwacht.groups.policy import Action
+from buurtwacht.media.actions import PhotoDraft
+from buurtwacht.media.images import ImageRejected, prepare_image
 from buurtwacht.realtime import handlers
 
 from .schemas import (
@@ -29,6 +35,7 @@ from .schemas import (
     ErrorOut,
     EventsOut,
     InvalidOut,
+    PhotoPosted,
     UpdateIn,
     UpdatePosted,
 )
@@ -125,6 +132,41 @@ def add_update(request: HttpRequest, alert_id: int, body: UpdateIn) -> Status[di
         confirm_language=body.confirm_language,
     )
     return Status(made(created), {"update": update.pk, "created": created})
+
+
+@router.post(
+    "/alerts/{alert_id}/photo",
+    response={201: PhotoPosted, **POST_ERRORS},
+    operation_id="add_photo",
+    tags=["alerts"],
+)
+def add_photo(
+    request: HttpRequest,
+    alert_id: int,
+    photo: File[UploadedFile],
+    reason: Form[str],
+    reason_text: Form[str],
+) -> Status[dict[str, Any]]:
+    """R-RUL-6: a photo on one's own open alert (multipart), with why it is necessary
+    (`reason`: recognise_person, recognise_vehicle, damage or situation, and
+    `reason_text`).
+    Stored without metadata, only for the group's readers, deleted after the group's
+    photo retention; never in a notification."""
+    user = caller(request)
+    group_id = Alert.objects.filter(pk=alert_id).values_list("group_id", flat=True).first()
+    if group_id is None:
+        raise Http404
+    access_group(user=user, group_id=group_id, action=Action.POST_ALERT)  # before decoding
+    try:
+        prepared = prepare_image(photo)
+    except ImageRejected as exc:
+        raise ActionError("photo", str(exc)) from exc
+    alert = alert_actions.add_photo(
+        user=user,
+        alert_id=alert_id,
+        draft=PhotoDraft(image=prepared, reason=reason, reason_text=reason_text),
+    )
+    return Status(201, {"alert": alert.pk, "photo": alert.photo.pk})  # type: ignore[attr-defined]
 
 
 @router.post(

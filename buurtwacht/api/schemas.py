@@ -131,6 +131,11 @@ class ChatPosted(Schema):
     created: bool
 
 
+class PhotoPosted(Schema):
+    alert: int
+    photo: int
+
+
 class ErrorOut(Schema):
     code: str = Field(..., description="Stable, for programs.")
     message: str = Field(..., description="For people, in the request's language.")

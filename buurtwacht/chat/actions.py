@@ -1,5 +1,7 @@
 """The only writer for chat: one message, idempotent by client id, published after commit."""
 
+import datetime as dt
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -7,6 +9,7 @@ from buurtwacht.accounts.models import User
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import clean_text
 from buurtwacht.groups.access import access_group
+from buurtwacht.groups.models import Group
 from buurtwacht.groups.policy import Action
 from buurtwacht.moderation.actions import flag_posted, screen
 from buurtwacht.moderation.models import Place
@@ -79,3 +82,13 @@ def publish_chat(message: ChatMessage) -> None:
             }
         },
     )
+
+
+def delete_chat_before(*, group: Group, cutoff: dt.datetime) -> list[int]:
+    """Retention: the group's chat messages made before `cutoff` are deleted; returns
+    their ids (the caller deletes their events and notifications)."""
+    expired = ChatMessage.objects.filter(group=group, created_at__lt=cutoff)
+    ids = list(expired.values_list("id", flat=True))
+    if ids:
+        ChatMessage.objects.filter(pk__in=ids).delete()
+    return ids

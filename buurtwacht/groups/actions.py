@@ -720,3 +720,61 @@ def recompute_all_adjacency() -> int:
         ]
     )
     return len(found)
+
+
+# --- retention (R-RUL-6, AVG) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetentionChoice:
+    """Days to keep each kind of content; within the instance's maxima."""
+
+    chat_days: int
+    alert_days: int
+    photo_days: int
+
+
+@transaction.atomic
+def set_retention(*, admin: User, group_id: int, choice: RetentionChoice) -> Group:
+    access = access_group(user=admin, group_id=group_id, action=Action.EDIT_GROUP, for_update=True)
+    group = access.group
+    limits = selectors.retention_limits()
+    for days, most in (
+        (choice.chat_days, limits.chat),
+        (choice.alert_days, limits.alerts),
+        (choice.photo_days, limits.photos),
+    ):
+        if not 1 <= days <= most:
+            raise ActionError(
+                "retention",
+                _("Choose a number of days between 1 and %(most)d.") % {"most": most},
+            )
+    before = selectors.retention_of(group=group)
+    group.chat_retention_days = choice.chat_days
+    group.alert_retention_days = choice.alert_days
+    group.photo_retention_days = choice.photo_days
+    group.save(
+        update_fields=[
+            "chat_retention_days",
+            "alert_retention_days",
+            "photo_retention_days",
+            "updated_at",
+        ]
+    )
+    _audit(
+        group=group,
+        actor=admin,
+        action="change_retention",
+        previous={"chat": before.chat, "alerts": before.alerts, "photos": before.photos},
+        chat=choice.chat_days,
+        alerts=choice.alert_days,
+        photos=choice.photo_days,
+    )
+    return group
+
+
+def record_register_export(*, admin: User, group_id: int) -> Group:
+    """An admin downloads the member register: logged, like every admin action."""
+    access = access_group(user=admin, group_id=group_id, action=Action.EDIT_GROUP)
+    _audit(group=access.group, actor=admin, action="export_members")
+    return access.group

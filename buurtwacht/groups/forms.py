@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.base import ContentFile
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from buurtwacht.accounts.forms import DateInput
@@ -136,3 +137,27 @@ class WijkagentForm(forms.Form):
                 code="not_police",
             )
         return officer
+
+
+class RetentionForm(forms.Form):
+    """Days the group keeps its content; the maxima are the instance's."""
+
+    chat_days = forms.IntegerField(label=_("Chat messages (days)"), min_value=1)
+    alert_days = forms.IntegerField(
+        label=_("Alerts with their updates, acknowledgements and 112 claims (days)"),
+        min_value=1,
+    )
+    photo_days = forms.IntegerField(label=_("Photos on alerts (days)"), min_value=1)
+
+    def __init__(self, *args: Any, limits: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, most in (
+            ("chat_days", limits.chat),
+            ("alert_days", limits.alerts),
+            ("photo_days", limits.photos),
+        ):
+            field = self.fields[name]
+            field.max_value = most  # type: ignore[attr-defined]
+            field.validators.append(MaxValueValidator(most))
+            field.widget.attrs.update({"min": 1, "max": most})
+            field.help_text = _("At most %(most)d days.") % {"most": most}

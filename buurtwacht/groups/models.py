@@ -36,6 +36,14 @@ class Group(TimeStampedModel):
     own_rules = models.TextField(_("the group's own rules"), blank=True, default="")
     rules_version = models.PositiveIntegerField(default=1)
     show_initials = models.BooleanField(_("members see initials instead of names"), default=False)
+    # Days content is kept (R-RUL-6, AVG); empty: the instance's default.  Within the
+    # instance's maximum, see selectors.retention_of.
+    chat_retention_days = models.PositiveIntegerField(null=True, blank=True)
+    alert_retention_days = models.PositiveIntegerField(null=True, blank=True)
+    photo_retention_days = models.PositiveIntegerField(null=True, blank=True)
+    # The highest stream seq ever deleted with expired content: new events continue after
+    # it, so a client never sees a number again (realtime.actions.record_event).
+    event_seq_floor = models.PositiveBigIntegerField(default=0)
     listing = models.CharField(
         _("public map"), max_length=16, choices=Listing.choices, default=Listing.AUTO
     )

@@ -1,8 +1,11 @@
 """Reads for groups: members, requests, the area of a set of streets, overlaps."""
 
+import datetime as dt
 import json
+from dataclasses import dataclass
 
 import shapely
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from buurtwacht.accounts.models import User
@@ -166,3 +169,98 @@ def adjacent_groups(*, group: Group) -> list[Group]:
 
 def has_neighbours(*, group: Group) -> bool:
     return Adjacency.objects.filter(Q(low=group) | Q(high=group)).exists()
+
+
+# --- retention -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Days the group keeps each kind of content."""
+
+    chat: int
+    alerts: int  # with their updates, acknowledgements and 112 claims
+    photos: int
+
+    def cutoffs(self, now: dt.datetime) -> "Cutoffs":
+        return Cutoffs(
+            chat=now - dt.timedelta(days=self.chat),
+            alerts=now - dt.timedelta(days=self.alerts),
+            photos=now - dt.timedelta(days=self.photos),
+        )
+
+
+@dataclass(frozen=True)
+class Cutoffs:
+    """What was made before these moments has expired."""
+
+    chat: dt.datetime
+    alerts: dt.datetime
+    photos: dt.datetime
+
+
+@dataclass(frozen=True)
+class RetentionLimits:
+    chat: int
+    alerts: int
+    photos: int
+
+
+def retention_limits() -> RetentionLimits:
+    return RetentionLimits(
+        chat=settings.RETENTION_CHAT_MAX_DAYS,
+        alerts=settings.RETENTION_ALERT_MAX_DAYS,
+        photos=settings.RETENTION_PHOTO_MAX_DAYS,
+    )
+
+
+def retention_of(*, group: Group) -> Retention:
+    """The group's choice (or the instance default), never above the instance maximum."""
+    limits = retention_limits()
+    return Retention(
+        chat=min(group.chat_retention_days or settings.RETENTION_CHAT_DAYS, limits.chat),
+        alerts=min(group.alert_retention_days or settings.RETENTION_ALERT_DAYS, limits.alerts),
+        photos=min(group.photo_retention_days or settings.RETENTION_PHOTO_DAYS, limits.photos),
+    )
+
+
+# --- the member register (for the group's admins) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    name: str
+    role: str
+    status: str
+    since: dt.datetime
+    until: dt.datetime | None
+
+
+def member_register(*, group: Group) -> list[RegisterRow]:
+    """Everyone who has been a member, with role and dates; a deleted account without its
+    name.  No e-mail, address or date of birth: those stay with the account."""
+    from buurtwacht.alerts.selectors import full_name
+
+    memberships = (
+        Membership.objects.filter(group=group)
+        .select_related("user")
+        .order_by("status", "user__name", "pk")
+    )
+    return [
+        RegisterRow(
+            name=full_name(user=m.user),
+            role=m.get_role_display(),
+            status=m.get_status_display(),
+            since=m.created_at,
+            until=m.ended_at,
+        )
+        for m in memberships
+    ]
+
+
+def admins_of(*, group: Group) -> list[User]:
+    return [
+        m.user
+        for m in active_memberships(group=group).filter(role="admin")
+        if m.user.deleted_at is None
+    ]

@@ -237,6 +237,13 @@ def after_quiet_hours(prefs: Preferences, now: dt.datetime) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(end_day, end), local.tzinfo)
 
 
+def forget_deliveries(*, sources: list[str]) -> int:
+    """Retention: the notifications about deleted content (sent or not) go with it."""
+    if not sources:
+        return 0
+    return Delivery.objects.filter(source__in=sources).delete()[0]
+
+
 # --- preferences and subscriptions ------------------------------------------------------
 
 

@@ -56,8 +56,14 @@ def record_event(*, group: Group, type: str, payload: dict[str, Any]) -> Event:
     # Holding the group row until commit makes ids commit in order within a group, so a
     # client's `since=<last id>` never skips an event that committed late, and `seq` has
     # no holes.
-    Group.objects.select_for_update().filter(pk=group.pk).exists()
-    last = Event.objects.filter(group=group).aggregate(seq=Max("seq"))["seq"] or 0
+    # (The floor: numbers of events deleted with expired content are never used again.)
+    floor = (
+        Group.objects.select_for_update()
+        .filter(pk=group.pk)
+        .values_list("event_seq_floor", flat=True)
+        .first()
+    ) or 0
+    last = max(Event.objects.filter(group=group).aggregate(seq=Max("seq"))["seq"] or 0, floor)
     event = Event.objects.create(group=group, seq=last + 1, type=type, payload=payload)
     # Presented and encoded once per language here (a bad payload rolls the action back),
     # not once per socket: a socket sends the text of its language as it is.
@@ -144,6 +150,37 @@ async def _publish(*, layer: Any, channel: str, message: dict[str, Any]) -> None
         # This process's layer is broken: liveness sends its sockets away to replay.
         liveness.layer_failed(reason=f"publishing to {channel}: {error!r}")
         raise
+
+
+def forget_events(*, group: Group, alert_ids: list[int], message_ids: list[int]) -> int:
+    """Retention: the events of deleted alerts and chat messages go with them.  Their
+    numbers are not used again (the group's seq floor); a client replaying across them
+    sees a gap it accepts (live.js).  Call with the group row locked."""
+    from django.db.models import Q
+
+    if not alert_ids and not message_ids:
+        return 0
+    events = Event.objects.filter(group=group).filter(
+        Q(payload__alert__id__in=alert_ids) | Q(payload__message__id__in=message_ids)
+    )
+    highest = events.aggregate(seq=Max("seq"))["seq"] or 0
+    if highest > group.event_seq_floor:
+        Group.objects.filter(pk=group.pk, event_seq_floor__lt=highest).update(
+            event_seq_floor=highest
+        )
+    return events.delete()[0]
+
+
+def forget_photos(*, group: Group, alert_ids: list[int]) -> int:
+    """Retention: the events of alerts whose photo expired no longer mention it (nor
+    why it was taken)."""
+    changed = 0
+    for event in Event.objects.filter(group=group, payload__alert__id__in=alert_ids):
+        if event.payload["alert"].get("photo") is not None:
+            event.payload["alert"]["photo"] = None
+            event.save(update_fields=["payload"])
+            changed += 1
+    return changed
 
 
 # --- presence: who gets alerts live (and so needs no push) ------------------------------

@@ -33,6 +33,18 @@ class Fact(_Out):
     value: str
 
 
+class Photo(_Out):
+    """R-RUL-6: where the group's readers fetch the photo (through the access gate), and
+    why it is necessary.  Never the bytes; gone once the group's photo retention ends."""
+
+    id: int
+    url: str
+    thumbnail_url: str
+    reason: str
+    reason_label: str = Field(description="In the reader's language.")
+    reason_text: str
+
+
 class AlertOut(_Out):
     id: int
     kind: str
@@ -66,6 +78,7 @@ class AlertOut(_Out):
     )
     hidden: bool = Field(False, description="Hidden by an admin: remove it from view.")
     hidden_reason: str = Field("", description="Why (the author is shown this).")
+    photo: Photo | None
 
 
 class ChatOut(_Out):

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
+
 from buurtwacht.accounts.models import User
 from buurtwacht.alerts.models import (
     PERSON_LABELS,
@@ -32,17 +34,21 @@ class Names:
     users: dict[int, User]
     streets: dict[int, str]
     groups: dict[int, str]
+    photos: set[int]  # of the photos mentioned, those not expired
 
     @classmethod
     def of(cls, *, group: Group, payloads: Iterable[dict[str, Any]]) -> "Names":
         user_ids: set[int] = set()
         street_ids: set[int] = set()
         group_ids: set[int] = set()
+        photo_ids: set[int] = set()
         for payload in payloads:
             if "alert" in payload:
                 alert = payload["alert"]
                 if alert.get("origin"):
                     group_ids.add(alert["origin"]["group"])
+                if alert.get("photo"):
+                    photo_ids.add(alert["photo"]["id"])
                 user_ids.add(alert["author"])
                 user_ids.update(call["user"] for call in alert["calls"].values())
                 user_ids.update(update["author"] for update in alert["updates"])
@@ -61,7 +67,10 @@ class Names:
             if group_ids
             else {}
         )
-        return cls(group=group, users=users, streets=streets, groups=groups)
+        from buurtwacht.media.selectors import shown_photo_ids
+
+        photos = shown_photo_ids(group=group, ids=photo_ids)
+        return cls(group=group, users=users, streets=streets, groups=groups, photos=photos)
 
     def person(self, user_id: int) -> str:
         return display_name(user=self.users.get(user_id), group=self.group)
@@ -69,6 +78,21 @@ class Names:
 
 def _label(choices: type[Any], value: str) -> str:
     return str(choices(value).label) if value in choices.values else value
+
+
+def present_photo(photo: dict[str, Any] | None, names: Names) -> dict[str, Any] | None:
+    from buurtwacht.media.models import PhotoReason
+
+    if photo is None or photo["id"] not in names.photos:
+        return None
+    return {
+        "id": photo["id"],
+        "url": reverse("alert_photo", args=[photo["id"]]),
+        "thumbnail_url": reverse("alert_photo_thumbnail", args=[photo["id"]]),
+        "reason": photo["reason"],
+        "reason_label": _label(PhotoReason, photo["reason"]),
+        "reason_text": photo["reason_text"],
+    }
 
 
 def present_alert(state: dict[str, Any], names: Names) -> dict[str, Any]:
@@ -121,6 +145,7 @@ def present_alert(state: dict[str, Any], names: Names) -> dict[str, Any]:
         "forwarded_called_112": bool(origin and origin.get("called_112")),
         "hidden": state.get("hidden", False),
         "hidden_reason": state.get("hidden_reason", ""),
+        "photo": present_photo(state.get("photo"), names),  # events stored before photos
     }
 
 

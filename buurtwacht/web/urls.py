@@ -47,10 +47,23 @@ urlpatterns = [
     path("meldingen/<int:alert_id>/naar-chat/", moderation.move_to_chat, name="alert_move"),
     path("aanvullingen/<int:update_id>/verbergen/", moderation.hide_update, name="update_hide"),
     path("meldingen/<int:alert_id>/melden/", moderation.report_alert, name="alert_report"),
+    path("groepen/<int:group_id>/privacy/", groups.privacy_page, name="group_privacy"),
+    path(
+        "groepen/<int:group_id>/privacy/ledenlijst.csv",
+        groups.member_register,
+        name="group_member_register",
+    ),
     path("groepen/<int:group_id>/meldingen/", alerts.post_alert, name="alert_post"),
     path("groepen/<int:group_id>/chat/", alerts.post_chat, name="chat_post"),
     path("groepen/<int:group_id>/meldingen/eerder/", groups.alert_history, name="alert_history"),
     path("meldingen/<int:alert_id>/", alerts.alert_card, name="alert_card"),
+    path("meldingen/foto/<int:photo_id>/", alerts.alert_photo, name="alert_photo"),
+    path(
+        "meldingen/foto/<int:photo_id>/klein/",
+        alerts.alert_photo,
+        {"thumbnail": True},
+        name="alert_photo_thumbnail",
+    ),
     re_path(
         r"^meldingen/(?P<alert_id>[0-9]+)/bellen/(?P<channel>112|0900-8844)/$",
         alerts.claim,

@@ -355,6 +355,7 @@ OPERATIONS = {
     ("/api/alerts/{alert_id}/updates", "post"): "add_update",
     ("/api/alerts/{alert_id}/acknowledgements", "post"): "acknowledge",
     ("/api/alerts/{alert_id}/close", "post"): "close_alert",
+    ("/api/alerts/{alert_id}/photo", "post"): "add_photo",
     ("/api/groups/{group_id}/chat", "post"): "post_chat",
 }
 # The public register (R-REG-1): no login, nothing private (tests/register).

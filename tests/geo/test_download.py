@@ -212,31 +212,32 @@ def test_a_municipality_downloads_page_by_page_into_files_the_importers_read(pdo
     pages = [offset for name, offset in served.requests if name == "verblijfsobject"]
     assert len(pages) > 1 and pages == sorted(set(pages))  # paged, each page once
 
-    for name in download.AREA_FILES:
-        import_areas(path=folder / name)
+    reports = {name: import_areas(path=folder / name) for name in download.AREA_FILES}
     report = import_addresses(path=folder / download.ADDRESS_FILE)
     assert report.rejected == []
     served_groningen = [
         f for f in served.items["buurten"] if f["properties"]["gemeentecode"] == GRONINGEN
     ]
-    assert Area.objects.filter(kind=AreaKind.BUURT, municipality_code=GRONINGEN).count() == len(
-        served_groningen
-    )
-    assert not Area.objects.filter(kind=AreaKind.BUURT).exclude(municipality_code=GRONINGEN)
-    assert Area.objects.filter(kind=AreaKind.WIJK, parent_code=GRONINGEN).count() == len(
-        served_groningen
-    )
-    assert Area.objects.filter(kind=AreaKind.GEMEENTE).count() == len(served.items["gemeenten"])
+    # Of the served wijken and buurten only Groningen's, of the gemeenten all of them.
+    assert reports["buurten.geojson"].features == len(served_groningen)
+    assert reports["wijken.geojson"].features == len(served_groningen)
+    assert [reports[n].kind for n in download.AREA_FILES] == ["gemeente", "wijk", "buurt", "pc4"]
+    assert reports["gemeenten.geojson"].features == len(served.items["gemeenten"])
+    for code in [f["properties"]["buurtcode"] for f in served_groningen]:
+        assert (
+            Area.objects.get(kind=AreaKind.BUURT, code=code, retired_at=None).municipality_code
+            == GRONINGEN
+        )
     assert Area.objects.filter(kind=AreaKind.PC4, code="9711").exists()
     # Every served address inside Groningen, and only those.
-    assert Address.objects.count() == len(served.items["verblijfsobject"]) - 1
+    assert report.rows == len(served.items["verblijfsobject"]) - 1
     assert not Address.objects.filter(postcode="9999ZZ").exists()
     street = Address.objects.filter(street__name="Grote Beerstraat").first()
     assert street is not None and street.street.municipality_code == GRONINGEN
 
     manifest = download.complete_download(folder)
     assert manifest is not None
-    assert manifest["files"][download.ADDRESS_FILE]["rows"] == Address.objects.count()
+    assert manifest["files"][download.ADDRESS_FILE]["rows"] == report.rows
     assert not (folder / ".parts").exists()
 
     served.requests.clear()

@@ -17,6 +17,7 @@ from buurtwacht.groups import actions
 from buurtwacht.groups.models import JoinRequest, MembershipRole
 from buurtwacht.moderation.models import ModerationRecord, Place, RecordKind
 from tests.conftest import GROUP_STREET, VETTED
+from tests.media.conftest import post_with_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,11 @@ EXPECTED = {
     ("update_hide", "post"): [404, 404, 403, 403, 302, 404],
     ("chat_report", "post"): [404, 404, 302, 403, 302, 404],
     ("alert_report", "post"): [404, 404, 302, 403, 302, 404],
+    ("group_privacy", "get"): [404, 404, 403, 403, 200, 404],
+    ("group_member_register", "get"): [404, 404, 403, 403, 200, 404],
+    # R-RUL-6: a photo on an alert, for the group's readers only
+    ("alert_photo", "get"): [404, 404, 200, 200, 200, 404],
+    ("alert_photo_thumbnail", "get"): [404, 404, 200, 200, 200, 404],
 }
 
 
@@ -60,6 +66,8 @@ def url(name, group, probe):
         return reverse(name, args=[group.pk, probe.pk])
     if name == "group_member_action":
         return reverse(name, args=[group.pk, probe.user_id])
+    if name.startswith("alert_photo"):
+        return reverse(name, args=[probe.photo_id])
     return reverse(name, args=[group.pk])
 
 
@@ -105,6 +113,9 @@ def test_access_matrix_over_membership_states(
     probe.chat_id, probe.alert_id, probe.update_id, probe.record_id = moderation_probes(
         group, anna_admin
     )
+    probe.photo_id = post_with_photo(
+        anna_admin, group, Street.objects.get(name=GROUP_STREET)
+    ).photo.pk
 
     def check(step):
         index = STEPS.index(step)
@@ -150,7 +161,9 @@ def test_anonymous_visitors_are_sent_to_login(client, group):
             url(
                 name,
                 group,
-                SimpleNamespace(pk=1, user_id=1, chat_id=1, alert_id=1, update_id=1, record_id=1),
+                SimpleNamespace(
+                    pk=1, user_id=1, chat_id=1, alert_id=1, update_id=1, record_id=1, photo_id=1
+                ),
             )
         )
         assert response.status_code == 302

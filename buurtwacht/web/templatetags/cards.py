@@ -23,3 +23,20 @@ def map_url(alert: dict[str, Any]) -> str:
         return ""
     lat, lon = f"{alert['lat']:.6f}", f"{alert['lon']:.6f}"
     return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
+
+
+@register.filter
+def shown_as(user: Any, group: Any) -> str:
+    """A person as the group shows them: name or initials, "Verwijderd account" once the
+    account is deleted (alerts/selectors.display_name)."""
+    from buurtwacht.alerts.selectors import display_name
+
+    return display_name(user=user, group=group)
+
+
+@register.filter
+def person_name(user: Any) -> str:
+    """A person's full name for the admins' pages; "Verwijderd account" once deleted."""
+    from buurtwacht.alerts.selectors import full_name
+
+    return full_name(user=user)

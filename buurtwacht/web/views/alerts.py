@@ -26,6 +26,9 @@ from buurtwacht.groups.access import access_group
 from buurtwacht.groups.models import Group
 from buurtwacht.groups.policy import Action, Role, allowed
 from buurtwacht.groups.selectors import has_neighbours
+from buurtwacht.media.actions import PhotoDraft
+from buurtwacht.media.models import AlertPhoto
+from buurtwacht.media.selectors import live_photos
 from buurtwacht.moderation.actions import LanguageError, LanguageWarning
 from buurtwacht.realtime.present import Names, present_alert
 from buurtwacht.realtime.selectors import stream_head
@@ -107,10 +110,14 @@ def post_alert(request: HttpRequest, group_id: int) -> HttpResponse:
     user = _user(request)
     # The action passes the gate for posting (R-RUL-8 included); the form needs the group.
     group = access_group(user=user, group_id=group_id, action=Action.READ).group
-    form = AlertForm(request.POST, group=group)
+    form = AlertForm(request.POST, request.FILES, group=group)
     if not form.is_valid():
-        return _done(request, group_id, error=_("Say what you saw and where."))
+        photo_errors = [*form.errors.get("photo", []), *form.errors.get("photo_reason", [])]
+        return _done(
+            request, group_id, error=" ".join(photo_errors) or _("Say what you saw and where.")
+        )
     data = form.cleaned_data
+    prepared = data.get("photo")
     try:
         alert_actions.post_alert(
             user=user,
@@ -125,12 +132,42 @@ def post_alert(request: HttpRequest, group_id: int) -> HttpResponse:
                 direction=data["direction"] or "",
                 person=form.person(),
                 vehicle=form.vehicle(),
+                photo=None
+                if prepared is None
+                else PhotoDraft(
+                    image=prepared,
+                    reason=data["photo_reason"],
+                    reason_text=data["photo_reason_text"],
+                ),
             ),
             confirm_language=_confirmed(request),
         )
     except ActionError as error:
         return _done(request, group_id, error=error.message, refusal=error)
     return _done(request, group_id, info=_("Your alert has been sent to the group."))
+
+
+@login_required
+def alert_photo(request: HttpRequest, photo_id: int, thumbnail: bool = False) -> HttpResponse:
+    """R-RUL-6: the photo for the group's readers only (404 for anyone else, and once it
+    has expired); never kept by a browser cache or a proxy."""
+    found = AlertPhoto.objects.filter(pk=photo_id).values_list("alert__group_id", flat=True).first()
+    if found is None:
+        raise Http404
+    access = access_group(user=_user(request), group_id=found, action=Action.READ)
+    photo = (
+        live_photos(group=access.group)
+        .filter(pk=photo_id)
+        .values_list("thumbnail" if thumbnail else "image", flat=True)
+        .first()
+    )
+    if photo is None:
+        raise Http404
+    response = HttpResponse(bytes(photo), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = "inline"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
 
 
 def _alert_action(request: HttpRequest, alert_id: int, run: Callable[[Alert], str]) -> HttpResponse:

@@ -1,6 +1,7 @@
 """Group pages.  Each view: parse, pass the access gate, call an action, render.
 Refusals of an action come back as a Dutch message on the same page."""
 
+import csv
 from collections.abc import Callable
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +27,7 @@ from buurtwacht.groups.forms import (
     ListingForm,
     ProposeForm,
     ReasonForm,
+    RetentionForm,
     RoleForm,
     RulesForm,
     WijkagentForm,
@@ -376,6 +379,12 @@ def settings_page(request: HttpRequest, group_id: int) -> HttpResponse:
     group = access_group(user=admin, group_id=group_id, action=Action.EDIT_GROUP).group
     rules_form = RulesForm(initial={"own_rules": group.own_rules})
     wijkagent_form = WijkagentForm()
+    kept = selectors.retention_of(group=group)
+    limits = selectors.retention_limits()
+    retention_form = RetentionForm(
+        initial={"chat_days": kept.chat, "alert_days": kept.alerts, "photo_days": kept.photos},
+        limits=limits,
+    )
     listing_form = ListingForm(initial={"listing": group.listing})
     if request.method == "POST" and request.POST.get("do") == "listing":
         listing_form = ListingForm(request.POST)
@@ -412,6 +421,18 @@ def settings_page(request: HttpRequest, group_id: int) -> HttpResponse:
             _("The community police officer now reads along."),
         ):
             return redirect("group_settings", group_id=group.pk)
+    elif request.method == "POST" and request.POST.get("do") == "retention":
+        retention_form = RetentionForm(request.POST, limits=limits)
+        if retention_form.is_valid() and _attempt(
+            request,
+            lambda: actions.set_retention(
+                admin=admin,
+                group_id=group.pk,
+                choice=actions.RetentionChoice(**retention_form.cleaned_data),
+            ),
+            _("The retention periods have been saved."),
+        ):
+            return redirect("group_settings", group_id=group.pk)
     return render(
         request,
         "groups/settings.html",
@@ -421,8 +442,53 @@ def settings_page(request: HttpRequest, group_id: int) -> HttpResponse:
             "wijkagent_form": wijkagent_form,
             "language_confirm": _language_confirm(request),
             "listing_form": listing_form,
+            "retention_form": retention_form,
         },
     )
+
+
+@login_required
+def privacy_page(request: HttpRequest, group_id: int) -> HttpResponse:
+    """What the group keeps, for how long, and who is responsible for it (the admins)."""
+    group = access_group(user=_user(request), group_id=group_id, action=Action.EDIT_GROUP).group
+    return render(
+        request,
+        "groups/privacy.html",
+        {
+            "group": group,
+            "retention": selectors.retention_of(group=group),
+            "limits": selectors.retention_limits(),
+            "admins": selectors.admins_of(group=group),
+        },
+    )
+
+
+@login_required
+def member_register(request: HttpRequest, group_id: int) -> HttpResponse:
+    """The member register as CSV, for the admins (AVG: they keep it as controllers)."""
+    group = actions.record_register_export(admin=_user(request), group_id=group_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ledenlijst-groep-{group.pk}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    response.write("\ufeff")  # so spreadsheet programs read it as UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Name"), _("Role"), _("Status"), _("Member since"), _("Until")])
+    for row in selectors.member_register(group=group):
+        writer.writerow(
+            [
+                _spreadsheet_safe(row.name),
+                row.role,
+                row.status,
+                timezone.localtime(row.since).date().isoformat(),
+                timezone.localtime(row.until).date().isoformat() if row.until else "",
+            ]
+        )
+    return response
+
+
+def _spreadsheet_safe(value: str) -> str:
+    """A name that a spreadsheet would run as a formula is kept as text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @login_required

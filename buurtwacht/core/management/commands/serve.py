@@ -67,8 +67,10 @@ def start_worker_thread() -> None:
     from django_tasks_db.management.commands.db_worker import Worker
 
     from buurtwacht.notify.tasks import deliver_due
+    from buurtwacht.privacy.tasks import schedule_purge
 
     deliver_due.enqueue()  # recovery: whatever is pending gets a look now
+    schedule_purge()  # retention: what expired while no worker ran goes now
     worker = Worker(
         queue_names=["default"],
         interval=0.5,

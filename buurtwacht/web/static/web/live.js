@@ -107,6 +107,19 @@
     const facts = slot("facts");
     facts.replaceChildren(...alert.facts.flatMap((f) => [element("dt", f.label), element("dd", f.value)]));
     facts.hidden = !alert.facts.length;
+    // R-RUL-6: the photo is fetched from its address (through the access gate), never
+    // carried in the event; the card itself is not fetched again.
+    const photo = alert.photo;
+    const img = slot("photo");
+    if (photo) {
+      if (img.getAttribute("src") !== photo.thumbnail_url) img.src = photo.thumbnail_url;
+      slot("photo_link").href = photo.url;
+      slot("photo_reason_label").textContent = photo.reason_label;
+      slot("photo_reason_text").textContent = photo.reason_text;
+    } else {
+      img.removeAttribute("src");
+    }
+    part("photo", photo);
     const call = alert.call_112;
     slot("call_112").textContent = call ? fill(text.msgCallEmergency, { name: call.by, time: time(call.at) }) : "";
     part("call_112", call);
@@ -244,7 +257,9 @@
     }
     if (typeof message.seq !== "number" || message.group !== group) return;
     if (message.seq <= seq) return;  // shown already
-    if (message.seq !== seq + 1) { resync(); return; }
+    // A gap while replaying is content deleted after its retention: the database holds
+    // nothing in between.  A gap in live events is something missed: ask again.
+    if (message.seq !== seq + 1 && !resyncing) { resync(); return; }
     seq = message.seq;
     position = message.id;
     if (message.alert) showAlert(message.alert, message.id, message.type);
