@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "buurtwacht.moderation",
     "buurtwacht.notify",
     "buurtwacht.register",
+    "buurtwacht.police",
+    "buurtwacht.municipality",
     "django_tasks",
     "django_tasks_db",
     "buurtwacht.realtime",

@@ -3,6 +3,7 @@
 The state holds ids and codes only (no names, no translated labels): what a reader sees is
 made from it per reader, in the reader's language (realtime/present.py)."""
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -12,6 +13,12 @@ from buurtwacht.accounts.models import User
 from buurtwacht.groups.models import Group
 
 from .models import AckKind, Alert, AlertUpdate, CallChannel, Forward, ForwardStatus, PoliceCall
+
+
+def _police_reports() -> Any:
+    from buurtwacht.police.models import PoliceReport  # the police app builds on alerts
+
+    return PoliceReport
 
 
 def display_name(*, user: User | None, group: Group) -> str:
@@ -28,6 +35,7 @@ def _state(
     updates: list[AlertUpdate],
     seen: int,
     going: int,
+    reports: list[Any],
 ) -> dict[str, Any]:
     state = {
         "id": alert.pk,
@@ -54,22 +62,43 @@ def _state(
         "origin": alert.origin or None,
         "hidden": alert.hidden_at is not None,
         "hidden_reason": alert.hidden_reason,
+        "reports": [_report(r) for r in reports],
     }
     if alert.hidden_at is not None:  # hidden by an admin: the content leaves the stream
-        state.update(what="", person={}, vehicle={}, updates=[], lon=None, lat=None)
+        state.update(what="", person={}, vehicle={}, updates=[], lon=None, lat=None, reports=[])
     return state
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _report(report: Any) -> dict[str, Any]:
+    """A police report on the alert (R-FUP-1), ids and codes only."""
+    return {
+        "id": report.pk,
+        "reporter": report.reporter_id,
+        "at": report.reported_at.isoformat(),
+        "channel": report.channel,
+        "number": report.number,
+        "group_mentioned": report.group_mentioned,
+        "feedback": report.feedback,
+        "feedback_by": report.feedback_by_id,
+        "feedback_at": _iso(report.feedback_at),
+        "wijkagent_called_at": _iso(report.wijkagent_called_at),
+    }
 
 
 def alert_state(*, alert: Alert, new: bool = False) -> dict[str, Any]:
     """The alert's full current state.  `new`: just created, so nothing hangs off it yet."""
     if new:
-        return _state(alert, calls=[], updates=[], seen=0, going=0)
+        return _state(alert, calls=[], updates=[], seen=0, going=0, reports=[])
     [state] = alert_states(alerts=Alert.objects.filter(pk=alert.pk))
     return state
 
 
 def alert_states(*, alerts: QuerySet[Alert]) -> list[dict[str, Any]]:
-    """The states of many alerts in three queries, however many alerts there are."""
+    """The states of many alerts in four queries, however many alerts there are."""
     found = alerts.annotate(
         seen_count=Count("acknowledgements", filter=Q(acknowledgements__kind=AckKind.SEEN)),
         going_count=Count("acknowledgements", filter=Q(acknowledgements__kind=AckKind.GOING)),
@@ -81,6 +110,9 @@ def alert_states(*, alerts: QuerySet[Alert]) -> list[dict[str, Any]]:
                 "created_at", "id"
             ),
         ),
+        Prefetch(
+            "police_reports", queryset=_police_reports().objects.order_by("reported_at", "id")
+        ),
     )
     return [
         _state(
@@ -89,6 +121,7 @@ def alert_states(*, alerts: QuerySet[Alert]) -> list[dict[str, Any]]:
             updates=list(alert.updates.all()),
             seen=alert.seen_count,  # type: ignore[attr-defined]
             going=alert.going_count,  # type: ignore[attr-defined]
+            reports=list(getattr(alert, "police_reports").all()),  # noqa: B009 (prefetched)
         )
         for alert in found
     ]

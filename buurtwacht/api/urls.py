@@ -18,6 +18,7 @@ from ninja.security import django_auth
 from buurtwacht.core.errors import ActionError
 
 from .alerts import router as alerts_router
+from .police import router as police_router
 from .register import router as register_router
 
 # django_auth checks the CSRF token itself (ninja ≥ 1.0 has no `csrf=` switch any more).
@@ -34,6 +35,7 @@ api = NinjaAPI(
 )
 api.add_router("", alerts_router)
 api.add_router("", register_router)
+api.add_router("", police_router)
 
 
 def _error(

@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
-from .views import accounts, alerts, forwards, groups, home, moderation, recruiting, register
+from .views import (
+    accounts,
+    alerts,
+    forwards,
+    groups,
+    home,
+    moderation,
+    police,
+    recruiting,
+    register,
+)
 from .views import notify as notify_views
 
 urlpatterns = [
@@ -65,6 +75,16 @@ urlpatterns = [
     path("meldingen/<int:alert_id>/afsluiten/", alerts.close, name="alert_close"),
     path("meldingen/<int:alert_id>/doorsturen/", forwards.forward, name="alert_forward"),
     path("doorgestuurd/<int:forward_id>/", forwards.decide, name="forward_decide"),
+    path("meldingen/<int:alert_id>/politie/", police.report_on_alert, name="police_report_alert"),
+    path("groepen/<int:group_id>/politie/", police.group_reports, name="police_reports"),
+    path(
+        "politie/meldingen/<int:report_id>/terugkoppeling/", police.feedback, name="police_feedback"
+    ),
+    path(
+        "politie/meldingen/<int:report_id>/wijkagent-gebeld/",
+        police.wijkagent_called,
+        name="police_called",
+    ),
     path("account/registreren/", accounts.register, name="register"),
     path("account/bevestigen/<uidb64>/<token>/", accounts.confirm_email, name="confirm_email"),
     path(

@@ -16,7 +16,10 @@ from buurtwacht.geo.models import Street
 from buurtwacht.groups import actions
 from buurtwacht.groups.models import JoinRequest, MembershipRole
 from buurtwacht.moderation.models import ModerationRecord, Place, RecordKind
+from buurtwacht.police import actions as police_actions
+from buurtwacht.police.models import PoliceReport
 from tests.conftest import GROUP_STREET, VETTED
+from tests.notify.test_deliveries import post
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +47,13 @@ EXPECTED = {
     ("update_hide", "post"): [404, 404, 403, 403, 302, 404],
     ("chat_report", "post"): [404, 404, 302, 403, 302, 404],
     ("alert_report", "post"): [404, 404, 302, 403, 302, 404],
+    # R-FUP-1: members report to the police; only the (verified) wijkagent gives feedback;
+    # the reminder's page is for the reporter and the admins.
+    ("police_reports", "get"): [404, 404, 200, 200, 200, 404],
+    ("police_reports", "post"): [404, 404, 200, 403, 200, 404],  # empty form
+    ("police_report_alert", "post"): [404, 404, 302, 403, 302, 404],  # empty form
+    ("police_feedback", "post"): [404, 404, 403, 302, 403, 404],  # empty form
+    ("police_called", "get"): [404, 404, 404, 404, 200, 404],
 }
 
 
@@ -60,6 +70,10 @@ def url(name, group, probe):
         return reverse(name, args=[group.pk, probe.pk])
     if name == "group_member_action":
         return reverse(name, args=[group.pk, probe.user_id])
+    if name in ("police_feedback", "police_called"):
+        return reverse(name, args=[probe.report])
+    if name == "police_report_alert":
+        return reverse(name, args=[probe.alert])
     return reverse(name, args=[group.pk])
 
 
@@ -105,6 +119,13 @@ def test_access_matrix_over_membership_states(
     probe.chat_id, probe.alert_id, probe.update_id, probe.record_id = moderation_probes(
         group, anna_admin
     )
+    # An alert and a report to the police by the admin: what the police endpoints point at.
+    probe.alert = post(anna_admin, group).pk
+    probe.report = police_actions.record_report(
+        user=anna_admin,
+        group_id=group.pk,
+        draft=police_actions.ReportDraft(client_id="probe", channel="0900-8844"),
+    )[0].pk
 
     def check(step):
         index = STEPS.index(step)
@@ -135,6 +156,7 @@ def test_access_matrix_over_membership_states(
     probe.refresh_from_db()
     assert probe.status == "pending"  # nothing above changed the probe request
     assert JoinRequest.objects.filter(group=group, status="pending").count() == 1
+    assert PoliceReport.objects.get().feedback_at is None  # nor the probe report
 
 
 def test_members_and_wijkagent_leave_through_the_gate(client, group, mo_member, pieter_politie):
@@ -150,7 +172,16 @@ def test_anonymous_visitors_are_sent_to_login(client, group):
             url(
                 name,
                 group,
-                SimpleNamespace(pk=1, user_id=1, chat_id=1, alert_id=1, update_id=1, record_id=1),
+                SimpleNamespace(
+                    pk=1,
+                    user_id=1,
+                    chat_id=1,
+                    alert_id=1,
+                    update_id=1,
+                    record_id=1,
+                    alert=1,
+                    report=1,
+                ),
             )
         )
         assert response.status_code == 302

@@ -27,6 +27,7 @@ from buurtwacht.groups.models import Group
 from buurtwacht.groups.policy import Action, Role, allowed
 from buurtwacht.groups.selectors import has_neighbours
 from buurtwacht.moderation.actions import LanguageError, LanguageWarning
+from buurtwacht.police.forms import ReportForm
 from buurtwacht.realtime.present import Names, present_alert
 from buurtwacht.realtime.selectors import stream_head
 
@@ -299,6 +300,8 @@ def card_context(
         "can_report": allowed(role, Action.REPORT),
         "can_moderate": allowed(role, Action.MODERATE),
         "update_form": UpdateForm(auto_id=False),
+        "can_report_police": allowed(role, Action.RECORD_POLICE_REPORT),
+        "report_form": ReportForm(auto_id=False),
         "close_form": CloseForm(auto_id=False),
     }
 
