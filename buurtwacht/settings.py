@@ -212,6 +212,24 @@ SMS_GATEWAY_USER = os.environ.get("SMS_GATEWAY_USER", "")
 SMS_GATEWAY_PASSWORD = os.environ.get("SMS_GATEWAY_PASSWORD", "")
 SMS_TEMPLATE = os.environ.get("SMS_TEMPLATE", "Buurtwacht: {title}. {body}")
 
+
+# --- verified roles --------------------------------------------------------
+def municipality_email_domains(value: str) -> dict[str, frozenset[str]]:
+    """ "GM0014:groningen.nl,GM0363:amsterdam.nl" -> {"GM0014": {"groningen.nl"}, ...}: an
+    official address of such a domain makes a coordinator verified once confirmed."""
+    found: dict[str, set[str]] = {}
+    for item in value.split(","):
+        code, _sep, domain = item.strip().partition(":")
+        if code.strip() and domain.strip():
+            found.setdefault(code.strip().upper(), set()).add(domain.strip().lower())
+    return {code: frozenset(domains) for code, domains in found.items()}
+
+
+MUNICIPALITY_EMAIL_DOMAINS = municipality_email_domains(
+    os.environ.get("MUNICIPALITY_EMAIL_DOMAINS", "")
+)
+VERIFICATION_LINK_DAYS = int(os.environ.get("VERIFICATION_LINK_DAYS", "3"))
+
 # --- accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -245,6 +245,29 @@ def notify_police_follow_up(*, report: "PoliceReport", users: list[User]) -> int
     return _enqueue(made)
 
 
+def notify_wijkagent_ended(*, membership: Membership) -> int:
+    """The officer's police verification was revoked: the group's admins hear that the
+    wijkagent no longer reads along (push and e-mail, not at night)."""
+    payload = content.for_wijkagent_ended(membership)
+    admins = User.objects.filter(
+        memberships__group_id=membership.group_id,
+        memberships__role=MembershipRole.ADMIN,
+        memberships__status=MembershipStatus.ACTIVE,
+        is_active=True,
+    ).prefetch_related("push_subscriptions")
+    made: list[Delivery] = []
+    for admin in admins:
+        made += _deliveries(
+            admin,
+            kind="wijkagent_ended",
+            source=f"wijkagent_ended:{membership.pk}:{membership.ended_at:%Y%m%d%H%M%S%f}",
+            payload=payload,
+            due_at=after_quiet_hours(preferences_of(user=admin), clock.now()),
+            transports=(Transport.WEBPUSH, Transport.EMAIL),
+        )
+    return _enqueue(made)
+
+
 def after_quiet_hours(prefs: Preferences, now: dt.datetime) -> dt.datetime:
     """`now`, or the end of the quiet hours when `now` falls inside them (local time)."""
     local = timezone.localtime(now)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from buurtwacht.alerts.models import Alert, AlertKind, CallChannel, Direction, Forward
 from buurtwacht.geo.models import Street
-from buurtwacht.groups.models import Group
+from buurtwacht.groups.models import Group, Membership
 
 if TYPE_CHECKING:
     from buurtwacht.police.models import PoliceReport
@@ -102,4 +102,17 @@ def for_police_follow_up(report: "PoliceReport") -> dict[str, Any]:
         % {"group": report.group.name, "when": when, "channel": report.get_channel_display()},
         "url": reverse("police_called", args=[report.pk]),
         "tag": f"police-follow-up-{report.pk}",
+    }
+
+
+def for_wijkagent_ended(membership: Membership) -> dict[str, Any]:
+    return {
+        "title": membership.group.name,
+        "body": _(
+            "%(name)s is no longer a verified police officer and no longer reads along as "
+            "community police officer."
+        )
+        % {"name": membership.user.name},
+        "url": reverse("group_members", args=[membership.group_id]),
+        "tag": f"wijkagent-{membership.group_id}",
     }

@@ -11,6 +11,7 @@ from .views import (
     police,
     recruiting,
     register,
+    verification,
 )
 from .views import notify as notify_views
 
@@ -84,6 +85,23 @@ urlpatterns = [
         "politie/meldingen/<int:report_id>/wijkagent-gebeld/",
         police.wijkagent_called,
         name="police_called",
+    ),
+    path("account/verificatie/", verification.request_page, name="verification"),
+    path(
+        "account/verificatie/bevestigen/<str:token>/",
+        verification.confirm,
+        name="verification_confirm",
+    ),
+    path("platformbeheer/verificatie/", verification.staff_page, name="staff_verification"),
+    path(
+        "platformbeheer/verificatie/aanvragen/<int:request_id>/",
+        verification.decide,
+        name="staff_verification_decide",
+    ),
+    path(
+        "platformbeheer/verificatie/rollen/<int:verification_id>/intrekken/",
+        verification.revoke,
+        name="staff_verification_revoke",
     ),
     path("account/registreren/", accounts.register, name="register"),
     path("account/bevestigen/<uidb64>/<token>/", accounts.confirm_email, name="confirm_email"),

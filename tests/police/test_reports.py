@@ -7,12 +7,15 @@ import json
 import pytest
 from django.urls import reverse
 
-from buurtwacht.accounts import actions as account_actions
+from buurtwacht.groups.actions import attach_wijkagent
+from buurtwacht.municipality.actions import grant_role
+from buurtwacht.municipality.models import VerifiedRole
 from buurtwacht.police import actions
 from buurtwacht.police.models import PoliceReport
 from buurtwacht.realtime.models import Event
 from tests.conftest import visible_text
 from tests.notify.test_deliveries import post
+from tests.realtime.test_session_end import revoke_police
 
 pytestmark = pytest.mark.django_db
 
@@ -134,16 +137,20 @@ def test_r_fup_1_only_a_verified_wijkagent_records_feedback(
         assert refused.status_code == status, person
         assert set(refused.json()) == {"code", "message"}
     # An officer whose verification was taken away is an outsider: 404.
-    account_actions.set_verification(
-        user=pieter_politie, police_verified=False, municipality_code=""
-    )
+    revoke_police(pieter_politie)
     client.force_login(pieter_politie)
     assert api_feedback(client, made.pk).status_code == 404
     made.refresh_from_db()
     assert made.feedback_at is None
-    account_actions.set_verification(
-        user=pieter_politie, police_verified=True, municipality_code=""
+    # An officer attached and verified records it.
+    grant_role(
+        user=pieter_politie,
+        role=VerifiedRole.POLICE,
+        municipality_codes=[],
+        staff=None,
+        evidence="t",
     )
+    attach_wijkagent(admin=anna_admin, group_id=group.pk, officer=pieter_politie)
     client.force_login(pieter_politie)
     answer = api_feedback(client, made.pk)
     assert answer.status_code == 200, answer.content
