@@ -1,6 +1,9 @@
 """The police report form (on an alert card and on the group's police page) and the
 wijkagent's feedback form."""
 
+import uuid
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +29,10 @@ class ReportForm(forms.Form):
     group_mentioned = forms.BooleanField(
         label=_("I mentioned the neighbourhood watch group"), required=False, initial=True
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("client_id", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
 
 
 class FeedbackForm(forms.Form):

@@ -2,8 +2,6 @@
 background by live.js; the card shows the report from the event), the group's police page
 (reports on their own, and the wijkagent's feedback), and the reminder's one tap."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -60,7 +58,7 @@ def group_reports(request: HttpRequest, group_id: int) -> HttpResponse:
     user = _user(request)
     access = access_group(user=user, group_id=group_id, action=Action.READ)
     may_report = allowed(access.role, Action.RECORD_POLICE_REPORT)
-    form = ReportForm(initial={"client_id": uuid.uuid4().hex})
+    form = ReportForm()
     if request.method == "POST":
         if not may_report:
             access_group(user=user, group_id=group_id, action=Action.RECORD_POLICE_REPORT)
