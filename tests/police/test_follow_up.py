@@ -4,17 +4,23 @@ real worker (`manage.py run_worker --batch`, django-tasks-db), sent late after a
 down, and never twice."""
 
 import datetime as dt
+import time
 import zoneinfo
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from buurtwacht.notify.models import Delivery
 from buurtwacht.police import actions
 from buurtwacht.police.models import PoliceReport
+from buurtwacht.police.selectors import feedback_delays
+from buurtwacht.police.tasks import follow_up_overdue
+from tests.notify import processes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,6 +91,7 @@ def test_r_fup_1_no_reminder_when_feedback_came(group, mo_member, anna_admin, pi
     made.refresh_from_db()
     assert made.follow_up_sent_at is None
     assert abs(made.time_to_feedback - dt.timedelta(hours=5)) < dt.timedelta(minutes=1)
+    assert feedback_delays(group_ids=[group.pk]) == [made.time_to_feedback]
     assert not Delivery.objects.filter(kind="police_follow_up").exists()
 
 
@@ -118,3 +125,49 @@ def test_r_fup_1_the_sweep_sends_what_a_lost_task_left(group, mo_member, anna_ad
         worker()
     assert len(reminders()) == 2
     assert PoliceReport.objects.get(pk=made.pk).follow_up_sent_at is not None
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)")
+def test_r_fup_1_real_worker_processes_down_at_the_due_time_send_it_late_and_once(
+    group, mo_member, anna_admin
+):
+    """Real `manage.py run_worker` processes: none runs when the follow-up falls due; the
+    one started later sends it; two more started after it (one while the other runs)
+    send nothing again."""
+    from django_tasks_db.models import DBTaskResult
+
+    actions_before = Delivery.objects.filter(kind="police_follow_up").count()
+    made, _created = actions.record_report(
+        user=mo_member,
+        group_id=group.pk,
+        draft=actions.ReportDraft(
+            client_id="r1",
+            channel="112",
+            reported_at=timezone.now() - dt.timedelta(hours=48) + dt.timedelta(seconds=1),
+        ),
+    )
+    time.sleep(1.5)  # due now; no worker ran
+    assert Delivery.objects.filter(kind="police_follow_up").count() == actions_before == 0
+    sent = Delivery.objects.filter(kind="police_follow_up")
+    first = processes.start_worker()
+    try:
+        deadline = time.monotonic() + 30
+        while sent.filter(state="sent").count() < 2:
+            assert time.monotonic() < deadline, "the worker did not send the follow-up"
+            time.sleep(0.1)
+    finally:
+        processes.stop(first)
+    again = [processes.start_worker(), processes.start_worker()]
+    try:
+        # Each start sweeps for overdue follow-ups: wait until all three sweeps ran.
+        sweeps = DBTaskResult.objects.filter(task_path=follow_up_overdue.module_path)
+        deadline = time.monotonic() + 30
+        while sweeps.filter(status="SUCCESSFUL").count() < 3:
+            assert time.monotonic() < deadline, "the restarted workers did not sweep"
+            time.sleep(0.1)
+    finally:
+        processes.stop(*again)
+    assert sorted(sent.values_list("user_id", flat=True)) == sorted([mo_member.pk, anna_admin.pk])
+    made.refresh_from_db()
+    assert made.follow_up_sent_at is not None
