@@ -248,3 +248,30 @@ def test_deleting_an_account_ends_its_roles(pieter_politie):
     account_actions.delete_account(user=pieter_politie)
     assert not Verification.objects.filter(user=pieter_politie, revoked_at__isnull=True).exists()
     assert Decision.objects.filter(subject=pieter_politie, kind="revoked").exists()
+
+
+def test_verification_over_the_api(client, kees, pieter_politie):
+    import json
+
+    client.force_login(kees)
+    body = {
+        "role": "police",
+        "organisation": "Politie Noord-Nederland",
+        "official_email": "kees.agent@politie.nl",
+        "reference": "Basisteam Groningen-Centrum",
+    }
+    made = client.post(
+        "/api/verification-requests", json.dumps(body), content_type="application/json"
+    )
+    assert made.status_code == 201, made.content
+    assert (made.json()["status"], made.json()["confirm_by_email"]) == ("pending", False)
+    again = client.post(
+        "/api/verification-requests", json.dumps(body), content_type="application/json"
+    )
+    assert (again.status_code, again.json()["code"]) == (400, "pending")
+    mine = client.get("/api/verification").json()
+    assert (mine["police"], [r["status"] for r in mine["requests"]]) == (False, ["pending"])
+    client.force_login(pieter_politie)
+    assert client.get("/api/verification").json()["police"] is True
+    client.logout()
+    assert client.get("/api/verification").status_code == 401
