@@ -7,7 +7,11 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("accounts", "0001_initial"), ("municipality", "0001_initial")]
+BEFORE = [
+    ("accounts", "0001_initial"),
+    ("groups", "0002_single_line_names"),
+    ("municipality", "0001_initial"),
+]
 AFTER = [
     ("accounts", "0002_verified_roles_recorded_in_municipality"),
     ("municipality", "0002_migrate_police_verified_flags"),
@@ -30,7 +34,15 @@ def test_police_verified_flags_become_recorded_verifications():
         clerk = User.objects.create(
             email="gem@example.nl", name="Oud Gemeente", municipality_code="GM0014"
         )
+        unticked = User.objects.create(
+            email="oud@example.nl", name="Ontvinkt", police_verified=False
+        )
         User.objects.create(email="bewoner@example.nl", name="Bewoner")
+        Group = old.get_model("groups", "Group")
+        Membership = old.get_model("groups", "Membership")
+        group = Group.objects.create(name="Oude groep", municipality_code="GM0014")
+        for user in (officer, unticked):
+            Membership.objects.create(group=group, user=user, role="wijkagent", status="active")
         new = migrate(AFTER)
         Verification = new.get_model("municipality", "Verification")
         Decision = new.get_model("municipality", "Decision")
@@ -40,6 +52,10 @@ def test_police_verified_flags_become_recorded_verifications():
             (officer.pk, "migrated"),
             (clerk.pk, "migrated"),
         }
+        # The officer whose checkbox was un-ticked no longer sits in the group.
+        Membership = new.get_model("groups", "Membership")
+        status = dict(Membership.objects.values_list("user_id", "status"))
+        assert status == {officer.pk: "active", unticked.pk: "left"}
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())

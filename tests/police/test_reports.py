@@ -13,7 +13,7 @@ from buurtwacht.municipality.models import VerifiedRole
 from buurtwacht.police import actions
 from buurtwacht.police.models import PoliceReport
 from buurtwacht.realtime.models import Event
-from tests.conftest import visible_text
+from tests.conftest import OTHER_STREET, visible_text
 from tests.notify.test_deliveries import post
 from tests.realtime.test_session_end import revoke_police
 
@@ -127,7 +127,7 @@ def api_feedback(client, report_id, text="Aanhouding verricht, dank voor de meld
 
 
 def test_r_fup_1_only_a_verified_wijkagent_records_feedback(
-    client, group, mo_member, anna_admin, pieter_politie, bob_buiten
+    client, group, mo_member, anna_admin, pieter_politie, bob_buiten, resident_on
 ):
     alert = post(anna_admin, group)
     made = report(mo_member, group, alert=alert)
@@ -136,6 +136,13 @@ def test_r_fup_1_only_a_verified_wijkagent_records_feedback(
         refused = api_feedback(client, made.pk)
         assert refused.status_code == status, person
         assert set(refused.json()) == {"code", "message"}
+    # An account in the group as wijkagent without a verification reads nothing: 404.
+    from buurtwacht.groups.models import Membership
+
+    unverified = resident_on("Niet Geverifieerd", OTHER_STREET, 9)
+    Membership.objects.create(group=group, user=unverified, role="wijkagent", status="active")
+    client.force_login(unverified)
+    assert api_feedback(client, made.pk).status_code == 404
     # An officer whose verification was taken away is an outsider: 404.
     revoke_police(pieter_politie)
     client.force_login(pieter_politie)

@@ -1,5 +1,7 @@
 """The former checkboxes (User.police_verified, User.municipality_code) become recorded
-verifications, each with a decision saying where it came from.  Reversing writes them back."""
+verifications, each with a decision saying where it came from.  A wijkagent membership of
+an account whose checkbox was un-ticked (which left the officer in the group) ends now.
+Reversing writes the flags back."""
 
 from django.db import migrations
 from django.db.models import Q
@@ -30,6 +32,13 @@ def forwards(apps, schema_editor):
             )
 
 
+def end_unverified_wijkagents(apps, schema_editor):
+    Membership = apps.get_model("groups", "Membership")
+    Membership.objects.filter(
+        role="wijkagent", status="active", user__police_verified=False
+    ).update(status="left", ended_at=timezone.now(), end_reason="not verified as police")
+
+
 def backwards(apps, schema_editor):
     User = apps.get_model("accounts", "User")
     Verification = apps.get_model("municipality", "Verification")
@@ -45,7 +54,11 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
+        ("groups", "0002_single_line_names"),
         ("municipality", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [
+        migrations.RunPython(forwards, backwards),
+        migrations.RunPython(end_unverified_wijkagents, migrations.RunPython.noop),
+    ]
