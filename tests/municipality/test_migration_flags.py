@@ -8,12 +8,12 @@ from django.db.migrations.executor import MigrationExecutor
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [
-    ("accounts", "0001_initial"),
+    ("accounts", "0002_email_confirmed_at"),
     ("groups", "0002_single_line_names"),
     ("municipality", "0001_initial"),
 ]
 AFTER = [
-    ("accounts", "0002_verified_roles_recorded_in_municipality"),
+    ("accounts", "0003_verified_roles_recorded_in_municipality"),
     ("municipality", "0002_migrate_police_verified_flags"),
 ]
 

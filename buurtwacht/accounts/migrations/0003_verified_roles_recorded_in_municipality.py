@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ('accounts', '0002_email_confirmed_at'),
         # the flags are copied into recorded verifications first
         ('municipality', '0002_migrate_police_verified_flags'),
     ]
