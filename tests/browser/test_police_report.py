@@ -65,6 +65,7 @@ def test_r_fup_1_report_and_feedback_appear_live_on_the_card(
             alert.pk,
         )
         assert sticking_out == []
+        assert mo.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scroll
         # The wijkagent's feedback, from another thread (this one runs Playwright's loop).
         feedback = threading.Thread(
             target=police_actions.record_feedback,
