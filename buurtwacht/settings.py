@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "buurtwacht.media",
     "buurtwacht.notify",
     "buurtwacht.register",
+    "buurtwacht.police",
+    "buurtwacht.municipality",
     "django_tasks",
     "django_tasks_db",
     "buurtwacht.realtime",
@@ -212,15 +214,15 @@ SMS_GATEWAY_PASSWORD = os.environ.get("SMS_GATEWAY_PASSWORD", "")
 SMS_TEMPLATE = os.environ.get("SMS_TEMPLATE", "Buurtwacht: {title}. {body}")
 
 # --- photos on alerts and retention (R-RUL-6) ---------------------------------
-PHOTO_MAX_UPLOAD_BYTES = int(os.environ.get("PHOTO_MAX_UPLOAD_MB", "5")) * 1024 * 1024
-PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", "40000000"))
+PHOTO_MAX_UPLOAD_BYTES = env_number("PHOTO_MAX_UPLOAD_MB", "5") * 1024 * 1024
+PHOTO_MAX_PIXELS = env_number("PHOTO_MAX_PIXELS", "40000000")
 # Decoded pixels all uploads together may hold at once; more wait (media/images.py).
-PHOTO_DECODE_BUDGET_BYTES = int(os.environ.get("PHOTO_DECODE_BUDGET_MB", "256")) * 1024 * 1024
-PHOTO_DECODE_WAIT_SECONDS = float(os.environ.get("PHOTO_DECODE_WAIT_SECONDS", "10"))
+PHOTO_DECODE_BUDGET_BYTES = env_number("PHOTO_DECODE_BUDGET_MB", "256") * 1024 * 1024
+PHOTO_DECODE_WAIT_SECONDS = env_number("PHOTO_DECODE_WAIT_SECONDS", "10", float)
 
 
 def _days(name: str, default: int, *, ceiling: int | None = None) -> int:
-    days = int(os.environ.get(name, str(default)))
+    days = env_number(name, str(default))
     if days < 1 or (ceiling is not None and days > ceiling):
         raise ImproperlyConfigured(f"{name} must lie between 1 and {ceiling or 'any'} days.")
     return days
@@ -235,7 +237,25 @@ RETENTION_ALERT_DAYS = _days("RETENTION_ALERT_DAYS", 180, ceiling=RETENTION_ALER
 RETENTION_PHOTO_MAX_DAYS = _days("RETENTION_PHOTO_MAX_DAYS", 30, ceiling=30)
 RETENTION_PHOTO_DAYS = _days("RETENTION_PHOTO_DAYS", 30, ceiling=RETENTION_PHOTO_MAX_DAYS)
 # How often the worker deletes what has expired (it also does so when it starts).
-RETENTION_SWEEP_MINUTES = float(os.environ.get("RETENTION_SWEEP_MINUTES", "60"))
+RETENTION_SWEEP_MINUTES = env_number("RETENTION_SWEEP_MINUTES", "60", float)
+
+
+# --- verified roles --------------------------------------------------------
+def municipality_email_domains(value: str) -> dict[str, frozenset[str]]:
+    """ "GM0014:groningen.nl,GM0363:amsterdam.nl" -> {"GM0014": {"groningen.nl"}, ...}: an
+    official address of such a domain makes a coordinator verified once confirmed."""
+    found: dict[str, set[str]] = {}
+    for item in value.split(","):
+        code, _sep, domain = item.strip().partition(":")
+        if code.strip() and domain.strip():
+            found.setdefault(code.strip().upper(), set()).add(domain.strip().lower())
+    return {code: frozenset(domains) for code, domains in found.items()}
+
+
+MUNICIPALITY_EMAIL_DOMAINS = municipality_email_domains(
+    os.environ.get("MUNICIPALITY_EMAIL_DOMAINS", "")
+)
+VERIFICATION_LINK_DAYS = env_number("VERIFICATION_LINK_DAYS", "3")
 
 # --- accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -260,7 +280,7 @@ MINIMUM_AGE = 18  # R-RUL-1
 GROUP_MAX_MEMBERS = env_number("GROUP_MAX_MEMBERS", "256")  # R-GRP-1 hard limit
 GROUP_SPLIT_ADVICE_AT = 100  # R-GRP-1: above this admins see advice to split
 # R-ADJ-1: groups whose areas touch or lie at most this many metres apart are neighbours.
-ADJACENCY_DISTANCE_M = float(os.environ.get("ADJACENCY_DISTANCE_M", "250"))
+ADJACENCY_DISTANCE_M = env_number("ADJACENCY_DISTANCE_M", "250", float)
 
 # Login throttling (django-axes): lock a username+IP pair after 5 failures for 1 hour.
 AXES_FAILURE_LIMIT = env_number("AXES_FAILURE_LIMIT", "5")

@@ -30,6 +30,8 @@ from buurtwacht.geo.geocoding import AddressQuery
 from buurtwacht.geo.models import Address, Street
 from buurtwacht.groups import actions
 from buurtwacht.groups.models import VettingMethod
+from buurtwacht.municipality.actions import grant_role
+from buurtwacht.municipality.models import VerifiedRole
 
 # The in-process test server (asgi_server) shares the test database with the test thread.
 # Connections are closed after each request, as the test runner expects.
@@ -286,7 +288,13 @@ def mo_member(resident_on, group, anna_admin):
 @pytest.fixture
 def pieter_politie(resident_on, group, anna_admin):
     pieter = resident_on("Pieter Politie", OTHER_STREET, 3)
-    account_actions.set_verification(user=pieter, police_verified=True, municipality_code="")
+    grant_role(
+        user=pieter,
+        role=VerifiedRole.POLICE,
+        municipality_codes=[],
+        staff=None,
+        evidence="Politie Noord-Nederland, team Groningen-Centrum (test)",
+    )
     actions.attach_wijkagent(admin=anna_admin, group_id=group.pk, officer=pieter)
     return pieter
 

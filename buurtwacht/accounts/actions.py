@@ -137,6 +137,7 @@ def delete_account(*, user: User) -> None:
 
     from buurtwacht.groups.models import JoinRequest, Membership
     from buurtwacht.groups.selectors import groups_left_without_admin
+    from buurtwacht.municipality.actions import revoke_all
     from buurtwacht.notify.models import Delivery, Preferences, PushSubscription
     from buurtwacht.realtime.actions import revoke_access
     from buurtwacht.realtime.models import Presence
@@ -170,38 +171,19 @@ def delete_account(*, user: User) -> None:
     user.date_of_birth = None
     user.password = make_password(None)
     user.is_active = False
-    user.police_verified = False
-    user.municipality_code = ""
     user.deleted_at = now
     user.save()
+    revoke_all(user=user, reason="account deleted")
     end_sockets(user_id=user.pk)
-
-
-@transaction.atomic
-def set_verification(*, user: User, police_verified: bool, municipality_code: str) -> None:
-    """Platform staff's verification of a police officer or municipality coordinator.
-    Taking one away (or changing the municipality) closes the person's open sockets."""
-    lost = (user.police_verified and not police_verified) or (
-        user.municipality_code and user.municipality_code != municipality_code
-    )
-    user.police_verified = police_verified
-    user.municipality_code = municipality_code
-    user.save(update_fields=["police_verified", "municipality_code", "updated_at"])
-    if lost:
-        end_sockets(user_id=user.pk)
 
 
 @transaction.atomic
 def save_staff_edit(*, user: User, changed: Collection[str]) -> None:
     """An account as platform staff left it in the Django admin (`changed`: the fields the
-    form changed).  Deactivating it or taking away or changing a verification closes its
-    open sockets."""
+    form changed).  Deactivating it closes its open sockets.  (Verified roles are decided
+    on the staff pages: municipality/actions.py.)"""
     user.save()
-    if (
-        ("is_active" in changed and not user.is_active)
-        or ("police_verified" in changed and not user.police_verified)
-        or "municipality_code" in changed
-    ):
+    if "is_active" in changed and not user.is_active:
         end_sockets(user_id=user.pk)
 
 

@@ -14,17 +14,16 @@ class HomeAddressInline(admin.StackedInline):
 
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
-    """Platform staff verify police officers and municipality staff here."""
+    """Accounts.  Police officers and municipality coordinators are verified on the staff
+    pages (/platformbeheer/verificatie/), where every decision is recorded."""
 
-    list_display = ["email", "name", "police_verified", "municipality_code", "is_active"]
-    list_filter = ["police_verified", "is_active", "is_staff"]
+    list_display = ["email", "name", "is_active"]
+    list_filter = ["is_active", "is_staff"]
     search_fields = ["email", "name"]
     fields = [
         "email",
         "name",
         "date_of_birth",
-        "police_verified",
-        "municipality_code",
         "is_active",
         "is_staff",
         "is_superuser",

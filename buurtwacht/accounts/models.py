@@ -50,11 +50,9 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
-    # Verified by platform staff in the admin (R-POL-1 and the municipality role).
-    police_verified = models.BooleanField(_("verified police officer"), default=False)
-    municipality_code = models.CharField(
-        _("verified municipality staff of (GM code)"), max_length=16, blank=True, default=""
-    )
+    # Verified roles (police, municipality) are decisions of platform staff, recorded in
+    # the municipality app (municipality/selectors.py: is_verified_police,
+    # municipality_codes_for).
     deleted_at = models.DateTimeField(null=True, blank=True)
     # Registered on the site: inactive until the link in the e-mail is followed.
     email_confirmed_at = models.DateTimeField(null=True, blank=True)

@@ -20,6 +20,20 @@ def register_export_section(section: ExportSection) -> ExportSection:
     return section
 
 
+def _verified_roles(user: User) -> list[dict[str, Any]]:
+    from buurtwacht.municipality.selectors import verifications_of
+
+    return [
+        {
+            "role": v.role,
+            "municipality_code": v.municipality_code,
+            "granted_at": v.granted_at.isoformat(),
+            "revoked_at": v.revoked_at.isoformat() if v.revoked_at else None,
+        }
+        for v in verifications_of(user=user)
+    ]
+
+
 def personal_data(*, user: User) -> dict[str, Any]:
     """Everything stored about the user, for the JSON export (AVG/GDPR art. 15 and 20)."""
     address: HomeAddress | None = getattr(user, "home_address", None)
@@ -31,8 +45,7 @@ def personal_data(*, user: User) -> dict[str, Any]:
             "date_of_birth": user.date_of_birth.isoformat() if user.date_of_birth else None,
             "created_at": user.created_at.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
-            "police_verified": user.police_verified,
-            "municipality_code": user.municipality_code,
+            "verified_roles": _verified_roles(user),
         },
         "home_address": None
         if address is None

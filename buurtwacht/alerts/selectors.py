@@ -3,6 +3,7 @@
 The state holds ids and codes only (no names, no translated labels): what a reader sees is
 made from it per reader, in the reader's language (realtime/present.py)."""
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -16,6 +17,12 @@ from .models import AckKind, Alert, AlertUpdate, CallChannel, Forward, ForwardSt
 
 if TYPE_CHECKING:
     from buurtwacht.media.models import AlertPhoto
+
+
+def _police_reports() -> Any:
+    from buurtwacht.police.models import PoliceReport  # the police app builds on alerts
+
+    return PoliceReport
 
 
 def display_name(*, user: User | None, group: Group) -> str:
@@ -40,6 +47,7 @@ def _state(
     seen: int,
     going: int,
     photo: "AlertPhoto | None",
+    reports: list[Any],
 ) -> dict[str, Any]:
     state = {
         "id": alert.pk,
@@ -71,9 +79,12 @@ def _state(
         "photo": None
         if photo is None
         else {"id": photo.pk, "reason": photo.reason, "reason_text": photo.reason_text},
+        "reports": [_report(r) for r in reports],
     }
     if alert.hidden_at is not None:  # hidden by an admin: the content leaves the stream
-        state.update(what="", person={}, vehicle={}, updates=[], lon=None, lat=None)
+        state.update(
+            what="", person={}, vehicle={}, updates=[], lon=None, lat=None, reports=[], photo=None
+        )
     return state
 
 
@@ -84,11 +95,31 @@ def _photo_of(alert: Alert) -> "AlertPhoto | None":
         return None
 
 
+def _iso(moment: dt.datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _report(report: Any) -> dict[str, Any]:
+    """A police report on the alert (R-FUP-1), ids and codes only."""
+    return {
+        "id": report.pk,
+        "reporter": report.reporter_id,
+        "at": report.reported_at.isoformat(),
+        "channel": report.channel,
+        "number": report.number,
+        "group_mentioned": report.group_mentioned,
+        "feedback": report.feedback,
+        "feedback_by": report.feedback_by_id,
+        "feedback_at": _iso(report.feedback_at),
+        "wijkagent_called_at": _iso(report.wijkagent_called_at),
+    }
+
+
 def alert_state(*, alert: Alert, new: bool = False) -> dict[str, Any]:
     """The alert's full current state.  `new`: just created, so nothing hangs off it yet."""
     if new:
         photo = _photo_of(alert) if Alert.photo.is_cached(alert) else None  # type: ignore[attr-defined]
-        return _state(alert, calls=[], updates=[], seen=0, going=0, photo=photo)
+        return _state(alert, calls=[], updates=[], seen=0, going=0, photo=photo, reports=[])
     [state] = alert_states(alerts=Alert.objects.filter(pk=alert.pk))
     return state
 
@@ -110,6 +141,9 @@ def alert_states(*, alerts: QuerySet[Alert]) -> list[dict[str, Any]]:
             ),
         ),
         Prefetch("photo", queryset=photos),
+        Prefetch(
+            "police_reports", queryset=_police_reports().objects.order_by("reported_at", "id")
+        ),
     )
     return [
         _state(
@@ -119,6 +153,7 @@ def alert_states(*, alerts: QuerySet[Alert]) -> list[dict[str, Any]]:
             seen=alert.seen_count,  # type: ignore[attr-defined]
             going=alert.going_count,  # type: ignore[attr-defined]
             photo=_photo_of(alert),
+            reports=list(getattr(alert, "police_reports").all()),  # noqa: B009 (prefetched)
         )
         for alert in found
     ]

@@ -18,7 +18,9 @@ from ninja.security import django_auth
 from buurtwacht.core.errors import ActionError
 
 from .alerts import router as alerts_router
+from .police import router as police_router
 from .register import router as register_router
+from .verification import router as verification_router
 
 # django_auth checks the CSRF token itself (ninja ≥ 1.0 has no `csrf=` switch any more).
 api = NinjaAPI(
@@ -34,6 +36,8 @@ api = NinjaAPI(
 )
 api.add_router("", alerts_router)
 api.add_router("", register_router)
+api.add_router("", police_router)
+api.add_router("", verification_router)
 
 
 def _error(

@@ -18,6 +18,8 @@ from buurtwacht.geo.geocoding import AddressQuery
 from buurtwacht.geo.models import Address, Street
 from buurtwacht.groups import actions as group_actions
 from buurtwacht.groups.models import Group, VettingMethod
+from buurtwacht.municipality.actions import grant_role
+from buurtwacht.municipality.models import VerifiedRole
 
 DEMO_PASSWORD = "buurtwacht-demo"  # noqa: S105  (printed for the demo, never used in production)
 
@@ -132,11 +134,21 @@ def ensure_personas() -> list[tuple[Persona, User]]:
                     address=address,
                 )
             )
-            if persona.police or persona.municipality_code:
-                account_actions.set_verification(
+            if persona.police:
+                grant_role(
                     user=user,
-                    police_verified=persona.police,
-                    municipality_code=persona.municipality_code,
+                    role=VerifiedRole.POLICE,
+                    municipality_codes=[],
+                    staff=None,
+                    evidence="demo",
+                )
+            if persona.municipality_code:
+                grant_role(
+                    user=user,
+                    role=VerifiedRole.MUNICIPALITY,
+                    municipality_codes=[persona.municipality_code],
+                    staff=None,
+                    evidence="demo",
                 )
             if persona.staff:
                 account_actions.make_staff(user=user)

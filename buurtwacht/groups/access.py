@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from buurtwacht.accounts.models import User
 from buurtwacht.core.errors import ActionError
+from buurtwacht.municipality.selectors import is_verified_police
 
 from .models import (
     Group,
@@ -46,7 +47,7 @@ def role_in(*, user: User, group: Group) -> tuple[Role, Membership | None]:
         return Role.OUTSIDER, None
     membership = Membership.objects.filter(group=group, user=user).first()
     if membership is not None and membership.status == MembershipStatus.ACTIVE:
-        if membership.role == MembershipRole.WIJKAGENT and not user.police_verified:
+        if membership.role == MembershipRole.WIJKAGENT and not is_verified_police(user=user):
             return Role.OUTSIDER, membership  # verification withdrawn: no longer reads along
         return Role(membership.role), membership
     if JoinRequest.objects.filter(

@@ -23,6 +23,7 @@ from buurtwacht.geo.adjacency import metres_per_degree, neighbours
 from buurtwacht.geo.models import Street
 from buurtwacht.moderation.actions import flag_posted, screen, screen_outside_group
 from buurtwacht.moderation.models import Place
+from buurtwacht.municipality.selectors import is_verified_police
 from buurtwacht.notify.actions import notify_join_request
 from buurtwacht.realtime.actions import revoke_access
 
@@ -528,7 +529,7 @@ def appoint_admin_as_staff(*, staff: User, group_id: int, user_id: int) -> None:
 def attach_wijkagent(*, admin: User, group_id: int, officer: User) -> Membership:
     """R-POL-1: only accounts verified as police by platform staff."""
     access = access_group(user=admin, group_id=group_id, action=Action.ADD, for_update=True)
-    if not officer.police_verified:
+    if not is_verified_police(user=officer):
         raise ActionError(
             "not_police", _("Only accounts verified as police can be added as wijkagent.")
         )

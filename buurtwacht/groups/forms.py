@@ -12,6 +12,7 @@ from buurtwacht.accounts.models import User, normalize_email
 from buurtwacht.core import clock
 from buurtwacht.geo.models import Street
 from buurtwacht.media.images import ImageRejected, reencode_image
+from buurtwacht.municipality.selectors import is_verified_police
 
 from .models import Listing, MembershipRole, VettingMethod
 
@@ -131,7 +132,7 @@ class WijkagentForm(forms.Form):
 
     def clean_email(self) -> User:
         officer = User.objects.filter(email=normalize_email(self.cleaned_data["email"])).first()
-        if officer is None or not officer.police_verified:
+        if officer is None or not is_verified_police(user=officer):
             raise forms.ValidationError(
                 _("There is no account verified as police with this e-mail address."),
                 code="not_police",

@@ -38,6 +38,7 @@ class Action(StrEnum):
     EDIT_GROUP = "edit_group"  # name, photo, description, streets, own rules
     REQUEST_SIGNS = "request_signs"  # R-VIS-1
     VIEW_AUDIT = "view_audit"
+    RECORD_POLICE_REPORT = "record_police_report"  # "I reported this to the police" (R-FUP-1)
     RECORD_POLICE_FEEDBACK = "record_police_feedback"
 
 
@@ -63,6 +64,7 @@ _MEMBER = {
     Action.ACCEPT_RULES,
     Action.LEAVE,
     Action.REPORT,
+    Action.RECORD_POLICE_REPORT,
 }
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {

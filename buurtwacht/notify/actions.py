@@ -58,6 +58,9 @@ from .models import Delivery, DeliveryState, Preferences, PushSubscription, Tran
 from .selectors import look_waiting, next_due_at, preferences_of
 from .transports import TRANSPORTS, PermanentFailure, TemporaryFailure
 
+if TYPE_CHECKING:
+    from buurtwacht.police.models import PoliceReport
+
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 
@@ -221,6 +224,46 @@ def notify_contact_message(*, message: "ContactMessage") -> int:
             payload=content.for_contact_push(message),
             due_at=now,
             transports=(Transport.WEBPUSH,),
+        )
+    return _enqueue(made)
+
+
+def notify_police_follow_up(*, report: "PoliceReport", users: list[User]) -> int:
+    """R-FUP-1: 48 hours without police feedback.  To everyone given (the reporter and the
+    admins), connected or not: a socket shows alerts, not this.  Never at night."""
+    payload = content.for_police_follow_up(report)
+    made: list[Delivery] = []
+    for user in users:
+        made += _deliveries(
+            user,
+            kind="police_follow_up",
+            source=f"police_follow_up:{report.pk}",
+            payload=payload,
+            due_at=after_quiet_hours(preferences_of(user=user), clock.now()),
+            transports=(Transport.WEBPUSH, Transport.EMAIL),
+        )
+    return _enqueue(made)
+
+
+def notify_wijkagent_ended(*, membership: Membership) -> int:
+    """The officer's police verification was revoked: the group's admins hear that the
+    wijkagent no longer reads along (push and e-mail, not at night)."""
+    payload = content.for_wijkagent_ended(membership)
+    admins = User.objects.filter(
+        memberships__group_id=membership.group_id,
+        memberships__role=MembershipRole.ADMIN,
+        memberships__status=MembershipStatus.ACTIVE,
+        is_active=True,
+    ).prefetch_related("push_subscriptions")
+    made: list[Delivery] = []
+    for admin in admins:
+        made += _deliveries(
+            admin,
+            kind="wijkagent_ended",
+            source=f"wijkagent_ended:{membership.pk}:{membership.ended_at:%Y%m%d%H%M%S%f}",
+            payload=payload,
+            due_at=after_quiet_hours(preferences_of(user=admin), clock.now()),
+            transports=(Transport.WEBPUSH, Transport.EMAIL),
         )
     return _enqueue(made)
 

@@ -4,13 +4,15 @@ called; never a person description, a plate or a photo."""
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from buurtwacht.alerts.models import Alert, AlertKind, CallChannel, Direction, Forward
 from buurtwacht.geo.models import Street
-from buurtwacht.groups.models import Group
+from buurtwacht.groups.models import Group, Membership
 
 if TYPE_CHECKING:
+    from buurtwacht.police.models import PoliceReport
     from buurtwacht.register.models import ContactMessage
 
 
@@ -84,4 +86,33 @@ def for_contact_push(message: "ContactMessage") -> dict[str, Any]:
         "body": _("A visitor sent a message to the admins. See your e-mail."),
         "url": reverse("group", args=[message.group_id]),
         "tag": f"contact-{message.pk}",
+    }
+
+
+def for_police_follow_up(report: "PoliceReport") -> dict[str, Any]:
+    """R-FUP-1: no feedback 48 hours after a report.  Says when and how, never what."""
+    when = formats.date_format(timezone.localtime(report.reported_at), "j F, H:i")
+    return {
+        "title": _("No feedback from the police yet"),
+        "body": _(
+            "%(group)s: the report to the police of %(when)s (%(channel)s) has had no "
+            "feedback for 48 hours. Call the community police officer via 0900-8844, then "
+            "tap here to record that you did."
+        )
+        % {"group": report.group.name, "when": when, "channel": report.get_channel_display()},
+        "url": reverse("police_called", args=[report.pk]),
+        "tag": f"police-follow-up-{report.pk}",
+    }
+
+
+def for_wijkagent_ended(membership: Membership) -> dict[str, Any]:
+    return {
+        "title": membership.group.name,
+        "body": _(
+            "%(name)s is no longer a verified police officer and no longer reads along as "
+            "community police officer."
+        )
+        % {"name": membership.user.name},
+        "url": reverse("group_members", args=[membership.group_id]),
+        "tag": f"wijkagent-{membership.group_id}",
     }

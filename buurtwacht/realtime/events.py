@@ -45,6 +45,26 @@ class Photo(_Out):
     reason_text: str
 
 
+class PoliceFeedback(_Out):
+    by: str = Field(description="The wijkagent, as the group shows names.")
+    at: str = Field(description="ISO 8601")
+    text: str
+
+
+class PoliceReportOut(_Out):
+    """ "Ik heb dit bij de politie gemeld" (R-FUP-1)."""
+
+    id: int
+    by: str
+    at: str = Field(description="When it was reported (ISO 8601).")
+    channel: Literal["112", "0900-8844", "online"]
+    channel_label: str
+    number: str = Field(description="The police's report number; may be empty.")
+    group_mentioned: bool
+    feedback: PoliceFeedback | None
+    wijkagent_called: bool = Field(description="After 48 hours: the wijkagent was called.")
+
+
 class AlertOut(_Out):
     id: int
     kind: str
@@ -79,6 +99,7 @@ class AlertOut(_Out):
     hidden: bool = Field(False, description="Hidden by an admin: remove it from view.")
     hidden_reason: str = Field("", description="Why (the author is shown this).")
     photo: Photo | None
+    reports: list[PoliceReportOut] = Field(description="Reports to the police (R-FUP-1).")
 
 
 class ChatOut(_Out):
@@ -105,6 +126,9 @@ class AlertEvent(_Event):
         "alert.acknowledged",
         "alert.closed",
         "alert.hidden",
+        "alert.reported",
+        "alert.police_feedback",
+        "alert.followed_up",
     ]
     alert: AlertOut
 

@@ -52,6 +52,10 @@ class Names:
                 user_ids.add(alert["author"])
                 user_ids.update(call["user"] for call in alert["calls"].values())
                 user_ids.update(update["author"] for update in alert["updates"])
+                for report in alert.get("reports", ()):
+                    user_ids.add(report["reporter"])
+                    if report["feedback_by"] is not None:
+                        user_ids.add(report["feedback_by"])
                 if alert["street"] is not None:
                     street_ids.add(alert["street"])
             if "message" in payload:
@@ -146,6 +150,30 @@ def present_alert(state: dict[str, Any], names: Names) -> dict[str, Any]:
         "hidden": state.get("hidden", False),
         "hidden_reason": state.get("hidden_reason", ""),
         "photo": present_photo(state.get("photo"), names),  # events stored before photos
+        "reports": [present_report(r, names) for r in state.get("reports", ())],
+    }
+
+
+def present_report(report: dict[str, Any], names: Names) -> dict[str, Any]:
+    from buurtwacht.police.models import ReportChannel  # the police app builds on alerts
+
+    feedback = None
+    if report["feedback_at"] is not None:
+        feedback = {
+            "by": names.person(report["feedback_by"]),
+            "at": report["feedback_at"],
+            "text": report["feedback"],
+        }
+    return {
+        "id": report["id"],
+        "by": names.person(report["reporter"]),
+        "at": report["at"],
+        "channel": report["channel"],
+        "channel_label": _label(ReportChannel, report["channel"]),
+        "number": report["number"],
+        "group_mentioned": report["group_mentioned"],
+        "feedback": feedback,
+        "wijkagent_called": report["wijkagent_called_at"] is not None,
     }
 
 

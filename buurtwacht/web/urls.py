@@ -1,7 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
-from .views import accounts, alerts, forwards, groups, home, moderation, recruiting, register
+from .views import (
+    accounts,
+    alerts,
+    forwards,
+    groups,
+    home,
+    moderation,
+    police,
+    recruiting,
+    register,
+    verification,
+)
 from .views import notify as notify_views
 
 urlpatterns = [
@@ -78,6 +89,33 @@ urlpatterns = [
     path("meldingen/<int:alert_id>/afsluiten/", alerts.close, name="alert_close"),
     path("meldingen/<int:alert_id>/doorsturen/", forwards.forward, name="alert_forward"),
     path("doorgestuurd/<int:forward_id>/", forwards.decide, name="forward_decide"),
+    path("meldingen/<int:alert_id>/politie/", police.report_on_alert, name="police_report_alert"),
+    path("groepen/<int:group_id>/politie/", police.group_reports, name="police_reports"),
+    path(
+        "politie/meldingen/<int:report_id>/terugkoppeling/", police.feedback, name="police_feedback"
+    ),
+    path(
+        "politie/meldingen/<int:report_id>/wijkagent-gebeld/",
+        police.wijkagent_called,
+        name="police_called",
+    ),
+    path("account/verificatie/", verification.request_page, name="verification"),
+    path(
+        "account/verificatie/bevestigen/<str:token>/",
+        verification.confirm,
+        name="verification_confirm",
+    ),
+    path("platformbeheer/verificatie/", verification.staff_page, name="staff_verification"),
+    path(
+        "platformbeheer/verificatie/aanvragen/<int:request_id>/",
+        verification.decide,
+        name="staff_verification_decide",
+    ),
+    path(
+        "platformbeheer/verificatie/rollen/<int:verification_id>/intrekken/",
+        verification.revoke,
+        name="staff_verification_revoke",
+    ),
     path("account/registreren/", accounts.register, name="register"),
     path("account/bevestigen/<uidb64>/<token>/", accounts.confirm_email, name="confirm_email"),
     path(

@@ -357,6 +357,12 @@ OPERATIONS = {
     ("/api/alerts/{alert_id}/close", "post"): "close_alert",
     ("/api/alerts/{alert_id}/photo", "post"): "add_photo",
     ("/api/groups/{group_id}/chat", "post"): "post_chat",
+    ("/api/groups/{group_id}/police-reports", "get"): "police_reports",
+    ("/api/groups/{group_id}/police-reports", "post"): "record_police_report",
+    ("/api/police-reports/{report_id}/feedback", "post"): "record_police_feedback",
+    ("/api/police-reports/{report_id}/wijkagent-called", "post"): "record_wijkagent_called",
+    ("/api/verification-requests", "post"): "request_verification",
+    ("/api/verification", "get"): "my_verification",
 }
 # The public register (R-REG-1): no login, nothing private (tests/register).
 PUBLIC_OPERATIONS = {

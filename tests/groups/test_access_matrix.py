@@ -16,8 +16,11 @@ from buurtwacht.geo.models import Street
 from buurtwacht.groups import actions
 from buurtwacht.groups.models import JoinRequest, MembershipRole
 from buurtwacht.moderation.models import ModerationRecord, Place, RecordKind
+from buurtwacht.police import actions as police_actions
+from buurtwacht.police.models import PoliceReport
 from tests.conftest import GROUP_STREET, VETTED
 from tests.media.conftest import post_with_photo
+from tests.notify.test_deliveries import post
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +53,13 @@ EXPECTED = {
     # R-RUL-6: a photo on an alert, for the group's readers only
     ("alert_photo", "get"): [404, 404, 200, 200, 200, 404],
     ("alert_photo_thumbnail", "get"): [404, 404, 200, 200, 200, 404],
+    # R-FUP-1: members report to the police; only the (verified) wijkagent gives feedback;
+    # the reminder's page is for the reporter and the admins.
+    ("police_reports", "get"): [404, 404, 200, 200, 200, 404],
+    ("police_reports", "post"): [404, 404, 200, 403, 200, 404],  # empty form
+    ("police_report_alert", "post"): [404, 404, 302, 403, 302, 404],  # empty form
+    ("police_feedback", "post"): [404, 404, 403, 302, 403, 404],  # empty form
+    ("police_called", "get"): [404, 404, 404, 404, 200, 404],
 }
 
 
@@ -68,6 +78,10 @@ def url(name, group, probe):
         return reverse(name, args=[group.pk, probe.user_id])
     if name.startswith("alert_photo"):
         return reverse(name, args=[probe.photo_id])
+    if name in ("police_feedback", "police_called"):
+        return reverse(name, args=[probe.report])
+    if name == "police_report_alert":
+        return reverse(name, args=[probe.alert])
     return reverse(name, args=[group.pk])
 
 
@@ -116,6 +130,13 @@ def test_access_matrix_over_membership_states(
     probe.photo_id = post_with_photo(
         anna_admin, group, Street.objects.get(name=GROUP_STREET)
     ).photo.pk
+    # An alert and a report to the police by the admin: what the police endpoints point at.
+    probe.alert = post(anna_admin, group).pk
+    probe.report = police_actions.record_report(
+        user=anna_admin,
+        group_id=group.pk,
+        draft=police_actions.ReportDraft(client_id="probe", channel="0900-8844"),
+    )[0].pk
 
     def check(step):
         index = STEPS.index(step)
@@ -146,6 +167,7 @@ def test_access_matrix_over_membership_states(
     probe.refresh_from_db()
     assert probe.status == "pending"  # nothing above changed the probe request
     assert JoinRequest.objects.filter(group=group, status="pending").count() == 1
+    assert PoliceReport.objects.get().feedback_at is None  # nor the probe report
 
 
 def test_members_and_wijkagent_leave_through_the_gate(client, group, mo_member, pieter_politie):
@@ -162,7 +184,15 @@ def test_anonymous_visitors_are_sent_to_login(client, group):
                 name,
                 group,
                 SimpleNamespace(
-                    pk=1, user_id=1, chat_id=1, alert_id=1, update_id=1, record_id=1, photo_id=1
+                    pk=1,
+                    user_id=1,
+                    chat_id=1,
+                    alert_id=1,
+                    update_id=1,
+                    record_id=1,
+                    photo_id=1,
+                    alert=1,
+                    report=1,
                 ),
             )
         )

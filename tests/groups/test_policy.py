@@ -28,6 +28,7 @@ recruit                 Y . . . . .
 edit_group              Y . . . . .
 request_signs           Y . . . . .
 view_audit              Y . . . . .
+record_police_report    Y Y . . . .
 record_police_feedback  . . Y . . .
 """
 ROLES = [Role.ADMIN, Role.MEMBER, Role.WIJKAGENT, Role.PENDING, Role.REMOVED, Role.OUTSIDER]

@@ -156,16 +156,48 @@ async def test_deleting_the_account_closes_its_sockets(open_socket, group, mo_me
     assert [m["type"] for m in received] == ["revoked", "error"]
 
 
-async def test_r_pol_1_losing_police_verification_closes_the_wijkagents_sockets(
-    open_socket, group, pieter_politie
+def revoke_police(officer, *, reason="Test"):
+    """Platform staff revoke the officer's police verification on the staff page."""
+    from buurtwacht.municipality.models import Verification
+
+    staff = User.objects.filter(is_staff=True).first() or User.objects.create_user(
+        "platform@example.nl", PASSWORD, name="Platform Beheer", is_staff=True
+    )
+    verification = Verification.objects.get(user=officer, revoked_at__isnull=True)
+    response = logged_in(staff).post(
+        reverse("staff_verification_revoke", args=[verification.pk]), {"reason": reason}
+    )
+    assert response.status_code == 302, response.content
+
+
+async def test_r_pol_1_revoking_police_verification_ends_the_role_and_closes_sockets(
+    open_socket, group, anna_admin, pieter_politie
 ):
+    from buurtwacht.groups.models import AuditEntry, Membership
+    from buurtwacht.municipality.models import Decision
+    from buurtwacht.notify.models import Delivery
+
     async with open_socket(await sync_to_async(logged_in)(pieter_politie)) as pieter:
         await pieter.subscribe(group.pk)
-        await sync_to_async(account_actions.set_verification)(
-            user=pieter_politie, police_verified=False, municipality_code=""
-        )
-        code, _received = await closed_with(pieter)
+        await sync_to_async(revoke_police)(pieter_politie, reason="Uit dienst getreden")
+        code, received = await closed_with(pieter)
     assert code == 4401
+    assert [m["type"] for m in received] == ["revoked", "error"]
+
+    def recorded():
+        membership = Membership.objects.get(group=group, user=pieter_politie)
+        decision = Decision.objects.get(subject=pieter_politie, kind="revoked")
+        told = Delivery.objects.filter(kind="wijkagent_ended").values_list("user_id", flat=True)
+        audit = AuditEntry.objects.get(group=group, action="wijkagent_verification_revoked")
+        return membership.status, decision.reason, decision.decided_by.name, set(told), audit.reason
+
+    assert await sync_to_async(recorded)() == (
+        "left",
+        "Uit dienst getreden",
+        "Platform Beheer",
+        {anna_admin.pk},
+        "Uit dienst getreden",
+    )
     # Logging in again does not bring the group back: the gate wants a verified officer.
     async with open_socket(await sync_to_async(logged_in)(pieter_politie)) as again:
         refused = await again.subscribe(group.pk)

@@ -30,6 +30,7 @@ from buurtwacht.media.actions import PhotoDraft
 from buurtwacht.media.models import AlertPhoto
 from buurtwacht.media.selectors import live_photos
 from buurtwacht.moderation.actions import LanguageError, LanguageWarning
+from buurtwacht.police.forms import ReportForm
 from buurtwacht.realtime.present import Names, present_alert
 from buurtwacht.realtime.selectors import stream_head
 
@@ -336,6 +337,8 @@ def card_context(
         "can_report": allowed(role, Action.REPORT),
         "can_moderate": allowed(role, Action.MODERATE),
         "update_form": UpdateForm(auto_id=False),
+        "can_report_police": allowed(role, Action.RECORD_POLICE_REPORT),
+        "report_form": ReportForm(auto_id=False),
         "close_form": CloseForm(auto_id=False),
     }
 

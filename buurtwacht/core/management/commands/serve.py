@@ -67,10 +67,12 @@ def start_worker_thread() -> None:
     from django_tasks_db.management.commands.db_worker import Worker
 
     from buurtwacht.notify.tasks import deliver_due
+    from buurtwacht.police.tasks import follow_up_overdue
     from buurtwacht.privacy.tasks import schedule_purge
 
     deliver_due.enqueue()  # recovery: whatever is pending gets a look now
     schedule_purge()  # retention: what expired while no worker ran goes now
+    follow_up_overdue.enqueue()  # and whatever police follow-up fell due meanwhile
     worker = Worker(
         queue_names=["default"],
         interval=0.5,

@@ -136,6 +136,9 @@
       return item;
     }));
     updates.hidden = !alert.updates.length;
+    const reports = slot("reports");
+    reports.replaceChildren(...alert.reports.map(reportLine));
+    reports.hidden = !alert.reports.length;
     slot("outcome_label").textContent = alert.outcome_label;
     part("closed", alert.closed);
     part("open", !alert.closed);
@@ -147,6 +150,24 @@
     if (type === "alert.created" && announce) {
       announce.textContent = fill(text.msgNew, { kind: alert.kind_label, where: alert.street });
     }
+  }
+
+  // A report to the police (R-FUP-1), as police/_report_line.html shows it.
+  function reportLine(r) {
+    const item = element("li");
+    item.dataset.report = r.id;
+    let said = fill(text.msgReport, { channel: r.channel_label, name: r.by, time: time(r.at) });
+    if (r.number) said += " · " + fill(text.msgReportNumber, { number: r.number });
+    if (r.group_mentioned) said += " · " + text.msgGroupMentioned;
+    const report = element("span", said);
+    report.dataset.slot = "report";
+    let answer = r.feedback ? fill(text.msgFeedback, { name: r.feedback.by, text: r.feedback.text }) : text.msgNoFeedback;
+    if (r.wijkagent_called) answer += " · " + text.msgWijkagentCalled;
+    const feedback = element("span", answer);
+    feedback.dataset.slot = "feedback";
+    feedback.className = r.feedback ? "called" : "hint";
+    item.append(report, " ", feedback);
+    return item;
   }
 
   // Open alerts on top, newest first; closed ones fold away under "Afgesloten meldingen".

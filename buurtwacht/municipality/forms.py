@@ -1,0 +1,60 @@
+"""Forms for verified roles: the request in the app, and staff's decision and revocation."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import VerifiedRole
+
+
+class VerificationRequestForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("I am a"), choices=VerifiedRole.choices, widget=forms.RadioSelect
+    )
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=200,
+        help_text=_("For example Politie Noord-Nederland, or Gemeente Groningen."),
+    )
+    municipality_codes = forms.CharField(
+        label=_("Municipality codes (coordinators)"),
+        required=False,
+        max_length=200,
+        help_text=_("The CBS codes of the municipalities you work for, e.g. GM0014, GM0034."),
+    )
+    official_email = forms.EmailField(label=_("Official e-mail address"))
+    reference = forms.CharField(
+        label=_("What staff can check"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A team leader or department to call, a badge or staff number."),
+    )
+
+    def codes(self) -> list[str]:
+        raw = self.cleaned_data.get("municipality_codes", "")
+        return [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("deny", _("Deny"))],
+        widget=forms.RadioSelect,
+    )
+    evidence = forms.CharField(
+        label=_("What did you check?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why does the verification end?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

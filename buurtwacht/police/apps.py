@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PoliceConfig(AppConfig):
+    name = "buurtwacht.police"
+    label = "police"
