@@ -1,23 +1,10 @@
 """Reads for accounts."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 
 from .models import HomeAddress, User
-
-# More of what is stored about a person, from apps that keep it: each returns
-# {"section name": [...]} for the export.  Moderation adds its reports (by and about the
-# person) and its moderation records here, from its AppConfig.ready().
-ExportSection = Callable[[User], dict[str, Any]]
-EXPORT_SECTIONS: list[ExportSection] = []
-
-
-def register_export_section(section: ExportSection) -> ExportSection:
-    if section not in EXPORT_SECTIONS:
-        EXPORT_SECTIONS.append(section)
-    return section
 
 
 def _verified_roles(user: User) -> list[dict[str, Any]]:
@@ -63,7 +50,7 @@ def personal_data(*, user: User) -> dict[str, Any]:
         "login_history": _login_history(user),
         **_activity(user),
         **_alert_activity(user),
-        **{name: rows for section in EXPORT_SECTIONS for name, rows in section(user).items()},
+        **_police_and_moderation(user),
         "instance": settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "",
     }
 
@@ -99,6 +86,46 @@ def _alert_activity(user: User) -> dict[str, Any]:
             for p in AlertPhoto.objects.filter(uploaded_by=user)
             .select_related("alert__group")
             .defer("image", "thumbnail")
+        ],
+    }
+
+
+def _police_and_moderation(user: User) -> dict[str, Any]:
+    """Reports to the police the person recorded or answered, and the moderation records by
+    or about them: what they wrote that was held back, and what they reported."""
+    from django.db.models import Q
+
+    from buurtwacht.moderation.models import ModerationRecord
+    from buurtwacht.police.models import PoliceReport
+
+    reports = PoliceReport.objects.filter(Q(reporter=user) | Q(feedback_by=user))
+    records = ModerationRecord.objects.filter(Q(author=user) | Q(reporter=user))
+    return {
+        "police_reports": [
+            {
+                "group": r.group.name,
+                "alert": r.alert_id,
+                "reported_by_me": r.reporter_id == user.pk,
+                "channel": r.channel,
+                "reported_at": r.reported_at.isoformat(),
+                "number": r.number,
+                "feedback": r.feedback if r.feedback_by_id == user.pk else "",
+            }
+            for r in reports.select_related("group").order_by("reported_at", "pk")
+        ],
+        "moderation_records": [
+            {
+                "group": m.group.name,
+                "kind": m.kind,
+                "place": m.place,
+                "about_me": m.author_id == user.pk,
+                "text": m.text if m.author_id == user.pk else "",
+                "outcome": m.outcome,
+                "reason": m.reason,
+                "my_report": m.note if m.reporter_id == user.pk else "",
+                "at": m.created_at.isoformat(),
+            }
+            for m in records.select_related("group").order_by("created_at", "pk")
         ],
     }
 

@@ -85,11 +85,28 @@ def test_own_export_holds_updates_acknowledgements_claims_and_photos(
     assert all(row["alert"] == mo_was_active.pk for row in data["alert_updates"])
 
 
-def test_apps_add_their_records_to_the_export(mo_member, monkeypatch):
-    """The hook moderation uses for reports and moderation records about the person."""
-    monkeypatch.setattr(account_selectors, "EXPORT_SECTIONS", [])
-    account_selectors.register_export_section(
-        lambda user: {"moderation_records": [{"about": user.pk, "action": "hide"}]}
+def test_the_export_has_the_persons_police_reports_and_moderation_records(
+    group, mo_member, anna_admin
+):
+    from buurtwacht.moderation import actions as moderation_actions
+    from buurtwacht.moderation.models import ModerationRecord
+    from buurtwacht.police import actions as police_actions
+
+    police_actions.record_report(
+        user=mo_member,
+        group_id=group.pk,
+        draft=police_actions.ReportDraft(client_id="r1", channel="0900-8844", number="PL-77"),
     )
+    with pytest.raises(moderation_actions.LanguageError):  # blocked: kept for the admins
+        chat_actions.post_chat(
+            user=mo_member, group_id=group.pk, client_id="c1", text="ik maak je af"
+        )
+    assert ModerationRecord.objects.filter(author=mo_member).exists()
     data = account_selectors.personal_data(user=mo_member)
-    assert data["moderation_records"] == [{"about": mo_member.pk, "action": "hide"}]
+    assert [(r["channel"], r["number"], r["reported_by_me"]) for r in data["police_reports"]] == [
+        ("0900-8844", "PL-77", True)
+    ]
+    [record] = data["moderation_records"]
+    assert record["about_me"] and record["text"] == "ik maak je af" and record["outcome"] == "block"
+    # Not in anyone else's export.
+    assert account_selectors.personal_data(user=anna_admin)["moderation_records"] == []
