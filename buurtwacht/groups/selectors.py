@@ -45,7 +45,17 @@ def memberships_of(*, user: User) -> QuerySet[Membership]:
 
 
 def member_count(*, group: Group) -> int:
+    """Everyone active in the group, the wijkagent included (the R-GRP-1 limit)."""
     return Membership.objects.filter(group=group, status=MembershipStatus.ACTIVE).count()
+
+
+def resident_count(*, group: Group) -> int:
+    """The group's members and admins: what "N leden" on its page means (no wijkagent)."""
+    return (
+        Membership.objects.filter(group=group, status=MembershipStatus.ACTIVE)
+        .exclude(role=MembershipRole.WIJKAGENT)
+        .count()
+    )
 
 
 def left_without_admin(*, group: Group, user: User) -> bool:

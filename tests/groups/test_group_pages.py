@@ -12,7 +12,7 @@ from buurtwacht.core import clock
 from buurtwacht.geo.models import Street
 from buurtwacht.groups import actions
 from buurtwacht.groups.models import Group, JoinRequest, Membership
-from tests.conftest import GROUP_STREET
+from tests.conftest import GROUP_STREET, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +182,11 @@ def test_r_grp_5_each_request_has_its_own_vetting_form_with_the_date_filled_in(
         assert label_for and f'id="{label_for.group(1)}"' in page
     dates = re.findall(r'<input type="date" name="admit-\d+-contact_date" value="([^"]*)"', page)
     assert dates == [clock.today().isoformat()] * 2
+
+
+def test_the_member_count_on_the_group_page_leaves_out_the_wijkagent(
+    client, group, anna_admin, mo_member, pieter_politie
+):
+    client.force_login(mo_member)
+    text = visible_text(client.get(reverse("group", args=[group.pk])).content.decode())
+    assert "2 leden" in text  # Anna and Mo; Pieter reads along

@@ -133,7 +133,7 @@ def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
             return redirect("group", group_id=group.pk)
     else:
         form = JoinForm()
-    count = selectors.member_count(group=group)
+    count = selectors.resident_count(group=group)
     reads = can_read(access.role)
     return render(
         request,
