@@ -603,6 +603,18 @@ def set_listing(*, admin: User, group_id: int, listing: Listing) -> Group:
 
 
 @transaction.atomic
+def set_show_initials(*, admin: User, group_id: int, show_initials: bool) -> Group:
+    """Members see each other's initials instead of names (alerts, 112 claims, chat, lists)."""
+    access = access_group(user=admin, group_id=group_id, action=Action.EDIT_GROUP, for_update=True)
+    group = access.group
+    if group.show_initials != show_initials:
+        group.show_initials = show_initials
+        group.save(update_fields=["show_initials", "updated_at"])
+        _audit(group=group, actor=admin, action="set_show_initials", show_initials=show_initials)
+    return group
+
+
+@transaction.atomic
 def accept_rules(*, user: User, group_id: int) -> None:
     access = access_group(user=user, group_id=group_id, action=Action.ACCEPT_RULES)
     Membership.objects.filter(group=access.group, user=user).update(

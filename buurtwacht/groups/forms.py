@@ -162,3 +162,9 @@ class RetentionForm(forms.Form):
             field.validators.append(MaxValueValidator(most))
             field.widget.attrs.update({"min": 1, "max": most})
             field.help_text = _("At most %(most)d days.") % {"most": most}
+
+
+class InitialsForm(forms.Form):
+    show_initials = forms.BooleanField(
+        label=_("Members see each other's initials instead of full names"), required=False
+    )

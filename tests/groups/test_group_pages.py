@@ -190,3 +190,20 @@ def test_the_member_count_on_the_group_page_leaves_out_the_wijkagent(
     client.force_login(mo_member)
     text = visible_text(client.get(reverse("group", args=[group.pk])).content.decode())
     assert "2 leden" in text  # Anna and Mo; Pieter reads along
+
+
+def test_the_admin_switches_to_initials_and_every_name_follows(
+    client, group, anna_admin, mo_member
+):
+    from buurtwacht.chat import actions as chat_actions
+    from buurtwacht.groups.models import AuditEntry
+
+    chat_actions.post_chat(user=anna_admin, group_id=group.pk, client_id="c1", text="Hallo")
+    client.force_login(anna_admin)
+    client.post(
+        reverse("group_settings", args=[group.pk]), {"do": "initials", "show_initials": "on"}
+    )
+    assert AuditEntry.objects.filter(group=group, action="set_show_initials").exists()
+    client.force_login(mo_member)
+    text = visible_text(client.get(reverse("group", args=[group.pk])).content.decode())
+    assert "A.D.V." in text and "Anna de Vries" not in text  # member list and chat

@@ -23,6 +23,7 @@ from buurtwacht.groups.access import access_group
 from buurtwacht.groups.forms import (
     AdmitForm,
     GroupForm,
+    InitialsForm,
     JoinForm,
     ListingForm,
     ProposeForm,
@@ -398,6 +399,19 @@ def settings_page(request: HttpRequest, group_id: int) -> HttpResponse:
             _("The choice for the public map has been saved."),
         ):
             return redirect("group_settings", group_id=group.pk)
+    initials_form = InitialsForm(initial={"show_initials": group.show_initials})
+    if request.method == "POST" and request.POST.get("do") == "initials":
+        initials_form = InitialsForm(request.POST)
+        if initials_form.is_valid() and _attempt(
+            request,
+            lambda: actions.set_show_initials(
+                admin=admin,
+                group_id=group.pk,
+                show_initials=initials_form.cleaned_data["show_initials"],
+            ),
+            _("Saved: how members see each other's names."),
+        ):
+            return redirect("group_settings", group_id=group.pk)
     elif request.method == "POST" and request.POST.get("do") == "rules":
         rules_form = RulesForm(request.POST)
         if rules_form.is_valid() and _attempt(
@@ -442,6 +456,7 @@ def settings_page(request: HttpRequest, group_id: int) -> HttpResponse:
             "wijkagent_form": wijkagent_form,
             "language_confirm": _language_confirm(request),
             "listing_form": listing_form,
+            "initials_form": initials_form,
             "retention_form": retention_form,
         },
     )
