@@ -83,6 +83,17 @@ def groningen_subset_csv(groningen_csv: Path, tmp_path_factory) -> Path:
     return part
 
 
+def pytest_collection_modifyitems(config, items):
+    """`@pytest.mark.postgres`: the test needs PostgreSQL; skipped on SQLite (one marker,
+    not a copied skipif in every file)."""
+    if connections["default"].vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL)")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _plain_http(settings):
     """Production settings send http to https; the test client and live server speak http."""

@@ -2,7 +2,6 @@
 moment; exactly one claim exists and both are told the same claimer."""
 
 import pytest
-from django.db import connection
 
 from buurtwacht.alerts import actions
 from buurtwacht.alerts.models import CallChannel, PoliceCall
@@ -12,7 +11,6 @@ from tests.conftest import GROUP_STREET, run_together
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)"),
 ]
 
 

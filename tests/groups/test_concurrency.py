@@ -4,7 +4,6 @@ moment.  (SQLite serialises every writer, so there is nothing to race there.)"""
 import datetime as dt
 
 import pytest
-from django.db import connection
 
 from buurtwacht.accounts.models import User
 from buurtwacht.core.errors import ActionError
@@ -15,7 +14,6 @@ from tests.conftest import GROUP_STREET, VETTED, run_together
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)"),
 ]
 
 

@@ -9,7 +9,6 @@ import time
 from collections import Counter
 
 import pytest
-from django.db import connection
 
 from buurtwacht.accounts.models import User
 from buurtwacht.groups.models import Membership, MembershipRole, MembershipStatus
@@ -22,7 +21,6 @@ from .test_deliveries import post
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)"),
 ]
 
 LEASE = 2.0  # seconds; production uses 15

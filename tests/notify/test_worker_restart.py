@@ -15,7 +15,6 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.db import connection
 
 from buurtwacht.notify import actions
 from buurtwacht.notify.models import Delivery
@@ -29,7 +28,6 @@ DEVICES = 30
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)"),
 ]
 
 

@@ -11,7 +11,6 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -128,7 +127,6 @@ def test_r_fup_1_the_sweep_sends_what_a_lost_task_left(group, mo_member, anna_ad
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)")
 def test_r_fup_1_real_worker_processes_down_at_the_due_time_send_it_late_and_once(
     group, mo_member, anna_admin
 ):

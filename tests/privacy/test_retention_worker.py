@@ -6,7 +6,6 @@ import datetime as dt
 import time
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from buurtwacht.alerts.models import Alert
@@ -19,7 +18,6 @@ from tests.notify import processes
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)"),
 ]
 
 

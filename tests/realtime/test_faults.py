@@ -37,7 +37,6 @@ FAST = {"HEARTBEAT_SECONDS": "1", "PRESENCE_SECONDS": "3", "LAYER_TIMEOUT_SECOND
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)"),
 ]
 
 
