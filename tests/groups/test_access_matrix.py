@@ -32,6 +32,8 @@ EXPECTED = {
     ("group_settings", "get"): [404, 404, 403, 403, 200, 404],
     ("group_settings", "post"): [404, 404, 403, 403, 200, 404],
     ("group_audit", "get"): [404, 404, 403, 403, 200, 404],
+    # the street picker's area and overlaps of a group being edited (R-REG-2)
+    ("group_street_area", "get"): [404, 404, 403, 403, 200, 404],
     ("group_accept_rules", "post"): [404, 404, 302, 403, 302, 404],
     ("group_recruit", "get"): [404, 404, 403, 403, 200, 404],  # R-CRE-2
     ("group_recruit", "post"): [404, 404, 403, 403, 302, 404],  # no "do": nothing happens
@@ -56,6 +58,8 @@ def url(name, group, probe):
         return reverse(name, args=[probe.update_id])
     if name == "moderation_let_stand":
         return reverse(name, args=[group.pk, probe.record_id])
+    if name == "group_street_area":
+        return reverse(name) + f"?groep={group.pk}&straat={group.streets.first().pk}"
     if name == "group_decide":
         return reverse(name, args=[group.pk, probe.pk])
     if name == "group_member_action":
