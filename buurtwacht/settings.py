@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "buurtwacht.moderation",
     "buurtwacht.notify",
     "buurtwacht.register",
+    "buurtwacht.bulletin",
     "django_tasks",
     "django_tasks_db",
     "buurtwacht.realtime",

@@ -1,7 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
-from .views import accounts, alerts, forwards, groups, home, moderation, recruiting, register
+from buurtwacht.bulletin.feeds import GroupNoticesFeed
+
+from .views import (
+    accounts,
+    alerts,
+    bulletin,
+    forwards,
+    groups,
+    home,
+    moderation,
+    recruiting,
+    register,
+)
 from .views import notify as notify_views
 
 urlpatterns = [
@@ -11,6 +23,16 @@ urlpatterns = [
     path("kaart/gemeente/<str:code>/", register.municipality_page, name="register_municipality"),
     path("kaart/groep/<int:group_id>/", register.public_group, name="register_group"),
     path("kaart/groep/<int:group_id>/foto/", register.public_photo, name="register_photo"),
+    path("kaart/groep/<int:group_id>/berichten.atom", GroupNoticesFeed(), name="bulletin_feed"),
+    path("kaart/groep/<int:group_id>/nieuwsbrief/", bulletin.subscribe, name="bulletin_subscribe"),
+    path("nieuwsbrief/bevestigen/<str:token>/", bulletin.confirm, name="bulletin_confirm"),
+    path("nieuwsbrief/afmelden/<str:token>/", bulletin.unsubscribe, name="bulletin_unsubscribe"),
+    path("groepen/<int:group_id>/berichten/", bulletin.notices, name="group_notices"),
+    path(
+        "groepen/<int:group_id>/berichten/<int:notice_id>/intrekken/",
+        bulletin.withdraw,
+        name="group_notice_withdraw",
+    ),
     path("kaart/widget/<str:code>/", register.widget, name="register_widget"),
     path("groepen/", groups.my_groups, name="my_groups"),
     path("groepen/nieuw/", groups.create_group, name="group_create"),
