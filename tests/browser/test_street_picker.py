@@ -62,3 +62,31 @@ def test_street_picker_type_pick_remove_save(
         assert set(picked) <= set(group.streets.values_list("pk", flat=True))
     finally:
         context.close()
+
+
+def test_r_reg_2_create_page_names_the_shared_street_as_it_is_picked(
+    browser, asgi_server, group, resident_on, settings, tmp_path
+):
+    settings.MAP_TILES_URL = ""
+    founder = resident_on("Fenna Founder", GROUP_STREET, 5)
+    context = browser.new_context(locale="nl-NL", viewport={"width": 360, "height": 900})
+    name, value = session_cookie(founder).split("=", 1)
+    context.add_cookies([{"name": name, "value": value, "url": f"http://{asgi_server}/"}])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(f"http://{asgi_server}/groepen/nieuw/")
+        warning = page.locator("#overlaps")
+        assert not warning.is_visible()
+        search = page.get_by_role("combobox", name="Zoek een straat")
+        search.fill("grote beer")
+        page.get_by_role("option", name="Grote Beerstraat, Groningen").click()
+        warning.wait_for(state="visible")
+        assert f"{group.name}: deelt deze straten: {GROUP_STREET}" in warning.inner_text()
+        page.locator("[data-area-ready='1']").wait_for(state="attached")
+        page.screenshot(path=str(tmp_path / "create-overlap-360.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.get_by_role("button", name="Verwijderen Grote Beerstraat, Groningen").click()
+        warning.wait_for(state="hidden")
+    finally:
+        context.close()

@@ -220,14 +220,14 @@ def test_r_reg_2_areas_that_only_touch_are_named_as_touching(
         + f"?groep={group.pk}&"
         + "&".join(f"straat={i}" for i in group_street_ids)
     )
-    assert response.json()["overlaps"] == [
-        {
-            "group": other.name,
-            "url": reverse("register_group", args=[other.pk]),
-            "what": "de gebieden raken elkaar alleen",
-            "touching": True,
-        }
-    ]
+    [found] = response.json()["overlaps"]
+    assert found["outline"]["type"] in ("Polygon", "MultiPolygon")
+    assert {k: v for k, v in found.items() if k != "outline"} == {
+        "group": other.name,
+        "url": reverse("register_group", args=[other.pk]),
+        "what": "de gebieden raken elkaar alleen",
+        "touching": True,
+    }
     assert response.json()["area"]["type"] in ("Polygon", "MultiPolygon")
 
 

@@ -191,6 +191,8 @@ def overlap_text(overlap: selectors.Overlap) -> dict[str, object]:
         "url": reverse("register_group", args=[overlap.group.pk]),
         "what": what,
         "touching": overlap.only_touching,
+        # Drawn on the picker's map: an unlisted group is not in the register's GeoJSON.
+        "outline": json.loads(overlap.group.area_geometry) if overlap.group.area_geometry else None,
     }
 
 

@@ -7,6 +7,7 @@
   "use strict";
   var MAX_SHOWN = 12;
   var AREA = { color: "#b3261e", weight: 3, fillColor: "#b3261e", fillOpacity: 0.3 };
+  var OTHER = { color: "#0b5cad", weight: 2, fillColor: "#0b5cad", fillOpacity: 0.2, dashArray: "4 4" };
 
   function make(tag, cls, text) {
     var el = document.createElement(tag);
@@ -113,6 +114,7 @@
 
     var mapEl = form.querySelector("[data-register-map]");
     var areaLayer = null;
+    var othersLayer = null;
     var pending = null;
     function showArea() {
       var url = labels.dataset.areaUrl;
@@ -124,17 +126,24 @@
       fetch(url, { signal: pending.signal, credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (data) {
-          drawArea(data.area);
+          drawArea(data.area, data.overlaps || []);
           showOverlaps(data.overlaps || []);
           if (mapEl) mapEl.dataset.areaReady = String(ids.length);
         })
         .catch(function () {});
     }
-    function drawArea(area) {
+    function drawArea(area, overlaps) {
       var map = mapEl && mapEl.registerMap;
       if (!map) return;
       if (areaLayer) map.removeLayer(areaLayer);
+      if (othersLayer) map.removeLayer(othersLayer);
       areaLayer = null;
+      othersLayer = L.layerGroup().addTo(map);
+      overlaps.forEach(function (o) {
+        if (!o.outline) return;
+        L.geoJSON(o.outline, { style: function () { return OTHER; } })
+          .bindTooltip(o.group, { sticky: true }).addTo(othersLayer);
+      });
       if (!area) return;
       areaLayer = L.geoJSON(area, { style: function () { return AREA; }, interactive: false }).addTo(map);
       map.fitBounds(areaLayer.getBounds(), { maxZoom: 16, padding: [20, 20] });
