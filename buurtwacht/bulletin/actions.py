@@ -18,6 +18,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -192,10 +193,13 @@ def send_newsletter(*, notice_id: int) -> int:
     notice = Notice.objects.select_related("group").filter(pk=notice_id).first()
     if notice is None or notice.withdrawn_at is not None:
         return 0
-    messages = [
-        newsletter_message(notice=notice, subscriber=subscriber)
-        for subscriber in selectors.active_subscribers(group_id=notice.group_id)
-    ]
+    # Subscribers have no account and no language setting: the site's language, not the
+    # language of the admin who happened to publish.
+    with translation.override(settings.LANGUAGE_CODE):
+        messages = [
+            newsletter_message(notice=notice, subscriber=subscriber)
+            for subscriber in selectors.active_subscribers(group_id=notice.group_id)
+        ]
     if not messages:
         return 0
     return get_connection(fail_silently=True).send_messages(messages) or 0

@@ -2,6 +2,7 @@
 change in the audit log; the overlap warning says precisely what overlaps (R-REG-2)."""
 
 import io
+import re
 
 import pytest
 import shapely
@@ -241,3 +242,16 @@ def test_street_area_is_for_the_callers_municipality_and_admins_only(
     assert bad.json()["code"] == "streets"
     client.logout()
     assert client.get(reverse("group_street_area")).status_code == 302
+
+
+def test_without_javascript_the_streets_are_a_plain_multi_select(client, group, anna_admin):
+    client.force_login(anna_admin)
+    page = client.get(reverse("group_settings", args=[group.pk])).text
+    select = re.search(r"<select name=\"streets\"[^>]*>(.*?)</select>", page, re.S)
+    assert select is not None
+    assert "multiple" in select.group(0).split(">", 1)[0]
+    options = re.findall(r"<option [^>]*>", select.group(1))
+    in_municipality = Street.objects.filter(municipality_code=group.municipality_code).count()
+    assert len(options) == in_municipality > 1
+    chosen = [o for o in options if "selected" in o]
+    assert len(chosen) == group.streets.count()
