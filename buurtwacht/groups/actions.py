@@ -234,16 +234,19 @@ def _edit_group(*, admin: User, group_id: int, edit: GroupEdit) -> tuple[Group, 
         _audit(group=group, actor=admin, action="change_description")
         group.description = description
         changed.add("description")
+    old_photo = group.photo.name if group.photo else ""
     if edit.photo is not None:
-        if group.photo:
-            group.photo.delete(save=False)
         group.photo.save(edit.photo.name or "photo.jpg", edit.photo, save=False)
         _audit(group=group, actor=admin, action="change_photo")
         changed.add("photo")
     elif edit.remove_photo and group.photo:
-        group.photo.delete(save=False)
+        group.photo = None  # type: ignore[assignment]
         _audit(group=group, actor=admin, action="remove_photo")
         changed.add("photo")
+    if "photo" in changed and old_photo:
+        storage = group.photo.storage
+        # The old file goes only once the change is stored (a rollback keeps it).
+        transaction.on_commit(lambda: storage.delete(old_photo))
     if changed:
         group.save(update_fields=[*sorted(changed), "updated_at"])
     return group, changed

@@ -52,7 +52,7 @@ def settings_post(client, group, data, files=None):
 
 
 def test_r_cre_1_admin_edits_name_description_and_photo_each_audited(
-    client, group, anna_admin, settings, tmp_path
+    client, group, anna_admin, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(anna_admin)
@@ -85,13 +85,32 @@ def test_r_cre_1_admin_edits_name_description_and_photo_each_audited(
         {"do": "group", "name": "Buurtwacht Grote Beer", "description": "Nieuw verhaal."},
     )
     assert AuditEntry.objects.filter(group=group).count() == count
-    settings_post(
-        client,
-        group,
-        {"do": "group", "name": group.name, "description": group.description, "remove_photo": "on"},
-    )
+    first = tmp_path / group.photo.name
+    assert first.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        settings_post(
+            client,
+            group,
+            {"do": "group", "name": group.name, "description": group.description},
+            {"photo": SimpleUploadedFile("c.jpg", jpeg(), content_type="image/jpeg")},
+        )
+    group.refresh_from_db()
+    assert not first.exists()  # the replaced photo is gone once the change is stored
+    second = tmp_path / group.photo.name
+    with django_capture_on_commit_callbacks(execute=True):
+        settings_post(
+            client,
+            group,
+            {
+                "do": "group",
+                "name": group.name,
+                "description": group.description,
+                "remove_photo": "on",
+            },
+        )
     group.refresh_from_db()
     assert not group.photo
+    assert not second.exists()
     assert AuditEntry.objects.filter(group=group, action="remove_photo").exists()
 
 
