@@ -34,7 +34,7 @@ from buurtwacht.moderation.actions import flag_posted, screen
 from buurtwacht.moderation.models import Place
 
 from . import selectors
-from .models import Notice, NoticeKind, Subscriber
+from .models import NewsletterDelivery, Notice, NoticeKind, Subscriber
 from .personal import Finding, personal_data
 
 MAX_TITLE = 120
@@ -126,7 +126,7 @@ def publish_notice(
             text=f"{title}\n{body}",
             verdict=verdict,
         )
-        transaction.on_commit(lambda: send_newsletter(notice_id=notice.pk))
+        transaction.on_commit(lambda: _queue_newsletter(notice.pk))
     return notice
 
 
@@ -187,22 +187,57 @@ def newsletter_message(*, notice: Notice, subscriber: Subscriber) -> EmailMessag
     )
 
 
+def _queue_newsletter(notice_id: int) -> None:
+    from .tasks import send_newsletter as task  # the task module imports this one
+
+    task.enqueue(notice_id=notice_id)
+
+
+BATCH = 100
+
+
 def send_newsletter(*, notice_id: int) -> int:
-    """After commit: the notice to every confirmed subscriber of its group.  Returns how
-    many messages were handed to the mail backend."""
+    """The notice to every confirmed subscriber of its group, in batches; each batch is
+    marked sent in the transaction that hands it to the mail backend (a failure leaves it
+    unsent for the next run; a second run sends nothing twice).  Returns how many went."""
     notice = Notice.objects.select_related("group").filter(pk=notice_id).first()
     if notice is None or notice.withdrawn_at is not None:
         return 0
-    # Subscribers have no account and no language setting: the site's language, not the
-    # language of the admin who happened to publish.
-    with translation.override(settings.LANGUAGE_CODE):
-        messages = [
-            newsletter_message(notice=notice, subscriber=subscriber)
+    NewsletterDelivery.objects.bulk_create(
+        [
+            NewsletterDelivery(notice=notice, subscriber=subscriber)
             for subscriber in selectors.active_subscribers(group_id=notice.group_id)
-        ]
-    if not messages:
-        return 0
-    return get_connection(fail_silently=True).send_messages(messages) or 0
+        ],
+        ignore_conflicts=True,
+    )
+    sent = 0
+    connection = get_connection()
+    while True:
+        with transaction.atomic():
+            batch = list(
+                NewsletterDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("subscriber")
+                .filter(
+                    notice=notice,
+                    sent_at__isnull=True,
+                    subscriber__confirmed_at__isnull=False,
+                    subscriber__unsubscribed_at__isnull=True,
+                )
+                .order_by("pk")[:BATCH]
+            )
+            if not batch:
+                return sent
+            # Subscribers have no account and no language setting: the site's language,
+            # not the language of the admin who happened to publish.
+            with translation.override(settings.LANGUAGE_CODE):
+                messages = [
+                    newsletter_message(notice=notice, subscriber=row.subscriber) for row in batch
+                ]
+            connection.send_messages(messages)
+            NewsletterDelivery.objects.filter(pk__in=[row.pk for row in batch]).update(
+                sent_at=clock.now()
+            )
+            sent += len(batch)
 
 
 def _send_confirmation(subscriber: Subscriber) -> None:

@@ -55,3 +55,21 @@ class Subscriber(models.Model):
 
     def __str__(self) -> str:
         return f"subscriber {self.pk} of group {self.group_id}"
+
+
+class NewsletterDelivery(models.Model):
+    """One notice to one subscriber: made for every active subscriber when the notice is
+    sent, `sent_at` set in the transaction that hands it to the mail backend, so a worker
+    that runs again sends the rest and never a second copy."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "subscriber"], name="newsletter_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"notice {self.notice_id} to subscriber {self.subscriber_id}"

@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from buurtwacht.bulletin import actions
-from buurtwacht.bulletin.models import Notice, Subscriber
+from buurtwacht.bulletin.models import NewsletterDelivery, Notice, Subscriber
 from buurtwacht.bulletin.personal import Finding, personal_data
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.models import AuditEntry
@@ -268,3 +268,22 @@ def test_r_rul_7_only_admins_publish(group, mo_member, bob_buiten):
         publish(group, bob_buiten)
     assert type(hidden.value).__name__ == "Http404"
     assert not Notice.objects.exists()
+
+
+def test_r_rul_7_newsletter_goes_once_per_subscriber_also_when_run_again(
+    group, anna_admin, django_capture_on_commit_callbacks
+):
+    for n in range(3):
+        Subscriber.objects.create(
+            group=group,
+            email=f"buur{n}@example.nl",
+            unsubscribe_token=f"t{n}",
+            confirmed_at="2026-11-01T10:00:00Z",
+        )
+    Subscriber.objects.create(group=group, email="wacht@example.nl", unsubscribe_token="w")
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = publish(group, anna_admin)
+    assert sorted(m.to[0] for m in mail.outbox) == [f"buur{n}@example.nl" for n in range(3)]
+    assert actions.send_newsletter(notice_id=notice.pk) == 0  # a second run: nothing again
+    assert len(mail.outbox) == 3
+    assert NewsletterDelivery.objects.filter(notice=notice, sent_at__isnull=False).count() == 3
