@@ -35,7 +35,7 @@ from buurtwacht.moderation.models import Place
 
 from . import selectors
 from .models import NewsletterDelivery, Notice, NoticeKind, Subscriber
-from .personal import Finding, personal_data
+from .personal import Finding, personal_data, quotes_alert
 
 MAX_TITLE = 120
 MAX_BODY = 2000
@@ -95,6 +95,14 @@ def publish_notice(
     # The gate first: an outsider learns nothing about the group from these refusals.
     access_group(user=admin, group_id=group_id, action=Action.PUBLISH_NOTICE)
     _refuse_personal_data([title, body])
+    if quotes_alert(f"{title}\n{body}", selectors.recent_alert_texts(group_id=group_id)):
+        raise ActionError(
+            "alert_content",
+            _(
+                "This repeats an alert of the group. What happens in alerts stays within "
+                "the group: write a general tip instead, without the details."
+            ),
+        )
     verdict = screen(
         user=admin,
         group_id=group_id,

@@ -78,3 +78,18 @@ def personal_data(text: str) -> list[Finding]:
             found.append(Finding.PLATE)
             break
     return found
+
+
+# Six words in a row, the same as in an alert: the notice retells it.
+QUOTE_WORDS = 6
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.casefold())
+    return {tuple(words[i : i + QUOTE_WORDS]) for i in range(len(words) - QUOTE_WORDS + 1)}
+
+
+def quotes_alert(text: str, alert_texts: list[str]) -> bool:
+    """Whether `text` repeats QUOTE_WORDS words in a row of one of `alert_texts`."""
+    own = _shingles(text)
+    return bool(own) and any(own & _shingles(alert) for alert in alert_texts)

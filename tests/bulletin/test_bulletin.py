@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from buurtwacht.alerts import actions as alert_actions
 from buurtwacht.bulletin import actions
 from buurtwacht.bulletin.models import NewsletterDelivery, Notice, Subscriber
 from buurtwacht.bulletin.personal import Finding, personal_data
@@ -287,3 +288,31 @@ def test_r_rul_7_newsletter_goes_once_per_subscriber_also_when_run_again(
     assert actions.send_newsletter(notice_id=notice.pk) == 0  # a second run: nothing again
     assert len(mail.outbox) == 3
     assert NewsletterDelivery.objects.filter(notice=notice, sent_at__isnull=False).count() == 3
+
+
+def test_r_rul_7_a_notice_does_not_retell_an_alert(group, anna_admin, mo_member):
+    alert_actions.post_alert(
+        user=mo_member,
+        group_id=group.pk,
+        draft=alert_actions.AlertDraft(
+            client_id="a1",
+            kind="suspicious_person",
+            what="Man met rode jas probeert deurklinken van de achterdeuren",
+            street_id=group.streets.first().pk,
+        ),
+    )
+    retold = actions.NoticeDraft(
+        kind="tip",
+        title="Let op",
+        body="Gisteren: een man met rode jas probeert deurklinken van de achterdeuren. Sluit af!",
+    )
+    with pytest.raises(ActionError) as refused:
+        publish(group, anna_admin, retold)
+    assert refused.value.code == "alert_content"
+    assert "blijft binnen de groep" in refused.value.message
+    general = actions.NoticeDraft(
+        kind="tip",
+        title="Let op",
+        body="Sluit ook overdag je achterdeur af, ook als je thuis bent.",
+    )
+    assert publish(group, anna_admin, general).pk
