@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
@@ -46,7 +47,8 @@ class GroupNoticesFeed(Feed):
         return item.title
 
     def item_description(self, item: Notice) -> str:
-        return item.body
+        # Atom's summary is HTML here: the text escaped, its line breaks kept.
+        return linebreaksbr(item.body, autoescape=True)
 
     def item_link(self, item: Notice) -> str:
         return reverse("register_group", args=[item.group_id]) + f"#bericht-{item.pk}"

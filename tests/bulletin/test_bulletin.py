@@ -63,7 +63,9 @@ def test_r_rul_7_notice_on_the_public_page_and_in_the_atom_feed(client, group, a
     assert len(entries) == 1
     entry = entries[0]
     assert entry.find(f"{ATOM}title").text == TIP.title
-    assert TIP.body in entry.find(f"{ATOM}summary").text
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert TIP.body in summary.text
     for required in ("id", "updated", "link"):
         assert entry.find(f"{ATOM}{required}") is not None
     assert (

@@ -161,6 +161,10 @@
         ul.append(li);
       });
       box.hidden = !found.length;
+      // "I have seen them" only means something when there is something to see.
+      var confirm = form.querySelector('input[name="overlaps_confirmed"]');
+      var field = confirm && confirm.closest("div");
+      if (field) field.hidden = !found.length && !confirm.checked;
     }
     function changed() { renderChips(); renderList(); showArea(); }
     renderChips();
