@@ -146,7 +146,7 @@
       });
       if (!area) return;
       areaLayer = L.geoJSON(area, { style: function () { return AREA; }, interactive: false }).addTo(map);
-      map.fitBounds(areaLayer.getBounds(), { maxZoom: 16, padding: [20, 20] });
+      map.fitBounds(areaLayer.getBounds(), { maxZoom: 16, padding: [20, 20], animate: false });
     }
     function showOverlaps(found) {
       var box = document.getElementById("overlaps");
