@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "buurtwacht.register",
     "buurtwacht.police",
     "buurtwacht.municipality",
+    "buurtwacht.bulletin",
     "django_tasks",
     "django_tasks_db",
     "buurtwacht.realtime",

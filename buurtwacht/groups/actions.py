@@ -179,6 +179,80 @@ def change_streets(
     return group
 
 
+@dataclass(frozen=True)
+class GroupEdit:
+    """What an admin changes on the settings page; photo None keeps the photo."""
+
+    name: str
+    description: str
+    photo: UploadedFile | None = None
+    remove_photo: bool = False
+
+
+def edit_group(
+    *, admin: User, group_id: int, edit: GroupEdit, confirm_language: bool = False
+) -> Group:
+    """Name, description and photo (R-CRE-1), each change in the audit log; the words go
+    through the language screen like every post (R-RUL-3)."""
+    verdict = screen(
+        user=admin,
+        group_id=group_id,
+        action=Action.EDIT_GROUP,
+        place=Place.GROUP_NAME,
+        texts=[edit.name, edit.description],
+        confirmed=confirm_language,
+    )
+    with transaction.atomic():
+        group, changed = _edit_group(admin=admin, group_id=group_id, edit=edit)
+        if "name" in changed:
+            flag_posted(
+                group=group, author=admin, place=Place.GROUP_NAME, text=group.name, verdict=verdict
+            )
+        if "description" in changed and group.description:
+            flag_posted(
+                group=group,
+                author=admin,
+                place=Place.GROUP_DESCRIPTION,
+                text=group.description,
+                verdict=verdict,
+            )
+    return group
+
+
+def _edit_group(*, admin: User, group_id: int, edit: GroupEdit) -> tuple[Group, set[str]]:
+    access = access_group(user=admin, group_id=group_id, action=Action.EDIT_GROUP, for_update=True)
+    group = access.group
+    name = clean_text(edit.name, code="name", single_line=True)
+    description = clean_text(edit.description, code="description")
+    if not name:
+        raise ActionError("name", _("Give the group a name."))
+    changed: set[str] = set()
+    if name != group.name:
+        _audit(group=group, actor=admin, action="change_name", previous=group.name, name=name)
+        group.name = name
+        changed.add("name")
+    if description != group.description:
+        _audit(group=group, actor=admin, action="change_description")
+        group.description = description
+        changed.add("description")
+    old_photo = group.photo.name if group.photo else ""
+    if edit.photo is not None:
+        group.photo.save(edit.photo.name or "photo.jpg", edit.photo, save=False)
+        _audit(group=group, actor=admin, action="change_photo")
+        changed.add("photo")
+    elif edit.remove_photo and group.photo:
+        group.photo = None  # type: ignore[assignment]
+        _audit(group=group, actor=admin, action="remove_photo")
+        changed.add("photo")
+    if "photo" in changed and old_photo:
+        storage = group.photo.storage
+        # The old file goes only once the change is stored (a rollback keeps it).
+        transaction.on_commit(lambda: storage.delete(old_photo))
+    if changed:
+        group.save(update_fields=[*sorted(changed), "updated_at"])
+    return group, changed
+
+
 # --- joining (R-RUL-1, R-RUL-2, R-GRP-2, R-GRP-5) -------------------------------------
 
 

@@ -29,7 +29,9 @@ class GroupForm(forms.Form):
         label=_("Streets"),
         queryset=Street.objects.none(),
         help_text=_("The streets that belong to the group. Only their residents can join."),
-        widget=forms.SelectMultiple(attrs={"size": 12}),
+        # Without JavaScript a plain multi-select; street_picker.js turns it into a search
+        # field with the chosen streets as removable chips.
+        widget=forms.SelectMultiple(attrs={"size": 12, "data-street-picker": ""}),
     )
     overlaps_confirmed = forms.BooleanField(
         label=_("I have seen the existing groups in this area and still want a new group."),
@@ -40,16 +42,51 @@ class GroupForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["streets"].queryset = Street.objects.filter(  # type: ignore[attr-defined]
             municipality_code=municipality_code
-        )
+        ).order_by("name")
 
     def clean_photo(self) -> ContentFile | None:
-        upload = self.cleaned_data.get("photo")
-        if not upload:
-            return None
-        try:
-            return reencode_image(upload)
-        except ImageRejected as exc:
-            raise forms.ValidationError(str(exc), code="photo") from exc
+        return _reencoded_photo(self)
+
+
+def _reencoded_photo(form: forms.Form) -> ContentFile | None:
+    upload = form.cleaned_data.get("photo")
+    if not upload:
+        return None
+    try:
+        return reencode_image(upload)
+    except ImageRejected as exc:
+        raise forms.ValidationError(str(exc), code="photo") from exc
+
+
+class GroupEditForm(forms.Form):
+    """Name, description and photo on the settings page (the streets have their own form)."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    photo = forms.FileField(label=_("New photo"), required=False)
+    remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)
+
+    def clean_photo(self) -> ContentFile | None:
+        return _reencoded_photo(self)
+
+
+class StreetsForm(forms.Form):
+    streets = forms.ModelMultipleChoiceField(
+        label=_("Streets"),
+        queryset=Street.objects.none(),
+        help_text=_("The streets that belong to the group. Only their residents can join."),
+        widget=forms.SelectMultiple(attrs={"size": 12, "data-street-picker": ""}),
+    )
+    overlaps_confirmed = forms.BooleanField(
+        label=_("I have seen the groups that overlap and still want these streets."),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, municipality_code: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["streets"].queryset = Street.objects.filter(  # type: ignore[attr-defined]
+            municipality_code=municipality_code
+        ).order_by("name")
 
 
 class JoinForm(forms.Form):

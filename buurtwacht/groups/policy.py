@@ -36,6 +36,7 @@ class Action(StrEnum):
     RECEIVE_FORWARD = "receive_forward"  # see, repost or decline their warnings (R-ADJ-1)
     RECRUIT = "recruit"  # share link and flyer (R-CRE-2)
     EDIT_GROUP = "edit_group"  # name, photo, description, streets, own rules
+    PUBLISH_NOTICE = "publish_notice"  # public notices for non-members (R-RUL-7)
     REQUEST_SIGNS = "request_signs"  # R-VIS-1
     VIEW_AUDIT = "view_audit"
     RECORD_POLICE_REPORT = "record_police_report"  # "I reported this to the police" (R-FUP-1)
@@ -52,6 +53,7 @@ _ADMIN_ONLY = {
     Action.RECEIVE_FORWARD,
     Action.RECRUIT,
     Action.EDIT_GROUP,
+    Action.PUBLISH_NOTICE,
     Action.REQUEST_SIGNS,
     Action.VIEW_AUDIT,
 }

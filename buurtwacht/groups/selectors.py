@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from buurtwacht.accounts.models import User
+from buurtwacht.geo.adjacency import TOUCHING_M, distance_m, metres_per_degree
 from buurtwacht.geo.models import Address, Street
 
 from .models import (
@@ -274,3 +275,72 @@ def admins_of(*, group: Group) -> list[User]:
         for m in active_memberships(group=group).filter(role="admin")
         if m.user.deleted_at is None
     ]
+
+
+# --- what overlaps, precisely (R-REG-2) ----------------------------------------------------
+
+# Less shared area than this (m²) is floating point along a shared edge: the areas touch.
+OVERLAP_MIN_M2 = 1.0
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """One existing group near a proposed set of streets: the streets both have, whether
+    the areas overlap, or that they only touch."""
+
+    group: Group
+    shared_streets: list[str]
+    areas_overlap: bool
+
+    @property
+    def only_touching(self) -> bool:
+        return not self.shared_streets and not self.areas_overlap
+
+
+def _square_metres(geometry: shapely.Geometry) -> float:
+    if geometry.is_empty:
+        return 0.0
+    m_lon, m_lat = metres_per_degree(geometry.centroid.y)
+    return float(geometry.area * m_lon * m_lat)
+
+
+def overlap_details(*, street_ids: list[int], exclude: Group | None = None) -> list[Overlap]:
+    """Existing groups sharing a street, overlapping the area, or touching it (R-REG-2)."""
+    shared: dict[int, set[str]] = {}
+    groups: dict[int, Group] = {}
+    for link in GroupStreet.objects.filter(street_id__in=street_ids).select_related(
+        "group", "street"
+    ):
+        shared.setdefault(link.group.pk, set()).add(link.street.name)
+        groups[link.group.pk] = link.group
+    overlapping: set[int] = set()
+    area = area_of_streets(street_ids=street_ids)
+    if area is not None:
+        min_lon, min_lat, max_lon, max_lat = area.bounds
+        margin = 0.0001  # a few metres: outlines that touch are found too
+        candidates = Group.objects.exclude(area_geometry="").filter(
+            area_min_lon__lte=max_lon + margin,
+            area_max_lon__gte=min_lon - margin,
+            area_min_lat__lte=max_lat + margin,
+            area_max_lat__gte=min_lat - margin,
+        )
+        for group in candidates:
+            other = shapely.from_geojson(group.area_geometry)
+            if _square_metres(area.intersection(other)) > OVERLAP_MIN_M2:
+                overlapping.add(group.pk)
+                groups[group.pk] = group
+            elif distance_m(area, other) <= TOUCHING_M:
+                groups[group.pk] = group
+    if exclude is not None:
+        groups.pop(exclude.pk, None)
+    return sorted(
+        (
+            Overlap(
+                group=group,
+                shared_streets=sorted(shared.get(pk, set())),
+                areas_overlap=pk in overlapping,
+            )
+            for pk, group in groups.items()
+        ),
+        key=lambda overlap: overlap.group.name,
+    )

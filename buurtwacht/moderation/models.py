@@ -25,6 +25,7 @@ class Place(models.TextChoices):
     GROUP_DESCRIPTION = "group_description", _("Group description")
     OWN_RULES = "own_rules", _("Own rules")
     JOIN_MESSAGE = "join_message", _("Join message")
+    NOTICE = "notice", _("Public notice")
 
 
 class ModerationRecord(models.Model):

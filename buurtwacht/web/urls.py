@@ -1,9 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, reverse_lazy
 
+from buurtwacht.bulletin.feeds import GroupNoticesFeed
+
 from .views import (
     accounts,
     alerts,
+    bulletin,
     forwards,
     groups,
     home,
@@ -22,9 +25,20 @@ urlpatterns = [
     path("kaart/gemeente/<str:code>/", register.municipality_page, name="register_municipality"),
     path("kaart/groep/<int:group_id>/", register.public_group, name="register_group"),
     path("kaart/groep/<int:group_id>/foto/", register.public_photo, name="register_photo"),
+    path("kaart/groep/<int:group_id>/berichten.atom", GroupNoticesFeed(), name="bulletin_feed"),
+    path("kaart/groep/<int:group_id>/nieuwsbrief/", bulletin.subscribe, name="bulletin_subscribe"),
+    path("nieuwsbrief/bevestigen/<str:token>/", bulletin.confirm, name="bulletin_confirm"),
+    path("nieuwsbrief/afmelden/<str:token>/", bulletin.unsubscribe, name="bulletin_unsubscribe"),
+    path("groepen/<int:group_id>/berichten/", bulletin.notices, name="group_notices"),
+    path(
+        "groepen/<int:group_id>/berichten/<int:notice_id>/intrekken/",
+        bulletin.withdraw,
+        name="group_notice_withdraw",
+    ),
     path("kaart/widget/<str:code>/", register.widget, name="register_widget"),
     path("groepen/", groups.my_groups, name="my_groups"),
     path("groepen/nieuw/", groups.create_group, name="group_create"),
+    path("groepen/gebied/", groups.street_area, name="group_street_area"),
     path("groepen/<int:group_id>/", groups.group_page, name="group"),
     path("groepen/<int:group_id>/foto/", groups.group_photo, name="group_photo"),
     path("groepen/<int:group_id>/verlaten/", groups.leave, name="group_leave"),

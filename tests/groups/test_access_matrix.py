@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from buurtwacht.alerts import actions as alert_actions
+from buurtwacht.bulletin import actions as bulletin_actions
 from buurtwacht.chat import actions as chat_actions
 from buurtwacht.geo.models import Street
 from buurtwacht.groups import actions
@@ -36,6 +37,13 @@ EXPECTED = {
     ("group_settings", "get"): [404, 404, 403, 403, 200, 404],
     ("group_settings", "post"): [404, 404, 403, 403, 200, 404],
     ("group_audit", "get"): [404, 404, 403, 403, 200, 404],
+    # the street picker's area and overlaps of a group being edited (R-REG-2)
+    ("group_street_area", "get"): [404, 404, 403, 403, 200, 404],
+    # public notices (R-RUL-7): written by admins only; withdrawing really withdraws the
+    # probe notice at the admin step (the removed step after it is refused anyway)
+    ("group_notices", "get"): [404, 404, 403, 403, 200, 404],
+    ("group_notices", "post"): [404, 404, 403, 403, 200, 404],  # empty form
+    ("group_notice_withdraw", "post"): [404, 404, 403, 403, 302, 404],
     ("group_accept_rules", "post"): [404, 404, 302, 403, 302, 404],
     ("group_recruit", "get"): [404, 404, 403, 403, 200, 404],  # R-CRE-2
     ("group_recruit", "post"): [404, 404, 403, 403, 302, 404],  # no "do": nothing happens
@@ -72,6 +80,10 @@ def url(name, group, probe):
         return reverse(name, args=[probe.update_id])
     if name == "moderation_let_stand":
         return reverse(name, args=[group.pk, probe.record_id])
+    if name == "group_street_area":
+        return reverse(name) + f"?groep={group.pk}&straat={group.streets.first().pk}"
+    if name == "group_notice_withdraw":
+        return reverse(name, args=[group.pk, probe.notice_id])
     if name == "group_decide":
         return reverse(name, args=[group.pk, probe.pk])
     if name == "group_member_action":
@@ -137,6 +149,11 @@ def test_access_matrix_over_membership_states(
         group_id=group.pk,
         draft=police_actions.ReportDraft(client_id="probe", channel="0900-8844"),
     )[0].pk
+    probe.notice_id = bulletin_actions.publish_notice(
+        admin=anna_admin,
+        group_id=group.pk,
+        draft=bulletin_actions.NoticeDraft(kind="tip", title="Probe", body="Sluit af."),
+    ).pk
 
     def check(step):
         index = STEPS.index(step)
@@ -191,6 +208,7 @@ def test_anonymous_visitors_are_sent_to_login(client, group):
                     update_id=1,
                     record_id=1,
                     photo_id=1,
+                    notice_id=1,
                     alert=1,
                     report=1,
                 ),
@@ -213,6 +231,7 @@ def public_urls(group):
         reverse("register_search") + "?q=" + GROUP_STREET,
         reverse("api:register_bbox") + "?bbox=3.2,50.7,7.3,53.6&zoom=13",
         reverse("api:register_municipality", args=[code]),
+        reverse("bulletin_feed", args=[group.pk]),  # R-RUL-7
     ]
 
 

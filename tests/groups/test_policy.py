@@ -26,6 +26,7 @@ forward                 Y . . . . .
 receive_forward         Y . . . . .
 recruit                 Y . . . . .
 edit_group              Y . . . . .
+publish_notice          Y . . . . .
 request_signs           Y . . . . .
 view_audit              Y . . . . .
 record_police_report    Y Y . . . .

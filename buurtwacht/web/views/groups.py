@@ -2,14 +2,16 @@
 Refusals of an action come back as a Dutch message on the same page."""
 
 import csv
+import json
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,10 +20,12 @@ from buurtwacht.alerts.forms import AlertForm, ChatForm
 from buurtwacht.alerts.selectors import alert_page, waiting_forwards
 from buurtwacht.chat.selectors import recent_messages
 from buurtwacht.core.errors import ActionError
+from buurtwacht.geo.models import Street
 from buurtwacht.groups import actions, selectors
 from buurtwacht.groups.access import access_group
 from buurtwacht.groups.forms import (
     AdmitForm,
+    GroupEditForm,
     GroupForm,
     InitialsForm,
     JoinForm,
@@ -31,6 +35,7 @@ from buurtwacht.groups.forms import (
     RetentionForm,
     RoleForm,
     RulesForm,
+    StreetsForm,
     WijkagentForm,
 )
 from buurtwacht.groups.models import Group, Listing, MembershipRole, VettingMethod
@@ -42,6 +47,7 @@ from buurtwacht.realtime.selectors import stream_head
 
 from .accounts import _user
 from .alerts import card_template, cards
+from .register import map_context
 
 
 def _attempt(request: HttpRequest, call: Callable[[], Any], success: str) -> bool:
@@ -81,7 +87,7 @@ def create_group(request: HttpRequest) -> HttpResponse:
     overlaps = []
     if request.method == "POST" and form.is_valid():
         street_ids = [street.pk for street in form.cleaned_data["streets"]]
-        overlaps = selectors.overlapping_groups(street_ids=street_ids)
+        overlaps = selectors.overlap_details(street_ids=street_ids)
         try:
             group = actions.create_group(
                 founder=user,
@@ -104,8 +110,94 @@ def create_group(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "groups/create.html",
-        {"form": form, "overlaps": overlaps, "language_confirm": _language_confirm(request)},
+        {
+            "form": form,
+            "overlaps": [overlap_text(overlap) for overlap in overlaps],
+            "language_confirm": _language_confirm(request),
+            **picker_context(municipality_code=home.municipality_code, group=None),
+        },
     )
+
+
+def picker_context(*, municipality_code: str, group: Group | None) -> dict[str, object]:
+    """The street picker's small map: the existing groups (the register's GeoJSON API) and
+    the chosen streets' area (street_area below)."""
+    area_url = reverse("group_street_area")
+    if group is not None:
+        area_url += f"?groep={group.pk}"
+    return {
+        **map_context(municipality=municipality_code, bounds=_bounds(group)),
+        "map_id": "picker-map",
+        "area_url": area_url,
+    }
+
+
+def _bounds(group: Group | None) -> tuple[float, float, float, float] | None:
+    if group is None or group.area_min_lon is None:
+        return None
+    return (group.area_min_lon, group.area_min_lat, group.area_max_lon, group.area_max_lat)  # type: ignore[return-value]
+
+
+MAX_PICKED = 500
+
+
+@login_required
+def street_area(request: HttpRequest) -> JsonResponse:
+    """For the street picker: the area of the chosen streets and precisely what overlaps
+    (R-REG-2).  Streets of the caller's own municipality, or of the group an admin edits."""
+    user = _user(request)
+    exclude = None
+    if "groep" in request.GET:
+        try:
+            group_id = int(request.GET["groep"])
+        except ValueError:
+            raise Http404 from None
+        exclude = access_group(user=user, group_id=group_id, action=Action.EDIT_GROUP).group
+        municipality = exclude.municipality_code
+    else:
+        home = getattr(user, "home_address", None)
+        if home is None:
+            raise Http404
+        municipality = home.municipality_code
+    try:
+        wanted = sorted({int(value) for value in request.GET.getlist("straat")})[:MAX_PICKED]
+    except ValueError:
+        return JsonResponse(
+            {"code": "streets", "message": _("Choose streets from the list.")}, status=400
+        )
+    ids = list(
+        Street.objects.filter(pk__in=wanted, municipality_code=municipality).values_list(
+            "pk", flat=True
+        )
+    )
+    area = selectors.area_of_streets(street_ids=ids) if ids else None
+    overlaps = selectors.overlap_details(street_ids=ids, exclude=exclude) if ids else []
+    return JsonResponse(
+        {
+            "area": json.loads(selectors.area_geojson(area)) if area is not None else None,
+            "overlaps": [overlap_text(overlap) for overlap in overlaps],
+        }
+    )
+
+
+def overlap_text(overlap: selectors.Overlap) -> dict[str, object]:
+    """One line of the overlap warning, in words (R-REG-2)."""
+    if overlap.shared_streets:
+        what = _("shares these streets: %(streets)s") % {
+            "streets": ", ".join(overlap.shared_streets)
+        }
+    elif overlap.areas_overlap:
+        what = _("its area overlaps, without a shared street")
+    else:
+        what = _("the areas only touch")
+    return {
+        "group": overlap.group.name,
+        "url": reverse("register_group", args=[overlap.group.pk]),
+        "what": what,
+        "touching": overlap.only_touching,
+        # Drawn on the picker's map: an unlisted group is not in the register's GeoJSON.
+        "outline": json.loads(overlap.group.area_geometry) if overlap.group.area_geometry else None,
+    }
 
 
 def _language_confirm(request: HttpRequest) -> bool:
@@ -387,6 +479,47 @@ def settings_page(request: HttpRequest, group_id: int) -> HttpResponse:
         limits=limits,
     )
     listing_form = ListingForm(initial={"listing": group.listing})
+    edit_form = GroupEditForm(initial={"name": group.name, "description": group.description})
+    streets_form = StreetsForm(
+        initial={"streets": list(group.streets.values_list("pk", flat=True))},
+        municipality_code=group.municipality_code,
+    )
+    overlaps: list[selectors.Overlap] = []
+    what = request.POST.get("do") if request.method == "POST" else None
+    if what == "group":
+        edit_form = GroupEditForm(request.POST, request.FILES)
+        if edit_form.is_valid() and _attempt(
+            request,
+            lambda: actions.edit_group(
+                admin=admin,
+                group_id=group.pk,
+                edit=actions.GroupEdit(
+                    name=edit_form.cleaned_data["name"],
+                    description=edit_form.cleaned_data["description"],
+                    photo=edit_form.cleaned_data["photo"],
+                    remove_photo=edit_form.cleaned_data["remove_photo"],
+                ),
+                confirm_language=request.POST.get("confirm_language") == "1",
+            ),
+            _("The group's details have been saved."),
+        ):
+            return redirect("group_settings", group_id=group.pk)
+    elif what == "streets":
+        streets_form = StreetsForm(request.POST, municipality_code=group.municipality_code)
+        if streets_form.is_valid():
+            street_ids = [street.pk for street in streets_form.cleaned_data["streets"]]
+            overlaps = selectors.overlap_details(street_ids=street_ids, exclude=group)
+            if _attempt(
+                request,
+                lambda: actions.change_streets(
+                    admin=admin,
+                    group_id=group.pk,
+                    street_ids=street_ids,
+                    overlaps_confirmed=streets_form.cleaned_data["overlaps_confirmed"],
+                ),
+                _("The streets have been saved."),
+            ):
+                return redirect("group_settings", group_id=group.pk)
     if request.method == "POST" and request.POST.get("do") == "listing":
         listing_form = ListingForm(request.POST)
         if listing_form.is_valid() and _attempt(
@@ -458,6 +591,11 @@ def settings_page(request: HttpRequest, group_id: int) -> HttpResponse:
             "listing_form": listing_form,
             "initials_form": initials_form,
             "retention_form": retention_form,
+            "edit_form": edit_form,
+            "streets_form": streets_form,
+            "overlaps": [overlap_text(overlap) for overlap in overlaps],
+            "confirm_for": what,
+            **picker_context(municipality_code=group.municipality_code, group=group),
         },
     )
 

@@ -11,6 +11,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
+from buurtwacht.bulletin.forms import SubscribeForm
+from buurtwacht.bulletin.selectors import published_notices
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.models import Group
 from buurtwacht.register import actions, selectors
@@ -131,6 +133,8 @@ def public_group(request: HttpRequest, group_id: int) -> HttpResponse:
             "public": public,
             "group": public.group,
             "contact_form": form,
+            "notices": published_notices(group_id=public.group.pk),
+            "subscribe_form": SubscribeForm(),
             "join_url": join,
             "register_url": f"{reverse('register')}?{urlencode({'next': join})}",
             "login_url": f"{reverse('login')}?{urlencode({'next': join})}",

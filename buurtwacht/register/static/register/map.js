@@ -65,6 +65,7 @@
       el.classList.add("no-tiles");
     }
     map.fitBounds(bounds(el.dataset.bounds), { maxZoom: 16 });
+    el.registerMap = map; // for pages that draw on it too (the street picker)
     var layer = layerFor(el, map).addTo(map);
     if (el.dataset.outline) {
       L.geoJSON(JSON.parse(el.dataset.outline), { style: function () { return AREA; } }).addTo(map);
