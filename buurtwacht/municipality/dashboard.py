@@ -5,6 +5,7 @@ alert's content; a group's size as a range."""
 import datetime as dt
 from dataclasses import dataclass
 
+import shapely
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +44,19 @@ class GroupLine:
     last_activity: dt.date
     sign_request: SignRequest | None
     health: list[HealthAdvice]
+
+
+def bounds_of(groups: list[Group]) -> tuple[float, float, float, float] | None:
+    """The box around the groups' areas (lon/lat), for the map; None without areas."""
+    boxes = [shapely.from_geojson(g.area_geometry).bounds for g in groups if g.area_geometry]
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
 
 
 def groups_in(*, code: str) -> list[Group]:

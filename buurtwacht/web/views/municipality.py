@@ -24,7 +24,12 @@ from buurtwacht.municipality.access import (
     police_group_ids,
 )
 from buurtwacht.municipality.charts import bar_chart, column_chart
-from buurtwacht.municipality.dashboard import group_lines, groups_in, municipality_name
+from buurtwacht.municipality.dashboard import (
+    bounds_of,
+    group_lines,
+    groups_in,
+    municipality_name,
+)
 from buurtwacht.municipality.forms import MessageForm
 from buurtwacht.municipality.statistics import Row, Statistics, statistics_for
 from buurtwacht.signage import actions as sign_actions
@@ -34,6 +39,7 @@ from buurtwacht.signage.pdf import sign_request_pdf
 from buurtwacht.signage.selectors import requests_in
 
 from .accounts import _user
+from .register import map_context
 
 
 def _charts(figures: Statistics) -> list[tuple[str, SafeString, list[Row]]]:
@@ -82,6 +88,8 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
             "stats": figures,
             "chart_list": _charts(figures),
             "message_form": MessageForm(auto_id=False),
+            # The register's map of the municipality: the groups that are listed publicly.
+            **map_context(bounds=bounds_of(groups), municipality=code),
         },
     )
 
