@@ -189,7 +189,10 @@ def statistics_for(*, group_ids: list[int], weeks: int = WEEKS) -> Statistics:
     called_112 = 0
     for seen_at, kind, outcome, was_called in alerts:
         local = timezone.localtime(seen_at)
-        per_week[local.date() - dt.timedelta(days=local.weekday())] += 1
+        week = local.date() - dt.timedelta(days=local.weekday())
+        # seen_at may lie a few minutes ahead (check_moment): past Sunday midnight, count
+        # it in this week rather than in one the figures do not show yet.
+        per_week[min(week, week_starts[-1])] += 1
         per_hour[local.hour] += 1
         per_kind[kind] = per_kind.get(kind, 0) + 1
         per_outcome[outcome] = per_outcome.get(outcome, 0) + 1

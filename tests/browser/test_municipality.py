@@ -103,10 +103,17 @@ def test_r_vis_1_coordinator_handles_a_sign_request_from_request_to_placed(
     page.locator("#sign-status").get_by_text("besteld").wait_for()
     page.get_by_role("button", name="Geleverd").click()
     page.locator("#sign-status").get_by_text("geleverd").wait_for()
-    middle = shapely.from_geojson(group.area_geometry).representative_point()
     page.get_by_label("Waar zijn de borden geplaatst?").fill("Lantaarnpaal bij de speeltuin")
-    page.get_by_label("Breedtegraad (niet verplicht)").fill(f"{middle.y:.6f}")
-    page.get_by_label("Lengtegraad (niet verplicht)").fill(f"{middle.x:.6f}")
+    # A tap on the map inside the group's area fills in the point.
+    page.wait_for_selector("#pick-map[data-ready='1']")
+    page.locator("#pick-map").scroll_into_view_if_needed()
+    box = page.locator("#pick-map path.leaflet-interactive").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    lat = float(page.get_by_label("Breedtegraad (niet verplicht)").input_value())
+    lon = float(page.get_by_label("Lengtegraad (niet verplicht)").input_value())
+    area = shapely.from_geojson(group.area_geometry)
+    assert area.buffer(0.001).contains(shapely.Point(lon, lat))
+    shot(page, "sign-request-pick-point.png")
     page.get_by_role("button", name="Geplaatst").click()
     page.locator("#sign-status").get_by_text("geplaatst").wait_for()
     assert "Lantaarnpaal bij de speeltuin" in page.locator("#sign-facts").inner_text()
@@ -114,7 +121,9 @@ def test_r_vis_1_coordinator_handles_a_sign_request_from_request_to_placed(
     with page.expect_download() as download:
         page.get_by_role("link", name="Download als pdf").click()
     assert download.value.suggested_filename.endswith(".pdf")
-    assert SignRequest.objects.get().status == "placed"
+    placed = SignRequest.objects.get()
+    assert placed.status == "placed"
+    assert (placed.placed_lat, placed.placed_lon) == (pytest.approx(lat), pytest.approx(lon))
 
     # On a phone: the dashboard and the request fit 360 px.
     page.set_viewport_size({"width": 360, "height": 800})

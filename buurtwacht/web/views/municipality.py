@@ -7,6 +7,7 @@ Everyone else gets 404 (municipality/access.py)."""
 import csv
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -176,6 +177,8 @@ def sign_request_page(request: HttpRequest, request_id: int) -> HttpResponse:
             "name": municipality_name(sign_request.municipality_code),
             "decide_form": decide_form,
             "placed_form": placed_form,
+            "map_tiles": settings.MAP_TILES_URL,
+            "map_attribution": settings.MAP_TILES_ATTRIBUTION,
         },
     )
 
