@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "buurtwacht.police",
     "buurtwacht.municipality",
     "buurtwacht.bulletin",
+    "buurtwacht.signage",
     "django_tasks",
     "django_tasks_db",
     "buurtwacht.realtime",
@@ -123,6 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "buurtwacht.web.context.verified_roles",
             ],
         },
     },
@@ -282,6 +284,10 @@ GROUP_MAX_MEMBERS = env_number("GROUP_MAX_MEMBERS", "256")  # R-GRP-1 hard limit
 GROUP_SPLIT_ADVICE_AT = 100  # R-GRP-1: above this admins see advice to split
 # R-ADJ-1: groups whose areas touch or lie at most this many metres apart are neighbours.
 ADJACENCY_DISTANCE_M = env_number("ADJACENCY_DISTANCE_M", "250", float)
+# R-VIS-1: the municipality's conditions for signs and stickers, checked on each request.
+SIGN_MIN_MEMBERS = env_number("SIGN_MIN_MEMBERS", "10")
+SIGN_MAX_SIGNS = env_number("SIGN_MAX_SIGNS", "10")
+SIGN_MAX_STICKERS = env_number("SIGN_MAX_STICKERS", "250")
 
 # Login throttling (django-axes): lock a username+IP pair after 5 failures for 1 hour.
 AXES_FAILURE_LIMIT = env_number("AXES_FAILURE_LIMIT", "5")

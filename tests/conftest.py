@@ -29,7 +29,7 @@ from buurtwacht.geo.geocoders import GazetteerGeocoder
 from buurtwacht.geo.geocoding import AddressQuery
 from buurtwacht.geo.models import Address, Street
 from buurtwacht.groups import actions
-from buurtwacht.groups.models import VettingMethod
+from buurtwacht.groups.models import Group, VettingMethod
 from buurtwacht.municipality.actions import grant_role
 from buurtwacht.municipality.models import VerifiedRole
 
@@ -352,3 +352,22 @@ def visible_text(html: str, *, element_id: str | None = None) -> str:
     parser = _VisibleText()
     parser.feed(html)
     return " ".join("".join(parser.parts).split())
+
+
+@pytest.fixture
+def gea_gemeente(resident_on, group):
+    """A verified municipality coordinator for the test data's municipality (GM0014)."""
+    # The tests import no area borders, which is where a street's (and so a group's)
+    # municipality code comes from: the real one of these Groningen addresses is GM0014.
+    Street.objects.filter(municipality_code="").update(municipality_code="GM0014")
+    Group.objects.filter(municipality_code="").update(municipality_code="GM0014")
+    group.refresh_from_db()
+    gea = resident_on("Gea Gemeente", OTHER_STREET, 12)
+    grant_role(
+        user=gea,
+        role=VerifiedRole.MUNICIPALITY,
+        municipality_codes=["GM0014"],
+        staff=None,
+        evidence="Gemeente Groningen, team Veiligheid (test)",
+    )
+    return gea

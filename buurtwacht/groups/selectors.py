@@ -6,9 +6,13 @@ from dataclasses import dataclass
 
 import shapely
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from buurtwacht.accounts.models import User
+from buurtwacht.alerts.models import Alert
+from buurtwacht.chat.models import ChatMessage
+from buurtwacht.core import clock
 from buurtwacht.geo.adjacency import TOUCHING_M, distance_m, metres_per_degree
 from buurtwacht.geo.models import Address, Street
 
@@ -344,3 +348,89 @@ def overlap_details(*, street_ids: list[int], exclude: Group | None = None) -> l
         ),
         key=lambda overlap: overlap.group.name,
     )
+
+
+# --- group health (for the admins and the municipality) ---------------------------------
+
+INACTIVE_DAYS = 90
+REQUEST_WAIT_DAYS = 7
+
+
+@dataclass(frozen=True)
+class HealthAdvice:
+    code: str  # inactive, large, single_admin, waiting_requests
+    text: str
+
+
+HEALTH_TEXTS = {
+    "inactive": _(
+        "No alert or other activity for 90 days: ask the members whether the group still "
+        "works, or share a prevention tip."
+    ),
+    "large": _(
+        "More than 100 members: consider splitting the group into smaller groups per "
+        "street or block, so every alert stays relevant to those who get it."
+    ),
+    "single_admin": _(
+        "Only one admin: appoint a co-admin, so the group keeps going when the admin is away."
+    ),
+    "waiting_requests": _(
+        "Join requests have been waiting for more than 7 days: contact the applicants and decide."
+    ),
+}
+
+
+def last_activity(*, groups: list[Group]) -> dict[int, dt.datetime]:
+    """Per group: its last alert or chat message, else when it was made."""
+    ids = [group.pk for group in groups]
+    found = {group.pk: group.created_at for group in groups}
+    for model in (Alert, ChatMessage):
+        rows = (
+            model.objects.filter(group_id__in=ids)
+            .values("group_id")
+            .annotate(last=Max("created_at"))
+            .values_list("group_id", "last")
+        )
+        for group_id, last in rows:
+            if last is not None and last > found[group_id]:
+                found[group_id] = last
+    return found
+
+
+def group_health(*, groups: list[Group]) -> dict[int, list[HealthAdvice]]:
+    """Short advice per group: no activity for 90 days, more than 100 members (split), a
+    single admin (a co-admin), join requests waiting longer than 7 days."""
+    now = clock.now()
+    ids = [group.pk for group in groups]
+    active = Membership.objects.filter(
+        group_id__in=ids, status=MembershipStatus.ACTIVE, user__is_active=True
+    )
+    counts = {
+        row["group_id"]: row
+        for row in active.values("group_id").annotate(
+            members=Count("pk", filter=~Q(role=MembershipRole.WIJKAGENT)),
+            admins=Count("pk", filter=Q(role=MembershipRole.ADMIN)),
+        )
+    }
+    waiting = set(
+        JoinRequest.objects.filter(
+            group_id__in=ids,
+            status=JoinRequestStatus.PENDING,
+            created_at__lt=now - dt.timedelta(days=REQUEST_WAIT_DAYS),
+        ).values_list("group_id", flat=True)
+    )
+    latest = last_activity(groups=groups)
+    advice: dict[int, list[HealthAdvice]] = {}
+    for group in groups:
+        row = counts.get(group.pk, {"members": 0, "admins": 0})
+        codes = []
+        if latest[group.pk] < now - dt.timedelta(days=INACTIVE_DAYS):
+            codes.append("inactive")
+        if row["members"] > settings.GROUP_SPLIT_ADVICE_AT:
+            codes.append("large")
+        if row["admins"] == 1:
+            codes.append("single_admin")
+        if group.pk in waiting:
+            codes.append("waiting_requests")
+        advice[group.pk] = [HealthAdvice(code=code, text=str(HEALTH_TEXTS[code])) for code in codes]
+    return advice

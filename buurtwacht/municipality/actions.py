@@ -23,7 +23,7 @@ from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import clean_text
 from buurtwacht.geo.models import Area, AreaKind, Street
 from buurtwacht.groups.models import AuditEntry, Membership, MembershipRole, MembershipStatus
-from buurtwacht.notify.actions import notify_wijkagent_ended
+from buurtwacht.notify.actions import notify_municipality_message, notify_wijkagent_ended
 from buurtwacht.realtime.actions import end_sockets, revoke_access
 
 from .models import (
@@ -364,3 +364,28 @@ def grant_role(
         decided_by=staff,
         evidence=evidence,
     )
+
+
+MAX_MESSAGE = 1000
+
+
+@transaction.atomic
+def message_group_admins(*, coordinator: User, group_id: int, text: str) -> AuditEntry:
+    """The municipality coordinator writes to a group's admins through the notify outbox
+    (push and e-mail); the coordinator never learns who they are.  In the group's log."""
+    from .access import access_municipality_group
+    from .dashboard import municipality_name
+
+    group = access_municipality_group(user=coordinator, group_id=group_id)
+    text = clean_text(text, code="message")
+    if not text:
+        raise ActionError("message", _("Write a message to the group's admins."))
+    if len(text) > MAX_MESSAGE:
+        raise ActionError("too_long", _("Keep it short: at most 1000 characters."))
+    entry = AuditEntry.objects.create(
+        group=group, actor=coordinator, action="municipality_message", reason=text
+    )
+    notify_municipality_message(
+        entry=entry, municipality=municipality_name(group.municipality_code)
+    )
+    return entry

@@ -58,3 +58,12 @@ class RevokeForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label=_("Message to the group's admins"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("They get it as a notification and by e-mail; you do not see who they are."),
+    )

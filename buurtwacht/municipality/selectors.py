@@ -52,3 +52,13 @@ def active_verifications() -> QuerySet[Verification]:
 def decisions(*, subject: User | None = None) -> QuerySet[Decision]:
     found = Decision.objects.select_related("subject", "decided_by")
     return found if subject is None else found.filter(subject=subject)
+
+
+def coordinators_of(*, code: str) -> QuerySet[User]:
+    """The active accounts verified as coordinator of this municipality."""
+    return User.objects.filter(
+        is_active=True,
+        verifications__role=VerifiedRole.MUNICIPALITY,
+        verifications__municipality_code=code,
+        verifications__revoked_at__isnull=True,
+    ).distinct()

@@ -52,7 +52,9 @@ from buurtwacht.realtime.selectors import present_user_ids
 from . import content
 
 if TYPE_CHECKING:
+    from buurtwacht.groups.models import AuditEntry
     from buurtwacht.register.models import ContactMessage
+    from buurtwacht.signage.models import SignRequest
 
 from .models import Delivery, DeliveryState, Preferences, PushSubscription, Transport
 from .selectors import look_waiting, next_due_at, preferences_of
@@ -265,6 +267,63 @@ def notify_wijkagent_ended(*, membership: Membership) -> int:
             due_at=after_quiet_hours(preferences_of(user=admin), clock.now()),
             transports=(Transport.WEBPUSH, Transport.EMAIL),
         )
+    return _enqueue(made)
+
+
+def _group_admins(group_id: int) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__group_id=group_id,
+            memberships__role=MembershipRole.ADMIN,
+            memberships__status=MembershipStatus.ACTIVE,
+            is_active=True,
+        )
+        .select_related("notify_preferences")
+        .prefetch_related("push_subscriptions")
+    )
+
+
+def notify_municipality_message(*, entry: "AuditEntry", municipality: str) -> int:
+    """The municipality coordinator's message to a group's admins (push and e-mail, not
+    at night); the coordinator never sees who the admins are."""
+    payload = content.for_municipality_message(
+        entry.group, municipality=municipality, text=entry.reason
+    )
+    made: list[Delivery] = []
+    for admin in _group_admins(entry.group_id):
+        made += _deliveries(
+            admin,
+            kind="municipality_message",
+            source=f"municipality_message:{entry.pk}",
+            payload=payload,
+            due_at=after_quiet_hours(preferences_of(user=admin), clock.now()),
+            transports=(Transport.WEBPUSH, Transport.EMAIL),
+        )
+    return _enqueue(made)
+
+
+def notify_sign_request(
+    *, sign_request: "SignRequest", step: str, coordinators: list[User], actor: User
+) -> int:
+    """R-VIS-1: each step of a sign request reaches both sides, the group's admins and the
+    municipality's coordinators (not the one who took the step)."""
+    made: list[Delivery] = []
+    sides = [(False, _group_admins(sign_request.group_id)), (True, coordinators)]
+    for for_municipality, users in sides:
+        payload = content.for_sign_request(
+            sign_request, step=step, for_municipality=for_municipality
+        )
+        for user in users:
+            if user.pk == actor.pk:
+                continue
+            made += _deliveries(
+                user,
+                kind="sign_request",
+                source=f"sign_request:{sign_request.pk}:{step}",
+                payload=payload,
+                due_at=after_quiet_hours(preferences_of(user=user), clock.now()),
+                transports=(Transport.WEBPUSH, Transport.EMAIL),
+            )
     return _enqueue(made)
 
 

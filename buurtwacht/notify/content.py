@@ -14,6 +14,7 @@ from buurtwacht.groups.models import Group, Membership
 if TYPE_CHECKING:
     from buurtwacht.police.models import PoliceReport
     from buurtwacht.register.models import ContactMessage
+    from buurtwacht.signage.models import SignRequest
 
 
 def for_alert(alert: Alert) -> dict[str, Any]:
@@ -115,4 +116,48 @@ def for_wijkagent_ended(membership: Membership) -> dict[str, Any]:
         % {"name": membership.user.name},
         "url": reverse("group_members", args=[membership.group_id]),
         "tag": f"wijkagent-{membership.group_id}",
+    }
+
+
+def for_municipality_message(group: Group, *, municipality: str, text: str) -> dict[str, Any]:
+    """A message of the municipality coordinator to the group's admins."""
+    return {
+        "title": _("Message from the municipality %(name)s") % {"name": municipality},
+        "body": f"{group.name}: {text}",
+        "url": reverse("group", args=[group.pk]),
+        "tag": f"municipality-{group.pk}",
+    }
+
+
+def sign_step_text(step: str) -> str:
+    """What happened to a sign request, in a line (R-VIS-1)."""
+    texts = {
+        "requested": _("requested signs and stickers"),
+        "approved": _("the municipality approved the request"),
+        "declined": _("the municipality declined the request"),
+        "ordered": _("the municipality ordered the signs and stickers"),
+        "delivered": _("the signs and stickers have been delivered"),
+        "placed": _("the signs have been placed"),
+    }
+    return str(texts[step])
+
+
+def for_sign_request(
+    sign_request: "SignRequest", *, step: str, for_municipality: bool
+) -> dict[str, Any]:
+    """R-VIS-1: a step of a sign request, for the group's admins or the municipality."""
+    group = sign_request.group
+    body = _("%(group)s: %(what)s.") % {"group": group.name, "what": sign_step_text(step)}
+    if step == "declined" and sign_request.reason:
+        body += " " + _("Reason: %(reason)s") % {"reason": sign_request.reason}
+    url = (
+        reverse("municipality_sign", args=[sign_request.pk])
+        if for_municipality
+        else reverse("group_signs", args=[group.pk])
+    )
+    return {
+        "title": _("Signs and stickers"),
+        "body": body,
+        "url": url,
+        "tag": f"signs-{sign_request.pk}",
     }

@@ -16,12 +16,21 @@ def reports_of(*, group: Group) -> QuerySet[PoliceReport]:
     )
 
 
-def feedback_delays(*, group_ids: list[int]) -> list[dt.timedelta]:
+def feedback_delays(
+    *, group_ids: list[int], since: dt.datetime | None = None
+) -> list[dt.timedelta]:
     """How long the police took to give feedback, per report that got it (R-FUP-1), for
-    the statistics: durations only, no content."""
-    found = (
-        PoliceReport.objects.filter(group_id__in=group_ids, time_to_feedback__isnull=False)
-        .order_by("time_to_feedback")
-        .values_list("time_to_feedback", flat=True)
-    )
-    return [delay for delay in found if delay is not None]
+    the statistics: durations only, no content.  With `since`: reports made from then on."""
+    found = PoliceReport.objects.filter(group_id__in=group_ids, time_to_feedback__isnull=False)
+    if since is not None:
+        found = found.filter(reported_at__gte=since)
+    return [
+        delay
+        for delay in found.order_by("time_to_feedback").values_list("time_to_feedback", flat=True)
+        if delay is not None
+    ]
+
+
+def report_count(*, group_ids: list[int], since: dt.datetime) -> int:
+    """How many reports to the police the groups recorded from `since` on (statistics)."""
+    return PoliceReport.objects.filter(group_id__in=group_ids, reported_at__gte=since).count()

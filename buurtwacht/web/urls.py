@@ -11,9 +11,11 @@ from .views import (
     groups,
     home,
     moderation,
+    municipality,
     police,
     recruiting,
     register,
+    signage,
     verification,
 )
 from .views import notify as notify_views
@@ -77,6 +79,33 @@ urlpatterns = [
         "groepen/<int:group_id>/privacy/ledenlijst.csv",
         groups.member_register,
         name="group_member_register",
+    ),
+    path("groepen/<int:group_id>/borden/", signage.group_signs, name="group_signs"),
+    path("gemeente/", municipality.dashboard, name="municipality_dashboard"),
+    re_path(r"^gemeente/(?P<code>GM[0-9]{4})/$", municipality.dashboard, name="municipality_code"),
+    re_path(
+        r"^gemeente/(?P<code>GM[0-9]{4})/statistieken\.csv$",
+        municipality.statistics_csv,
+        name="municipality_csv",
+    ),
+    path(
+        "gemeente/groepen/<int:group_id>/bericht/",
+        municipality.message,
+        name="municipality_message",
+    ),
+    path(
+        "gemeente/borden/<int:request_id>/",
+        municipality.sign_request_page,
+        name="municipality_sign",
+    ),
+    path(
+        "gemeente/borden/<int:request_id>/aanvraag.pdf",
+        municipality.sign_request_document,
+        name="municipality_sign_pdf",
+    ),
+    path("politie/statistieken/", municipality.police_statistics, name="police_statistics"),
+    path(
+        "politie/statistieken.csv", municipality.police_statistics_csv, name="police_statistics_csv"
     ),
     path("groepen/<int:group_id>/meldingen/", alerts.post_alert, name="alert_post"),
     path("groepen/<int:group_id>/chat/", alerts.post_chat, name="chat_post"),

@@ -44,6 +44,9 @@ EXPECTED = {
     ("group_notices", "get"): [404, 404, 403, 403, 200, 404],
     ("group_notices", "post"): [404, 404, 403, 403, 200, 404],  # empty form
     ("group_notice_withdraw", "post"): [404, 404, 403, 403, 302, 404],
+    # R-VIS-1: only admins ask the municipality for signs (an empty form changes nothing).
+    ("group_signs", "get"): [404, 404, 403, 403, 200, 404],
+    ("group_signs", "post"): [404, 404, 403, 403, 200, 404],
     ("group_accept_rules", "post"): [404, 404, 302, 403, 302, 404],
     ("group_recruit", "get"): [404, 404, 403, 403, 200, 404],  # R-CRE-2
     ("group_recruit", "post"): [404, 404, 403, 403, 302, 404],  # no "do": nothing happens

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SignageConfig(AppConfig):
+    name = "buurtwacht.signage"
+    label = "signage"

@@ -1,0 +1,16 @@
+"""What every page's menu needs: whether the account holds a verified role (the links to
+the municipality dashboard and the police statistics).  Asked only when the menu renders."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from buurtwacht.municipality.selectors import is_verified_police, municipality_codes_for
+
+
+def verified_roles(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    return {
+        "is_coordinator": lambda: bool(municipality_codes_for(user=user)),  # type: ignore[arg-type]
+        "is_police": lambda: is_verified_police(user=user),  # type: ignore[arg-type]
+    }
