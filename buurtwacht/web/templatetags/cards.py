@@ -40,3 +40,11 @@ def person_name(user: Any) -> str:
     from buurtwacht.alerts.selectors import full_name
 
     return full_name(user=user)
+
+
+@register.filter
+def audit_action(code: str) -> str:
+    """An audit log action code as the admins read it (groups/audit.py)."""
+    from buurtwacht.groups.audit import action_label
+
+    return action_label(code)
