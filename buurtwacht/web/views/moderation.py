@@ -2,6 +2,8 @@
 author sees, move an off-topic alert to the chat, and work through the review queue;
 members report a message.  Every call goes through the access gate inside the action."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -43,56 +45,64 @@ def _alert_group(alert_id: int) -> int:
     return get_object_or_404(Alert.objects.only("group_id"), pk=alert_id).group_id
 
 
+def _moderate(
+    request: HttpRequest, group_id: int, act: Callable[..., object], done: str, **target: int
+) -> HttpResponse:
+    """Run a moderation action with the admin and the form's reason; answer either way."""
+    try:
+        act(admin=_user(request), reason=request.POST.get("reason", ""), **target)
+    except ActionError as error:
+        return _answer(request, group_id, error=error.message)
+    return _answer(request, group_id, info=done)
+
+
 @login_required
 @require_POST
 def hide_chat(request: HttpRequest, message_id: int) -> HttpResponse:
-    group_id = _chat_group(message_id)
-    try:
-        actions.hide_chat_message(
-            admin=_user(request), message_id=message_id, reason=request.POST.get("reason", "")
-        )
-    except ActionError as error:
-        return _answer(request, group_id, error=error.message)
-    return _answer(request, group_id, info=_("The message has been hidden."))
+    return _moderate(
+        request,
+        _chat_group(message_id),
+        actions.hide_chat_message,
+        _("The message has been hidden."),
+        message_id=message_id,
+    )
 
 
 @login_required
 @require_POST
 def hide_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
-    group_id = _alert_group(alert_id)
-    try:
-        actions.hide_alert(
-            admin=_user(request), alert_id=alert_id, reason=request.POST.get("reason", "")
-        )
-    except ActionError as error:
-        return _answer(request, group_id, error=error.message)
-    return _answer(request, group_id, info=_("The alert has been hidden."))
+    return _moderate(
+        request,
+        _alert_group(alert_id),
+        actions.hide_alert,
+        _("The alert has been hidden."),
+        alert_id=alert_id,
+    )
 
 
 @login_required
 @require_POST
 def hide_update(request: HttpRequest, update_id: int) -> HttpResponse:
     update = get_object_or_404(AlertUpdate.objects.select_related("alert"), pk=update_id)
-    try:
-        actions.hide_update(
-            admin=_user(request), update_id=update_id, reason=request.POST.get("reason", "")
-        )
-    except ActionError as error:
-        return _answer(request, update.alert.group_id, error=error.message)
-    return _answer(request, update.alert.group_id, info=_("The update has been hidden."))
+    return _moderate(
+        request,
+        update.alert.group_id,
+        actions.hide_update,
+        _("The update has been hidden."),
+        update_id=update_id,
+    )
 
 
 @login_required
 @require_POST
 def move_to_chat(request: HttpRequest, alert_id: int) -> HttpResponse:
-    group_id = _alert_group(alert_id)
-    try:
-        actions.move_alert_to_chat(
-            admin=_user(request), alert_id=alert_id, reason=request.POST.get("reason", "")
-        )
-    except ActionError as error:
-        return _answer(request, group_id, error=error.message)
-    return _answer(request, group_id, info=_("The alert has been moved to the chat."))
+    return _moderate(
+        request,
+        _alert_group(alert_id),
+        actions.move_alert_to_chat,
+        _("The alert has been moved to the chat."),
+        alert_id=alert_id,
+    )
 
 
 @login_required
