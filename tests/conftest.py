@@ -24,6 +24,7 @@ from django.test import Client, override_settings
 
 from buurtwacht.accounts import actions as account_actions
 from buurtwacht.accounts.models import User
+from buurtwacht.core.management.commands.serve import SOCKET_OPTIONS
 from buurtwacht.geo import actions as geo_actions
 from buurtwacht.geo.geocoders import GazetteerGeocoder
 from buurtwacht.geo.geocoding import AddressQuery
@@ -154,6 +155,7 @@ def asgi_server():
         port=port,
         lifespan="off",
         log_level="warning",
+        **SOCKET_OPTIONS,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -33,6 +33,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -51,9 +52,8 @@ from pydantic import ValidationError
 
 from buurtwacht.core.errors import ActionError
 
-from . import handlers, limits, liveness, protocol
+from . import fanout, handlers, limits, liveness, protocol
 from .actions import (
-    group_channel,
     mark_absent,
     session_tag,
     text_key,
@@ -66,6 +66,7 @@ SESSION_ENDED = 4401
 TOO_MANY_SOCKETS = 4429
 UNSUPPORTED_DATA = 1003  # a binary frame
 MESSAGE_TOO_BIG = 1009
+BACKLOG = 100  # stream events waiting for one socket (as the channel layers' capacity)
 
 
 class StreamConsumer(AsyncJsonWebsocketConsumer):
@@ -74,28 +75,35 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         self.closed = False  # set when the server closes: nothing is sent or run after it
         self.behind: set[int] = set()  # groups whose replay is incomplete: no live events
         self.bucket = limits.socket_bucket()  # frames this socket may send
+        self.turn = asyncio.Lock()  # one message at a time, as channels does
+        # Stream events the fan-out could not write at once, in order (fanout.py); one
+        # leaves the backlog when it has been sent.
+        self.backlog: deque[dict[str, Any]] = deque()
+        self.backlog_waits = asyncio.Event()
+        self.transport: Callable[[], Any] | None = None  # fanout.direct_writer
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """Channels' AsyncConsumer.__call__ with a leaner loop.  Channels waits on both
         sources with asyncio.wait and makes a new task per message; here one long-lived
-        task reads each source, and a lock keeps to one message at a time as channels does.
-        An alert to N sockets costs N task wake-ups instead of about 3N (bench/README.md)."""
+        task reads each source (the client, this socket's channel, the backlog of stream
+        events), and a lock keeps to one message at a time as channels does."""
         self.scope = scope
         self.channel_layer = get_channel_layer(self.channel_layer_alias)
         self.channel_name = await self.channel_layer.new_channel()
         self.channel_receive = functools.partial(self.channel_layer.receive, self.channel_name)
         self.base_send = send
-        turn = asyncio.Lock()
+        self.transport = fanout.direct_writer(send)
 
         async def pump(source: Callable[[], Awaitable[dict[str, Any]]]) -> None:
             while True:
                 message = await source()
-                async with turn:
+                async with self.turn:
                     await self.dispatch(message)
 
         pumps = [
             asyncio.ensure_future(pump(receive)),
             asyncio.ensure_future(pump(self.channel_receive)),
+            asyncio.ensure_future(self.drain_backlog()),
         ]
         try:
             done, _pending = await asyncio.wait(pumps, return_when=asyncio.FIRST_EXCEPTION)
@@ -141,18 +149,18 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         if getattr(self, "positions", None) is None:
             return
         liveness.unregister(self)
+        for group_id in self.positions:
+            fanout.fanout().leave(group_id, self)
         try:
             await database_sync_to_async(mark_absent)(channel_name=self.channel_name)
         except Exception:
             log.exception("Presence of a closed socket not removed: retried at the next tick")
             liveness.forget_later(channel_name=self.channel_name)
-        groups = [group_channel(group_id) for group_id in self.positions]
-        for group in [*groups, user_channel(self.user.pk)]:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(
-                    self.channel_layer.group_discard(group, self.channel_name),
-                    settings.LAYER_TIMEOUT_SECONDS,
-                )
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(
+                self.channel_layer.group_discard(user_channel(self.user.pk), self.channel_name),
+                settings.LAYER_TIMEOUT_SECONDS,
+            )
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         user = getattr(self, "user", None)
@@ -274,9 +282,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         self.positions[group_id] = start
         self.behind.discard(group_id)
         # Join first, then replay: whatever is published meanwhile is de-duplicated by id.
-        # (Channel-layer messages wait until this frame is done: the consumer runs one
+        # (Live events wait in the backlog until this frame is done: the consumer runs one
         # message at a time.)
-        await self.channel_layer.group_add(group_channel(group_id), self.channel_name)
+        await fanout.fanout().join(group_id, self)
         missed = await self._in_language(handlers.events_since)(
             user=self.user, group_id=group_id, since=start, limit=handlers.REPLAY_LIMIT + 1
         )
@@ -309,10 +317,8 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "heartbeat", "groups": groups})
 
     async def keep_groups(self) -> None:
-        """Renew this socket's channel-layer group memberships (layers drop them after a
-        day); liveness calls it once a minute."""
-        for group_id in list(self.positions):
-            await self.channel_layer.group_add(group_channel(group_id), self.channel_name)
+        """Renew this socket's channel-layer group membership (layers drop them after a
+        day); liveness calls it once a minute (and fanout's for the groups)."""
         await self.channel_layer.group_add(user_channel(self.user.pk), self.channel_name)
 
     def _is_new(self, *, group_id: int, event_id: int) -> bool:
@@ -327,6 +333,37 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         if self._is_new(group_id=message["group"], event_id=message["id"]):
             await self.send_json(message)
 
+    def push(self, event: dict[str, Any]) -> None:
+        """A stream event from the fan-out: written now when nothing is in its way (no
+        message being handled, nothing waiting before it, the client reading), else it
+        waits in the backlog.  A full backlog (a client that stopped reading) drops it: the
+        next heartbeat tells the client to replay."""
+        if self.closed:
+            return
+        if not self.turn.locked() and not self.backlog:
+            transport = self.transport() if self.transport is not None else None
+            if transport is not None:
+                if self._is_new(group_id=event["group"], event_id=event["id"]):
+                    transport.write(fanout.frame(self._text(event)))
+                return
+        if len(self.backlog) < BACKLOG:
+            self.backlog.append(event)
+            self.backlog_waits.set()
+
+    async def drain_backlog(self) -> None:
+        while True:
+            await self.backlog_waits.wait()
+            async with self.turn:
+                while self.backlog:
+                    await self.stream_event(self.backlog[0])
+                    self.backlog.popleft()
+                self.backlog_waits.clear()
+
+    def _text(self, event: dict[str, Any]) -> str:
+        """The event's text in this socket's language, as it was encoded once for all."""
+        text: str = event.get(self.text_key) or event[self.fallback_key]
+        return text
+
     # --- channel layer messages ------------------------------------------------------
 
     async def dispatch(self, message: dict[str, Any]) -> None:
@@ -338,10 +375,13 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             await super().dispatch(message)
 
     async def stream_event(self, event: dict[str, Any]) -> None:
-        """The event's text in this socket's language, as it was encoded once for all."""
+        """A stream event from the backlog."""
         if self._is_new(group_id=event["group"], event_id=event["id"]) and not self.closed:
-            text = event.get(self.text_key) or event[self.fallback_key]
-            await self.base_send({"type": "websocket.send", "text": text})
+            transport = self.transport() if self.transport is not None else None
+            if transport is not None:
+                transport.write(fanout.frame(self._text(event)))
+            else:
+                await self.base_send({"type": "websocket.send", "text": self._text(event)})
 
     async def socket_notice(self, event: dict[str, Any]) -> None:
         """A message for this person only (realtime.actions.notify_sockets), in this
@@ -353,7 +393,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     async def access_revoked(self, event: dict[str, Any]) -> None:
         group_id = event["group"]
         if self.positions.pop(group_id, None) is not None:
-            await self.channel_layer.group_discard(group_channel(group_id), self.channel_name)
+            fanout.fanout().leave(group_id, self)
             await database_sync_to_async(mark_absent)(
                 channel_name=self.channel_name, group_id=group_id
             )

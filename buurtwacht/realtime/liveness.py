@@ -33,7 +33,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from . import actions, selectors
+from . import actions, fanout, selectors
 
 if TYPE_CHECKING:
     from .consumers import StreamConsumer
@@ -133,6 +133,7 @@ class Monitor:
             for member in members:  # each on its own: one slow socket holds up nobody
                 self.spawn(member.heartbeat(heads=heads))
         if self.healthy and self.ticks % REJOIN_TICKS == 0:
+            self.spawn(fanout.fanout().keep_groups())
             for member in members:
                 self.spawn(asyncio.wait_for(member.keep_groups(), settings.LAYER_TIMEOUT_SECONDS))
 

@@ -11,6 +11,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 WS_MAX_SIZE = 256 * 1024
+# How uvicorn serves the sockets (the tests' server too).  Alerts are small: compressing
+# each one per socket costs more than it saves, and without an extension the same frame
+# goes to every socket as it is (realtime/fanout.py).  A frame above ws_max_size is cut
+# off by uvicorn (close 1009) before it is read whole; the consumer refuses frames above
+# protocol.MAX_FRAME_BYTES (64 KiB) itself.
+SOCKET_OPTIONS = {
+    "ws": "websockets-sansio",
+    "ws_per_message_deflate": False,
+    "ws_max_size": WS_MAX_SIZE,
+}
 
 
 class Command(BaseCommand):
@@ -54,11 +64,7 @@ class Command(BaseCommand):
             workers=workers,
             proxy_headers=True,
             lifespan="off",
-            # Alerts are small; compressing each one per socket costs more than it saves.
-            ws_per_message_deflate=False,
-            # A frame above this is cut off by uvicorn (close 1009) before it is read whole;
-            # the consumer refuses frames above protocol.MAX_FRAME_BYTES (64 KiB) itself.
-            ws_max_size=WS_MAX_SIZE,
+            **SOCKET_OPTIONS,  # type: ignore[arg-type]
         )
 
 
