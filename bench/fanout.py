@@ -1127,6 +1127,7 @@ async def run_scenario(
     client0 = self_cpu_s()
     redis0 = redis_cpu_s() if scaled else float("nan")
     wall0 = time.perf_counter()
+    start_unix = time.time()
     start = time.monotonic()
     ack_task = asyncio.create_task(acks.run(start, left)) if acks.total else None
     try:
@@ -1255,6 +1256,8 @@ async def run_scenario(
         "self_echo_ms": summary_ms(echo),
         "send_phase_s": send_phase,
         "timed_window_s": wall,
+        # the same window on the wall clock, to read server logs against
+        "timed_window_unix": [start_unix, start_unix + wall],
         # (K - 1) intervals between the first and the last send
         "achieved_send_rate_per_s": (
             (len(created) - 1) * 1e9 / (created[-1].t0 - created[0].t0)
