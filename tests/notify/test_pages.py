@@ -16,9 +16,9 @@ from buurtwacht.accounts import actions as account_actions
 from buurtwacht.geo import actions as geo_actions
 from buurtwacht.geo.geocoders import GazetteerGeocoder
 from buurtwacht.geo.geocoding import AddressQuery
+from buurtwacht.notify.forms import normalise_mobile
 from buurtwacht.notify.keys import application_server_key
 from buurtwacht.notify.models import Preferences, PushSubscription
-from buurtwacht.web.views.notify import normalise_mobile
 from tests.browser.conftest import browser  # noqa: F401 (module-scoped Chromium)
 from tests.conftest import PASSWORD, session_cookie
 from tests.notify.conftest import BrowserKeys, b64url
