@@ -1,40 +1,39 @@
 """The member's notification preferences: parsing and checking; `update_preferences` writes."""
 
-import re
 from typing import Any
 
+import phonenumbers
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from buurtwacht.notify import actions
 
-_SEPARATORS = re.compile(r"[\s\-.()/]")
-_DUTCH_MOBILE = re.compile(r"6[1-9]\d{7}")  # after +31 / 0: 06-1… to 06-9…, 8 more digits
-_E164 = re.compile(r"\+[1-9]\d{7,14}")
+_MOBILE = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
 def normalise_mobile(raw: str) -> str:
     """A Dutch or international mobile number in E.164 (+31612345678); ValueError if not.
 
     Accepts 06 12345678, 06-12345678, +31 6 12345678, +31 (0)6 12345678, 0031612345678 and
-    other countries' numbers written with + or 00.  Dutch numbers must be mobile (06).
+    other countries' numbers written with + or 00 (phonenumbers reads them, with the
+    Netherlands as the country of a number without one).  The number must be a valid mobile
+    number: Dutch landlines (050 1234567) and pagers are refused, and so are letters and
+    extensions (phonenumbers would read 06-CALLME as digits).
     """
-    number = _SEPARATORS.sub("", raw)
-    if number.startswith("00"):
-        number = "+" + number[2:]
-    if not number.startswith("+"):
-        if number.startswith("0") and _DUTCH_MOBILE.fullmatch(number[1:]):
-            return "+31" + number[1:]
+    if any(char.isalpha() for char in raw):
         raise ValueError(raw)
-    if number.startswith("+31"):
-        national = number[3:].removeprefix("0")  # "+31 (0)6 …"
-        if _DUTCH_MOBILE.fullmatch(national):
-            return "+31" + national
+    try:
+        number = phonenumbers.parse(raw, "NL")
+    except phonenumbers.NumberParseException:
+        raise ValueError(raw) from None
+    if (
+        number.extension
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.number_type(number) not in _MOBILE
+    ):
         raise ValueError(raw)
-    if _E164.fullmatch(number):
-        return number
-    raise ValueError(raw)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class TimeInput(forms.TimeInput):

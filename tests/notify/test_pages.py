@@ -140,6 +140,26 @@ def test_mobile_numbers_are_normalised_to_e164(written, e164):
     assert normalise_mobile(written) == e164
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "050 1234567",  # a Dutch landline
+        "+31 50 123 4567",
+        "0031 50 123 4567",
+        "066 1234567",  # a Dutch pager (06-6), no mobile phone
+        "+49 30 1234567",  # a foreign landline
+        "+12345678",  # no number of any country
+        "06 12 34 ABCD",  # letters are no digits (phonenumbers would read them as such)
+        "0612345678 ext 3",
+        "0612345678#3",
+        "",
+    ],
+)
+def test_r13_phonenumbers_refuses_what_is_not_a_mobile_number(written):
+    with pytest.raises(ValueError):
+        normalise_mobile(written)
+
+
 def test_the_page_shows_what_was_saved(femke_client, femke):
     femke_client.post(PAGE, preferences(webpush=None, quiet_start="21:00", quiet_end="06:15"))
     form = femke_client.get(PAGE).context["form"]
