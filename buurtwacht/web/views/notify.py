@@ -1,55 +1,36 @@
-"""Notifications, the member's side: preferences, this device's push subscription, and what
-makes Buurtwacht installable (web app manifest, icons, the service worker at /sw.js).
+"""Notifications, the member's side: the preferences page and what makes Buurtwacht
+installable (web app manifest, icons, the service worker at /sw.js).
 
-Push subscriptions come from static/web/notify.js as JSON (PushSubscription.toJSON()); the
-CSRF token travels in the X-CSRFToken header, taken from the form on the preferences page.
-
-Push addresses are checked in notify/subscriptions.py.
+This device's push subscription goes from static/web/notify.js to the API
+(api/push.py, /api/push-subscriptions) as JSON (PushSubscription.toJSON()); the CSRF token
+travels in the X-CSRFToken header, taken from the form on the preferences page.
 """
 
 import functools
 import io
 import json
-from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 from PIL import Image, ImageDraw
 
-from buurtwacht.accounts.models import User
 from buurtwacht.notify import actions
 from buurtwacht.notify.forms import PreferencesForm
 from buurtwacht.notify.keys import application_server_key
-from buurtwacht.notify.models import PushSubscription
-from buurtwacht.notify.selectors import preferences_of
-from buurtwacht.notify.subscriptions import BadSubscription, endpoint_from, parse_subscription
+from buurtwacht.notify.selectors import preferences_of, push_device_count
+from buurtwacht.notify.subscriptions import devices_text
 
 from .accounts import _user
 
 # --- preferences ---------------------------------------------------------------------------
-
-
-def _devices_text(count: int) -> str:
-    if count == 0:
-        return _("No device receives push notifications yet.")
-    return ngettext(
-        "%(count)d device receives push notifications.",
-        "%(count)d devices receive push notifications.",
-        count,
-    ) % {"count": count}
-
-
-def _device_count(user: User) -> int:
-    return PushSubscription.objects.filter(user=user).count()
 
 
 @login_required
@@ -70,86 +51,25 @@ def preferences(request: HttpRequest) -> HttpResponse:
         actions.update_preferences(user=user, change=form.change())
         messages.success(request, _("Your notification settings have been saved."))
         return redirect("notify_preferences")
-    count = _device_count(user)
+    count = push_device_count(user=user)
     return render(
         request,
         "notify/preferences.html",
         {
             "form": form,
             "device_count": count,
-            "devices_text": _devices_text(count),
+            "devices_text": devices_text(count),
             "application_server_key": application_server_key(),
         },
     )
 
 
-# --- push subscriptions (JSON, from notify.js) ---------------------------------------------
-
-
-def _error(code: str, message: str, status: int = 400) -> JsonResponse:
-    return JsonResponse({"code": code, "message": message}, status=status)
-
-
-def _login_required_json(
-    view: Callable[[HttpRequest], HttpResponse],
-) -> Callable[[HttpRequest], HttpResponse]:
-    """Like login_required, but a 401 in JSON instead of a redirect to the login page."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return _error("login_required", _("Log in first."), status=401)
-        return view(request)
-
-    return wrapped
-
-
-def _unsubscribe_one(request: HttpRequest, user: User) -> HttpResponse:
-    endpoint = endpoint_from(request.body)
-    if endpoint is None:
-        return _error("bad_request", _("The request could not be read."))
-    actions.unsubscribe_push(user=user, endpoint=endpoint)
-    count = _device_count(user)
-    return JsonResponse(
-        {
-            "message": _("Push notifications on this device are off."),
-            "devices": count,
-            "devices_text": _devices_text(count),
-        }
-    )
-
-
-@_login_required_json
-@require_http_methods(["POST", "DELETE"])
-def push_subscription(request: HttpRequest) -> HttpResponse:
-    """POST: subscribe this device (JSON body); DELETE {"endpoint"}: unsubscribe it."""
-    user = _user(request)
-    if request.method == "DELETE":
-        return _unsubscribe_one(request, user)
-    try:
-        endpoint, p256dh, auth = parse_subscription(request.body)
-    except BadSubscription as error:
-        return _error(error.code, error.message)
-    actions.subscribe_push(user=user, endpoint=endpoint, p256dh=p256dh, auth=auth)
-    count = _device_count(user)
-    return JsonResponse(
-        {
-            "message": _("Push notifications on this device are on."),
-            "devices": count,
-            "devices_text": _devices_text(count),
-        }
-    )
-
-
 @login_required
 @require_POST
-def push_unsubscribe(request: HttpRequest) -> HttpResponse:
-    """A JSON body {"endpoint"} removes that device (notify.js); the form on the page
-    removes all of the member's devices and comes back to the page."""
-    user = _user(request)
-    if request.content_type == "application/json":
-        return _unsubscribe_one(request, user)
-    actions.unsubscribe_all_push(user=user)
+def push_remove_all(request: HttpRequest) -> HttpResponse:
+    """The form on the page: none of the member's devices gets push any more.  One device
+    is subscribed and unsubscribed through the API (api/push.py)."""
+    actions.unsubscribe_all_push(user=_user(request))
     messages.success(request, _("No device receives push notifications any more."))
     return redirect("notify_preferences")
 
