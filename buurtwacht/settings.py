@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "buurtwacht.municipality",
     "buurtwacht.bulletin",
     "buurtwacht.signage",
+    "buurtwacht.demo",
     "django_tasks",
     "django_tasks_db",
     "buurtwacht.realtime",

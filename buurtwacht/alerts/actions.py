@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import shapely
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -200,24 +200,25 @@ def _post_alert(*, user: User, group_id: int, draft: AlertDraft) -> tuple[Alert,
         raise _refuse("direction", _("Choose a direction from the list."))
     if draft.photo is not None:
         check_reason(reason=draft.photo.reason, reason_text=draft.photo.reason_text)
-    try:
-        with transaction.atomic():
-            alert = Alert.objects.create(
-                group=group,
-                author=user,
-                client_id=client_id,
-                kind=draft.kind,
-                what=what,
-                street=street,
-                lon=draft.lon,
-                lat=draft.lat,
-                seen_at=seen_at,
-                direction=draft.direction,
-                person=_person(draft.person, what=what),
-                vehicle=_vehicle(draft.vehicle),
-            )
-    except IntegrityError:  # the same resend arrived twice at the same moment
-        return Alert.objects.get(group=group, author=user, client_id=client_id), False
+    # get_or_create: the same resend arriving twice at the same moment makes one alert.
+    alert, created = Alert.objects.get_or_create(
+        group=group,
+        author=user,
+        client_id=client_id,
+        defaults={
+            "kind": draft.kind,
+            "what": what,
+            "street": street,
+            "lon": draft.lon,
+            "lat": draft.lat,
+            "seen_at": seen_at,
+            "direction": draft.direction,
+            "person": _person(draft.person, what=what),
+            "vehicle": _vehicle(draft.vehicle),
+        },
+    )
+    if not created:
+        return alert, False
     if draft.photo is not None:
         store_photo(alert=alert, user=user, draft=draft.photo)
     _publish(alert, "alert.created")
@@ -259,14 +260,12 @@ def claim_call(*, user: User, alert_id: int, channel: CallChannel) -> CallResult
     """ "Ik bel 112" (R-RUL-5): the first claim wins, by a database constraint."""
     alert, _access = _alert_for(user=user, alert_id=alert_id, action=Action.POST_ALERT)
     _open(alert)
-    try:
-        with transaction.atomic():
-            call = PoliceCall.objects.create(alert=alert, user=user, channel=channel)
-    except IntegrityError:
-        existing = PoliceCall.objects.select_related("user").get(alert=alert, channel=channel)
-        return CallResult(call=existing, won=False)
-    _publish(alert, "alert.claimed")
-    return CallResult(call=call, won=True)
+    call, won = PoliceCall.objects.select_related("user").get_or_create(
+        alert=alert, channel=channel, defaults={"user": user}
+    )
+    if won:
+        _publish(alert, "alert.claimed")
+    return CallResult(call=call, won=won)
 
 
 def add_update(
@@ -311,18 +310,12 @@ def _add_update(
     _open(alert)
     text = _text(text, what=_("what is new"))
     _check_update_profiling(text)
-    try:
-        with transaction.atomic():
-            update = AlertUpdate.objects.create(
-                alert=alert,
-                author=user,
-                client_id=client_id,
-                text=text,
-            )
-    except IntegrityError:
-        return AlertUpdate.objects.get(alert=alert, author=user, client_id=client_id), False
-    _publish(alert, "alert.updated")
-    return update, True
+    update, created = AlertUpdate.objects.get_or_create(  # one, also for a resend racing it
+        alert=alert, author=user, client_id=client_id, defaults={"text": text}
+    )
+    if created:
+        _publish(alert, "alert.updated")
+    return update, created
 
 
 @transaction.atomic
@@ -343,13 +336,10 @@ def acknowledge(*, user: User, alert_id: int, kind: AckKind) -> bool:
     alert, _access = _alert_for(user=user, alert_id=alert_id, action=Action.ACKNOWLEDGE)
     if kind not in AckKind.values:
         raise _refuse("kind", _("Unknown acknowledgement."))
-    try:
-        with transaction.atomic():
-            Acknowledgement.objects.create(alert=alert, user=user, kind=kind)
-    except IntegrityError:
-        return False
-    _publish(alert, "alert.acknowledged")
-    return True
+    _ack, added = Acknowledgement.objects.get_or_create(alert=alert, user=user, kind=kind)
+    if added:
+        _publish(alert, "alert.acknowledged")
+    return added
 
 
 @transaction.atomic
@@ -416,16 +406,12 @@ def forward_alert(*, admin: User, alert_id: int, keep_plate: bool = False) -> li
     for target in targets:
         if target.pk in already:
             continue
-        try:
-            with transaction.atomic():
-                forward = Forward.objects.create(
-                    alert=alert,
-                    from_group=access.group,
-                    to_group=target,
-                    forwarded_by=admin,
-                    summary=summary,
-                )
-        except IntegrityError:  # another admin forwarded it at the same moment
+        forward, created = Forward.objects.get_or_create(
+            alert=alert,
+            to_group=target,
+            defaults={"from_group": access.group, "forwarded_by": admin, "summary": summary},
+        )
+        if not created:  # another admin forwarded it at the same moment
             continue
         made.append(forward)
         _audit(

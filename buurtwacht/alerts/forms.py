@@ -137,12 +137,3 @@ class CloseForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("How did it end?"), choices=[("", _("Choose…")), *Outcome.choices]
     )
-
-
-class ChatForm(forms.Form):
-    client_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    text = forms.CharField(label=_("Message"), max_length=2000)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("client_id", uuid.uuid4().hex)
-        super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from buurtwacht.core.errors import ActionError
 
 from .alerts import router as alerts_router
 from .police import router as police_router
+from .push import router as push_router
 from .register import router as register_router
 from .verification import router as verification_router
 
@@ -27,8 +28,8 @@ api = NinjaAPI(
     title="Buurtwacht API",
     version="1",
     description=(
-        "The alert channel and the chat of a neighbourhood watch group, and the public "
-        "register of groups as GeoJSON."
+        "The alert channel and the chat of a neighbourhood watch group, push notifications "
+        "on a member's devices, and the public register of groups as GeoJSON."
     ),
     urls_namespace="api",
     auth=django_auth,
@@ -38,6 +39,7 @@ api.add_router("", alerts_router)
 api.add_router("", register_router)
 api.add_router("", police_router)
 api.add_router("", verification_router)
+api.add_router("", push_router)
 
 
 def _error(

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from buurtwacht.accounts.models import User
@@ -57,13 +57,11 @@ def _post_chat(*, user: User, group_id: int, client_id: str, text: str) -> tuple
     text = clean_text(text, code="text")
     if not text or len(text) > MAX_TEXT:
         raise ActionError("text", _("Write a message of at most 2000 characters."))
-    try:
-        with transaction.atomic():
-            message = ChatMessage.objects.create(
-                group=group, author=user, client_id=client_id, text=text
-            )
-    except IntegrityError:
-        return ChatMessage.objects.get(group=group, author=user, client_id=client_id), False
+    message, created = ChatMessage.objects.get_or_create(  # one, also for a resend racing it
+        group=group, author=user, client_id=client_id, defaults={"text": text}
+    )
+    if not created:
+        return message, False
     publish_chat(message)
     notify_chat(message=message)
     return message, True

@@ -40,6 +40,7 @@ from buurtwacht.accounts.models import User
 from buurtwacht.alerts.models import Alert, Forward
 from buurtwacht.chat.models import ChatMessage
 from buurtwacht.core import clock
+from buurtwacht.core.text import clean_text
 from buurtwacht.groups.models import (
     Group,
     JoinRequest,
@@ -381,6 +382,7 @@ def subscribe_push(*, user: User, endpoint: str, p256dh: str, auth: str) -> Push
 
 
 def unsubscribe_push(*, user: User, endpoint: str) -> None:
+    endpoint = clean_text(endpoint, code="bad_endpoint", single_line=True)  # NUL: PostgreSQL
     PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
 
 

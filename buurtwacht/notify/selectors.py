@@ -7,7 +7,7 @@ from django_tasks import TaskResultStatus
 
 from buurtwacht.accounts.models import User
 
-from .models import Delivery, DeliveryState, Preferences
+from .models import Delivery, DeliveryState, Preferences, PushSubscription
 
 
 def preferences_of(*, user: User) -> Preferences:
@@ -17,6 +17,10 @@ def preferences_of(*, user: User) -> Preferences:
     except Preferences.DoesNotExist:
         return Preferences(user=user)
     return prefs
+
+
+def push_device_count(*, user: User) -> int:
+    return PushSubscription.objects.filter(user=user).count()
 
 
 def next_due_at() -> dt.datetime | None:

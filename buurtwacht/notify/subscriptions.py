@@ -1,4 +1,5 @@
-"""A browser's push subscription, as static/web/notify.js posts it (PushSubscription.toJSON()).
+"""A browser's push subscription, as static/web/notify.js sends it to the API
+(PushSubscription.toJSON(), read by api/push.py): checked here before an action stores it.
 
 The task worker POSTs to whatever address is stored here, so the address is checked:
 - always https; only with PUSH_LOCAL_SERVICES on (default: with DEBUG, a developer's own
@@ -11,7 +12,6 @@ The task worker POSTs to whatever address is stored here, so the address is chec
 
 import base64
 import binascii
-import json
 import re
 import socket
 from urllib.parse import urlsplit
@@ -19,15 +19,14 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from buurtwacht.core.errors import ActionError
 from buurtwacht.notify.transports.webpush import is_public
 
 
-class BadSubscription(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class BadSubscription(ActionError):
+    """An address or keys no push can be sent with (the API answers 400 with the code)."""
 
 
 def _decode_key(value: object, *, length: int) -> bytes:
@@ -58,11 +57,11 @@ def _leads_to_public_addresses(host: str) -> bool:
     return all(is_public(str(info[4][0])) for info in found)
 
 
-def _check_endpoint(endpoint: object) -> str:
+def _check_endpoint(endpoint: str) -> str:
     bad = BadSubscription(
         "bad_endpoint", _("This browser gave an unusable push address. Try another browser.")
     )
-    if not isinstance(endpoint, str) or not 0 < len(endpoint) <= 1000:
+    if not 0 < len(endpoint) <= 1000 or not endpoint.isprintable():  # NUL, control characters
         raise bad
     try:
         parts = urlsplit(endpoint)
@@ -84,34 +83,27 @@ def _check_endpoint(endpoint: object) -> str:
     return endpoint
 
 
-def parse_subscription(body: bytes) -> tuple[str, str, str]:
-    """(endpoint, p256dh, auth) from PushSubscription.toJSON(), keys as unpadded base64url."""
+def check_subscription(*, endpoint: str, p256dh: str, auth: str) -> tuple[str, str, str]:
+    """(endpoint, p256dh, auth) of PushSubscription.toJSON() checked, the keys as unpadded
+    base64url; BadSubscription if no push could be sent with them."""
+    endpoint = _check_endpoint(endpoint)
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        data = None
-    if not isinstance(data, dict):
-        raise BadSubscription("bad_request", _("The request could not be read."))
-    endpoint = _check_endpoint(data.get("endpoint"))
-    keys = data.get("keys")
-    bad_keys = BadSubscription(
-        "bad_keys", _("This browser gave unusable push keys. Try another browser.")
-    )
-    if not isinstance(keys, dict):
-        raise bad_keys
-    try:
-        p256dh = _decode_key(keys.get("p256dh"), length=65)
-        auth = _decode_key(keys.get("auth"), length=16)
-        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), p256dh)  # on the curve?
+        public_key = _decode_key(p256dh, length=65)
+        secret = _decode_key(auth, length=16)
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), public_key)  # on the curve?
     except ValueError:
-        raise bad_keys from None
-    return endpoint, _b64url(p256dh), _b64url(auth)
+        raise BadSubscription(
+            "bad_keys", _("This browser gave unusable push keys. Try another browser.")
+        ) from None
+    return endpoint, _b64url(public_key), _b64url(secret)
 
 
-def endpoint_from(body: bytes) -> str | None:
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    endpoint = data.get("endpoint") if isinstance(data, dict) else None
-    return endpoint if isinstance(endpoint, str) else None
+def devices_text(count: int) -> str:
+    """How many of the member's devices get push, for the preferences page."""
+    if count == 0:
+        return _("No device receives push notifications yet.")
+    return ngettext(
+        "%(count)d device receives push notifications.",
+        "%(count)d devices receive push notifications.",
+        count,
+    ) % {"count": count}

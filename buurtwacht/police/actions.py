@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -65,21 +65,22 @@ def record_report(*, user: User, group_id: int, draft: ReportDraft) -> tuple[Pol
     number = clean_text(draft.number, code="number", single_line=True)
     if len(number) > MAX_NUMBER:
         raise ActionError("number", _("A report number has at most 64 characters."))
-    try:
-        with transaction.atomic():
-            report = PoliceReport.objects.create(
-                group=group,
-                alert=alert,
-                reporter=user,
-                client_id=client_id,
-                channel=draft.channel,
-                reported_at=reported_at,
-                number=number,
-                group_mentioned=draft.group_mentioned,
-                follow_up_due_at=reported_at + FOLLOW_UP_AFTER,
-            )
-    except IntegrityError:  # the same resend arrived twice at the same moment
-        return PoliceReport.objects.get(group=group, reporter=user, client_id=client_id), False
+    # get_or_create: the same resend arriving twice at the same moment makes one report.
+    report, created = PoliceReport.objects.get_or_create(
+        group=group,
+        reporter=user,
+        client_id=client_id,
+        defaults={
+            "alert": alert,
+            "channel": draft.channel,
+            "reported_at": reported_at,
+            "number": number,
+            "group_mentioned": draft.group_mentioned,
+            "follow_up_due_at": reported_at + FOLLOW_UP_AFTER,
+        },
+    )
+    if not created:
+        return report, False
     from .tasks import follow_up
 
     follow_up.using(run_after=report.follow_up_due_at).enqueue(report.pk)

@@ -173,11 +173,10 @@ urlpatterns = [
     path("account/mijn-gegevens.json", accounts.export_data, name="export_data"),
     path("account/verwijderen/", accounts.delete_account, name="delete_account"),
     path("account/meldingen/", notify_views.preferences, name="notify_preferences"),
-    path("account/meldingen/push/", notify_views.push_subscription, name="push_subscribe"),
     path(
         "account/meldingen/push/verwijderen/",
-        notify_views.push_unsubscribe,
-        name="push_unsubscribe",
+        notify_views.push_remove_all,
+        name="push_remove_all",
     ),
     path("manifest.webmanifest", notify_views.manifest, name="manifest"),
     path("icon-<int:size>.png", notify_views.icon, name="app_icon"),

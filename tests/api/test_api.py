@@ -363,6 +363,8 @@ OPERATIONS = {
     ("/api/police-reports/{report_id}/wijkagent-called", "post"): "record_wijkagent_called",
     ("/api/verification-requests", "post"): "request_verification",
     ("/api/verification", "get"): "my_verification",
+    ("/api/push-subscriptions", "post"): "subscribe_push",
+    ("/api/push-subscriptions", "delete"): "unsubscribe_push",
 }
 # The public register (R-REG-1): no login, nothing private (tests/register).
 PUBLIC_OPERATIONS = {

@@ -25,7 +25,7 @@ from tests.conftest import GROUP_STREET
 
 pytestmark = pytest.mark.django_db
 
-CASES_PER_OPERATION = 30  # x 7 operations
+CASES_PER_OPERATION = 30  # x every operation of the document (18)
 
 
 # The document /api/openapi.json serves, called on the real WSGI app.

@@ -21,7 +21,7 @@ import shapely.geometry
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from buurtwacht.core import demo
+from buurtwacht.demo import data as demo
 from buurtwacht.geo import download
 from buurtwacht.geo.actions import import_addresses, import_areas
 from buurtwacht.geo.models import Address, Area, AreaKind

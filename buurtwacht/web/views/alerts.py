@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from buurtwacht.alerts import actions as alert_actions
-from buurtwacht.alerts.forms import AlertForm, ChatForm, CloseForm, UpdateForm
+from buurtwacht.alerts.forms import AlertForm, CloseForm, UpdateForm
 from buurtwacht.alerts.models import AckKind, Alert, CallChannel, Outcome
 from buurtwacht.alerts.selectors import alert_states, display_name
 from buurtwacht.chat import actions as chat_actions
+from buurtwacht.chat.forms import ChatForm
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.access import access_group
 from buurtwacht.groups.models import Group

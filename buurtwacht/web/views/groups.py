@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from buurtwacht.alerts.forms import AlertForm, ChatForm
+from buurtwacht.alerts.forms import AlertForm
 from buurtwacht.alerts.selectors import alert_page, waiting_forwards
+from buurtwacht.chat.forms import ChatForm
 from buurtwacht.chat.selectors import recent_messages
 from buurtwacht.core.errors import ActionError
 from buurtwacht.geo.models import Street

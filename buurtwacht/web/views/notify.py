@@ -1,154 +1,36 @@
-"""Notifications, the member's side: preferences, this device's push subscription, and what
-makes Buurtwacht installable (web app manifest, icons, the service worker at /sw.js).
+"""Notifications, the member's side: the preferences page and what makes Buurtwacht
+installable (web app manifest, icons, the service worker at /sw.js).
 
-Push subscriptions come from static/web/notify.js as JSON (PushSubscription.toJSON()); the
-CSRF token travels in the X-CSRFToken header, taken from the form on the preferences page.
-
-Push addresses are checked in notify/subscriptions.py.
+This device's push subscription goes from static/web/notify.js to the API
+(api/push.py, /api/push-subscriptions) as JSON (PushSubscription.toJSON()); the CSRF token
+travels in the X-CSRFToken header, taken from the form on the preferences page.
 """
 
 import functools
 import io
 import json
-import re
-from collections.abc import Callable
-from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 from PIL import Image, ImageDraw
 
-from buurtwacht.accounts.models import User
 from buurtwacht.notify import actions
+from buurtwacht.notify.forms import PreferencesForm
 from buurtwacht.notify.keys import application_server_key
-from buurtwacht.notify.models import PushSubscription
-from buurtwacht.notify.selectors import preferences_of
-from buurtwacht.notify.subscriptions import BadSubscription, endpoint_from, parse_subscription
+from buurtwacht.notify.selectors import preferences_of, push_device_count
+from buurtwacht.notify.subscriptions import devices_text
 
 from .accounts import _user
 
 # --- preferences ---------------------------------------------------------------------------
-
-_SEPARATORS = re.compile(r"[\s\-.()/]")
-_DUTCH_MOBILE = re.compile(r"6[1-9]\d{7}")  # after +31 / 0: 06-1… to 06-9…, 8 more digits
-_E164 = re.compile(r"\+[1-9]\d{7,14}")
-
-
-def normalise_mobile(raw: str) -> str:
-    """A Dutch or international mobile number in E.164 (+31612345678); ValueError if not.
-
-    Accepts 06 12345678, 06-12345678, +31 6 12345678, +31 (0)6 12345678, 0031612345678 and
-    other countries' numbers written with + or 00.  Dutch numbers must be mobile (06).
-    """
-    number = _SEPARATORS.sub("", raw)
-    if number.startswith("00"):
-        number = "+" + number[2:]
-    if not number.startswith("+"):
-        if number.startswith("0") and _DUTCH_MOBILE.fullmatch(number[1:]):
-            return "+31" + number[1:]
-        raise ValueError(raw)
-    if number.startswith("+31"):
-        national = number[3:].removeprefix("0")  # "+31 (0)6 …"
-        if _DUTCH_MOBILE.fullmatch(national):
-            return "+31" + national
-        raise ValueError(raw)
-    if _E164.fullmatch(number):
-        return number
-    raise ValueError(raw)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self) -> None:
-        super().__init__(format="%H:%M")
-
-
-class PreferencesForm(forms.Form):
-    """Parses and validates; `update_preferences` writes."""
-
-    webpush = forms.BooleanField(
-        label=gettext_lazy("Push notifications on my phone or computer"), required=False
-    )
-    email = forms.BooleanField(label=gettext_lazy("E-mail"), required=False)
-    sms = forms.BooleanField(label=gettext_lazy("Text message (SMS) for alerts"), required=False)
-    phone = forms.CharField(
-        label=gettext_lazy("Mobile number"),
-        required=False,
-        max_length=30,
-        help_text=gettext_lazy("For example 06 12345678, or +32 470 12 34 56 abroad."),
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
-    chat = forms.BooleanField(label=gettext_lazy("Also notify me of chat messages"), required=False)
-    quiet_start = forms.TimeField(label=gettext_lazy("Quiet hours from"), widget=TimeInput())
-    quiet_end = forms.TimeField(
-        label=gettext_lazy("Quiet hours until"),
-        widget=TimeInput(),
-        help_text=gettext_lazy("The same time twice means no quiet hours."),
-    )
-
-    def clean_phone(self) -> str:
-        raw = self.cleaned_data["phone"].strip()
-        if not raw:
-            return ""
-        try:
-            return normalise_mobile(raw)
-        except ValueError:
-            raise forms.ValidationError(
-                _(
-                    "This is not a mobile number. Enter a Dutch mobile number (06 12345678) "
-                    "or a foreign one starting with + and the country code."
-                ),
-                code="invalid_mobile",
-            ) from None
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("sms") and not data.get("phone") and "phone" not in self.errors:
-            self.add_error(
-                "phone",
-                forms.ValidationError(
-                    _("Text messages need a mobile number: fill it in, or turn text messages off."),
-                    code="sms_without_phone",
-                ),
-            )
-        return data
-
-    def change(self) -> actions.PreferenceChange:
-        data = self.cleaned_data
-        return actions.PreferenceChange(
-            webpush=data["webpush"],
-            email=data["email"],
-            sms=data["sms"],
-            phone=data["phone"],
-            chat=data["chat"],
-            quiet_start=data["quiet_start"],
-            quiet_end=data["quiet_end"],
-        )
-
-
-def _devices_text(count: int) -> str:
-    if count == 0:
-        return _("No device receives push notifications yet.")
-    return ngettext(
-        "%(count)d device receives push notifications.",
-        "%(count)d devices receive push notifications.",
-        count,
-    ) % {"count": count}
-
-
-def _device_count(user: User) -> int:
-    return PushSubscription.objects.filter(user=user).count()
 
 
 @login_required
@@ -169,86 +51,25 @@ def preferences(request: HttpRequest) -> HttpResponse:
         actions.update_preferences(user=user, change=form.change())
         messages.success(request, _("Your notification settings have been saved."))
         return redirect("notify_preferences")
-    count = _device_count(user)
+    count = push_device_count(user=user)
     return render(
         request,
         "notify/preferences.html",
         {
             "form": form,
             "device_count": count,
-            "devices_text": _devices_text(count),
+            "devices_text": devices_text(count),
             "application_server_key": application_server_key(),
         },
     )
 
 
-# --- push subscriptions (JSON, from notify.js) ---------------------------------------------
-
-
-def _error(code: str, message: str, status: int = 400) -> JsonResponse:
-    return JsonResponse({"code": code, "message": message}, status=status)
-
-
-def _login_required_json(
-    view: Callable[[HttpRequest], HttpResponse],
-) -> Callable[[HttpRequest], HttpResponse]:
-    """Like login_required, but a 401 in JSON instead of a redirect to the login page."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return _error("login_required", _("Log in first."), status=401)
-        return view(request)
-
-    return wrapped
-
-
-def _unsubscribe_one(request: HttpRequest, user: User) -> HttpResponse:
-    endpoint = endpoint_from(request.body)
-    if endpoint is None:
-        return _error("bad_request", _("The request could not be read."))
-    actions.unsubscribe_push(user=user, endpoint=endpoint)
-    count = _device_count(user)
-    return JsonResponse(
-        {
-            "message": _("Push notifications on this device are off."),
-            "devices": count,
-            "devices_text": _devices_text(count),
-        }
-    )
-
-
-@_login_required_json
-@require_http_methods(["POST", "DELETE"])
-def push_subscription(request: HttpRequest) -> HttpResponse:
-    """POST: subscribe this device (JSON body); DELETE {"endpoint"}: unsubscribe it."""
-    user = _user(request)
-    if request.method == "DELETE":
-        return _unsubscribe_one(request, user)
-    try:
-        endpoint, p256dh, auth = parse_subscription(request.body)
-    except BadSubscription as error:
-        return _error(error.code, error.message)
-    actions.subscribe_push(user=user, endpoint=endpoint, p256dh=p256dh, auth=auth)
-    count = _device_count(user)
-    return JsonResponse(
-        {
-            "message": _("Push notifications on this device are on."),
-            "devices": count,
-            "devices_text": _devices_text(count),
-        }
-    )
-
-
 @login_required
 @require_POST
-def push_unsubscribe(request: HttpRequest) -> HttpResponse:
-    """A JSON body {"endpoint"} removes that device (notify.js); the form on the page
-    removes all of the member's devices and comes back to the page."""
-    user = _user(request)
-    if request.content_type == "application/json":
-        return _unsubscribe_one(request, user)
-    actions.unsubscribe_all_push(user=user)
+def push_remove_all(request: HttpRequest) -> HttpResponse:
+    """The form on the page: none of the member's devices gets push any more.  One device
+    is subscribed and unsubscribed through the API (api/push.py)."""
+    actions.unsubscribe_all_push(user=_user(request))
     messages.success(request, _("No device receives push notifications any more."))
     return redirect("notify_preferences")
 

@@ -1,6 +1,8 @@
 // Push notifications on this device (preferences page only): register /sw.js, ask
-// permission, subscribe with our VAPID key, and hand the subscription to the server.
-// Every text comes from the page (data-msg-*) or from the server's answer.
+// permission, subscribe with our VAPID key, and hand the subscription to the API
+// (POST /api/push-subscriptions, the address from the page's data-subscribe).
+// Every text comes from the page (data-msg-*) or from the API's answer ({code, message}
+// when it refuses).
 (function () {
   "use strict";
   const box = document.getElementById("push");

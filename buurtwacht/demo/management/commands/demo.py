@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from buurtwacht.core import demo
+from buurtwacht.demo import data
 
 
 class Command(BaseCommand):
@@ -10,6 +10,6 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         try:
-            demo.run(out=self.stdout)
-        except demo.DemoDataError as exc:
+            data.run(out=self.stdout)
+        except data.DemoDataError as exc:
             raise CommandError(str(exc)) from exc

@@ -1,9 +1,10 @@
 import io
 
 import pytest
+from django.core.management import get_commands
 
 from buurtwacht.accounts.models import User
-from buurtwacht.core import demo
+from buurtwacht.demo import data as demo
 from buurtwacht.groups.access import role_in
 from buurtwacht.groups.models import Group
 from buurtwacht.groups.policy import Role
@@ -24,3 +25,8 @@ def test_demo_data_is_real_and_rerunnable():
     assert roles["pieter"] == Role.WIJKAGENT
     assert roles["bob"] == Role.OUTSIDER
     assert "buurtwacht-demo" in out.getvalue()
+
+
+def test_the_demo_command_lives_in_the_demo_app():
+    # `manage.py demo` (and so `make demo`) is the demo app's command, not core's
+    assert get_commands()["demo"] == "buurtwacht.demo"
