@@ -71,6 +71,20 @@ class Socket:
         return await self.request(type="subscribe", group=group_id, **extra)
 
 
+async def closed_with(socket: Socket, timeout: float = 5) -> tuple[int | None, list[dict]]:
+    """Read until the server closes: its close code and what it sent before (heartbeats,
+    which come every HEARTBEAT_SECONDS whatever the test does, aside)."""
+    received = [m for m in socket.kept if m.get("type") != "heartbeat"]
+    socket.kept.clear()
+    try:
+        while True:
+            message = json.loads(await asyncio.wait_for(socket.connection.recv(), timeout))
+            if message.get("type") != "heartbeat":
+                received.append(message)
+    except websockets.exceptions.ConnectionClosed as closed:
+        return (closed.rcvd.code if closed.rcvd else None), received
+
+
 @pytest.fixture
 def connect(asgi_server):
     @asynccontextmanager

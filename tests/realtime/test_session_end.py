@@ -1,8 +1,6 @@
 """A socket is authorized once, when it opens: whatever ends the session or the account
 closes it (4401), at once, over the real server."""
 
-import asyncio
-import json
 from contextlib import asynccontextmanager
 from types import SimpleNamespace
 
@@ -18,7 +16,7 @@ from buurtwacht.accounts.models import User
 from buurtwacht.chat.models import ChatMessage
 from tests.conftest import PASSWORD
 
-from .conftest import Socket
+from .conftest import Socket, closed_with
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,17 +38,6 @@ def open_socket(asgi_server):
             yield Socket(ws)
 
     return open_with
-
-
-async def closed_with(socket: Socket, timeout: float = 5) -> tuple[int | None, list[dict]]:
-    """Read until the server closes: its close code and what it sent before."""
-    received = list(socket.kept)
-    socket.kept.clear()
-    try:
-        while True:
-            received.append(json.loads(await asyncio.wait_for(socket.connection.recv(), timeout)))
-    except websockets.exceptions.ConnectionClosed as closed:
-        return (closed.rcvd.code if closed.rcvd else None), received
 
 
 async def still_open(socket: Socket, group_id: int) -> bool:

@@ -18,7 +18,7 @@ from buurtwacht.realtime.models import Event
 from buurtwacht.realtime.origin import origin_allowed
 from tests.conftest import session_cookie
 
-from .conftest import Socket
+from .conftest import Socket, closed_with
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,18 +52,6 @@ def raw_socket(asgi_server, *, cookie: str | None = None, origin: str | None = "
     if cookie is not None:
         headers["Cookie"] = cookie
     return websockets.connect(f"ws://{asgi_server}/ws/", additional_headers=headers)
-
-
-async def closed_with(socket: Socket, timeout: float = 5) -> tuple[int | None, list[dict]]:
-    """Read until the server closes: its close code and what it sent before."""
-    received = list(socket.kept)
-    socket.kept.clear()
-    try:
-        while True:
-            frame = await asyncio.wait_for(socket.connection.recv(), timeout)
-            received.append(json.loads(frame))
-    except websockets.exceptions.ConnectionClosed as closed:
-        return (closed.rcvd.code if closed.rcvd else None), received
 
 
 async def send_raw(socket: Socket, data: str | bytes) -> dict:
