@@ -117,7 +117,15 @@
     slot("direction_label").textContent = alert.direction_label;
     part("direction", alert.direction);
     const facts = slot("facts");
-    facts.replaceChildren(...alert.facts.flatMap((f) => [element("dt", f.label), element("dd", f.value)]));
+    facts.replaceChildren(...alert.facts.flatMap((f) => {
+      const value = element("dd", f.value);
+      if (f.note) {  // "onbekend formaat" beside a plate in no known format
+        const note = element("span", f.note);
+        note.className = "tag";
+        value.append(" ", note);
+      }
+      return [element("dt", f.label), value];
+    }));
     facts.hidden = !alert.facts.length;
     // R-RUL-6: the photo is fetched from its address (through the access gate), never
     // carried in the event; the card itself is not fetched again.
@@ -225,6 +233,8 @@
       part("not_called", !forward.called_112);
       slot("plate").textContent = forward.plate;
       part("plate", forward.plate);
+      slot("plate_note").textContent = forward.plate_note;
+      slot("plate_note").hidden = !forward.plate_note;
       slot("from_group").textContent = forward.from_group;
       list.prepend(item);
       if (announce) announce.textContent = forward.kind_label + " · " + forward.from_group;
