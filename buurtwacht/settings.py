@@ -131,6 +131,9 @@ TEMPLATES = [
     },
 ]
 
+# A checkbox inside its label (a 44 px tap target on a phone; web/forms.py).
+FORM_RENDERER = "buurtwacht.web.forms.FormRenderer"
+
 # --- database -------------------------------------------------------------
 SQLITE_PATH = DATA_DIR / "buurtwacht.sqlite3"
 DATABASES = {

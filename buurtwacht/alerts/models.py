@@ -56,6 +56,9 @@ VEHICLE_LABELS = {
     "colour": _("Colour"),
     "plate": _("Licence plate"),
 }
+# Beside a licence plate in no known format (alerts/plates.py PlateKind.UNKNOWN): it may be
+# foreign, partial or misread, and is never shown as a Dutch plate.
+PLATE_UNKNOWN_FORMAT = _("unknown format")
 
 
 class Alert(models.Model):
@@ -71,7 +74,7 @@ class Alert(models.Model):
     direction = models.CharField(max_length=8, choices=Direction.choices, blank=True, default="")
     # Optional description of a person; never in notifications (lock screens are public).
     person = models.JSONField(default=dict, blank=True)
-    # Optional vehicle: type, make, colour, plate (normalised), plate_kind.
+    # Optional vehicle: type, make, colour, plate (normalised), plate_kind (plates.PlateKind).
     vehicle = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)

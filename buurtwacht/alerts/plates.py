@@ -2,7 +2,9 @@
 
 ``normalize_plate(raw)`` turns what someone typed into an alert ("12abc3", "ab 12 34",
 "B-123-XYZ") into a `Plate`: the text to show and search on, what kind of plate it is and,
-for a Dutch plate, its RDW sidecode.
+for a Dutch plate, its RDW sidecode.  Only Dutch formats are known; any other plate is kept
+as typed but marked `PlateKind.UNKNOWN`, and the card shows it as "onbekend formaat", never
+as a Dutch plate (issue 13: "ABC" looked like a plate).
 
 Dutch plates.  Spaces, dashes and dots are removed and the rest is upper-cased.  When exactly
 six characters A-Z/0-9 remain, their letter/digit pattern is looked up in the sidecode table
@@ -18,11 +20,11 @@ C or Q, but there are real exceptions on the road: AA (Royal House), O (semi-tra
 A plate with an unusual letter is still a Dutch-shaped plate worth matching, so every letter
 A-Z is accepted.
 
-Anything else that is not empty (foreign plates, partial plates such as "12-AB", seven
-characters, characters outside A-Z0-9) is `PlateKind.FOREIGN_OR_PARTIAL`.  Its text is the
-input upper-cased, with each run of separators collapsed: a run containing a dash or dot
-becomes one "-", a run of whitespace only becomes one " "; separators at either end are
-dropped.  Longer than `MAX_PLATE_LENGTH` characters after that raises `PlateTooLongError`
+Anything else that is not empty (foreign plates, partial plates such as "12-AB" or "ABC",
+seven characters, characters outside A-Z0-9) is `PlateKind.UNKNOWN`: a format we do not know.
+Its text is the input upper-cased, with each run of separators collapsed: a run containing a
+dash or dot becomes one "-", a run of whitespace only becomes one " "; separators at either
+end are dropped.  Longer than `MAX_PLATE_LENGTH` characters after that raises `PlateTooLongError`
 (a `ValueError`; the message is English, the caller translates).
 
 Input is Unicode-normalised (NFKC) first, so full-width characters and non-breaking spaces
@@ -40,7 +42,7 @@ MAX_PLATE_LENGTH = 16
 
 class PlateKind(StrEnum):
     DUTCH = "dutch"
-    FOREIGN_OR_PARTIAL = "foreign_or_partial"
+    UNKNOWN = "unknown"  # foreign, partial or misread: "onbekend formaat" on the card
     EMPTY = "empty"
 
 
@@ -103,7 +105,7 @@ def normalize_plate(raw: str) -> Plate:
         return dutch
     if len(text) > MAX_PLATE_LENGTH:
         raise PlateTooLongError(length=len(text))
-    return Plate(text=text, kind=PlateKind.FOREIGN_OR_PARTIAL, sidecode=None)
+    return Plate(text=text, kind=PlateKind.UNKNOWN, sidecode=None)
 
 
 def _fold(raw: str) -> str:

@@ -31,6 +31,11 @@ class Update(_Out):
 class Fact(_Out):
     label: str = Field(description="In the reader's language.")
     value: str
+    note: str = Field(
+        "",
+        description="A remark on the value in the reader's language, such as 'onbekend "
+        "formaat' beside a licence plate in no known format; empty for none.",
+    )
 
 
 class Photo(_Out):
@@ -160,6 +165,7 @@ class ForwardOut(_Out):
     seen_at: str
     called_112: bool
     plate: str
+    plate_note: str = Field("", description="As `Fact.note`: 'onbekend formaat' or empty.")
     status: str
     forwarded_at: str
 

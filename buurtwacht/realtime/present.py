@@ -11,6 +11,7 @@ from django.urls import reverse
 from buurtwacht.accounts.models import User
 from buurtwacht.alerts.models import (
     PERSON_LABELS,
+    PLATE_UNKNOWN_FORMAT,
     VEHICLE_LABELS,
     AlertKind,
     CallChannel,
@@ -18,6 +19,7 @@ from buurtwacht.alerts.models import (
     Forward,
     Outcome,
 )
+from buurtwacht.alerts.plates import PlateKind
 from buurtwacht.alerts.selectors import display_name
 from buurtwacht.geo.models import Street
 from buurtwacht.groups.models import Group
@@ -84,6 +86,11 @@ def _label(choices: type[Any], value: str) -> str:
     return str(choices(value).label) if value in choices.values else value
 
 
+def plate_note(kind: str) -> str:
+    """'onbekend formaat' beside a plate that is not in a Dutch format, '' beside one that is."""
+    return "" if kind == PlateKind.DUTCH else str(PLATE_UNKNOWN_FORMAT)
+
+
 def present_photo(photo: dict[str, Any] | None, names: Names) -> dict[str, Any] | None:
     from buurtwacht.media.models import PhotoReason
 
@@ -113,7 +120,11 @@ def present_alert(state: dict[str, Any], names: Names) -> dict[str, Any]:
         for key, value in state["person"].items()
         if key in PERSON_LABELS
     ] + [
-        {"label": str(VEHICLE_LABELS[key]), "value": value}
+        {
+            "label": str(VEHICLE_LABELS[key]),
+            "value": value,
+            "note": plate_note(vehicle.get("plate_kind", "")) if key == "plate" else "",
+        }
         for key, value in vehicle.items()
         if key in VEHICLE_LABELS
     ]
@@ -222,6 +233,9 @@ def present_forwards(forwards: list[Forward]) -> list[dict[str, Any]]:
             "seen_at": f.summary["seen_at"],
             "called_112": f.summary["called_112"],
             "plate": f.summary.get("plate", ""),
+            "plate_note": plate_note(f.summary.get("plate_kind", ""))
+            if f.summary.get("plate")
+            else "",
             "status": f.status,
             "forwarded_at": f.created_at.isoformat(),
         }

@@ -46,7 +46,8 @@ def dutch(text: str, sidecode: int) -> Plate:
 
 
 def other(text: str) -> Plate:
-    return Plate(text=text, kind=PlateKind.FOREIGN_OR_PARTIAL, sidecode=None)
+    """A plate in a format we do not know (foreign, partial, misread)."""
+    return Plate(text=text, kind=PlateKind.UNKNOWN, sidecode=None)
 
 
 EMPTY = Plate(text="", kind=PlateKind.EMPTY, sidecode=None)
@@ -147,6 +148,14 @@ def test_foreign_and_partial_plates_keep_their_shape(raw: str, expected: Plate) 
     assert normalize_plate(raw) == expected
 
 
+@pytest.mark.parametrize("raw", ["ABC", "abc", "a-b-c", "12", "ABCDEFG", "GH-35-K"])
+def test_r13_abc_is_a_plate_in_an_unknown_format_not_a_dutch_plate(raw: str) -> None:
+    plate = normalize_plate(raw)
+    assert plate.kind is PlateKind.UNKNOWN and plate.kind == "unknown"
+    assert plate.sidecode is None
+    assert plate.text == raw.upper()  # kept as typed, not re-dashed as if it were Dutch
+
+
 @pytest.mark.parametrize("raw", ["", " ", "\t\n ", "-", " . - . ", "\u200b", "\u00a0"])
 def test_empty_input_is_empty(raw: str) -> None:
     assert normalize_plate(raw) == EMPTY
@@ -177,7 +186,7 @@ def test_plates_are_frozen_values() -> None:
     with pytest.raises(AttributeError):
         plate.text = "X"  # type: ignore[misc]
     assert plate.kind == "dutch"
-    assert {kind.value for kind in PlateKind} == {"dutch", "foreign_or_partial", "empty"}
+    assert {kind.value for kind in PlateKind} == {"dutch", "unknown", "empty"}
 
 
 # --- properties ------------------------------------------------------------------------------

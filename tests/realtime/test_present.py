@@ -58,7 +58,7 @@ def test_each_reader_gets_labels_in_their_own_language(posted, group, anna_admin
         "Verdacht voertuig",
         "noord",
     )
-    assert {"label": "Merk", "value": "Volkswagen"} in created["alert"]["facts"]
+    assert {"label": "Merk", "value": "Volkswagen", "note": ""} in created["alert"]["facts"]
     assert claimed["alert"]["call_112"]["by"] == "Anna de Vries"
     assert chat["message"]["by"] == "Mo Bakker"
     english, *_ = replay(anna_admin, group, "en")
@@ -66,7 +66,7 @@ def test_each_reader_gets_labels_in_their_own_language(posted, group, anna_admin
         "Suspicious vehicle",
         "north",
     )
-    assert {"label": "Make", "value": "Volkswagen"} in english["alert"]["facts"]
+    assert {"label": "Make", "value": "Volkswagen", "note": ""} in english["alert"]["facts"]
     assert [e["seq"] for e in replay(anna_admin, group, "nl")] == [1, 2, 3]
 
 

@@ -1,19 +1,25 @@
 """Filters for cards rendered from an event's wire form (times and map links as text)."""
 
+import datetime as dt
 from typing import Any
 
 from django import template
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+
+from buurtwacht.core.clock import clock_stamp, clock_time
 
 register = template.Library()
 
 
 @register.filter
-def clock(value: str) -> str:
-    """An ISO 8601 time as local HH:MM (what live.js shows for the same event)."""
-    moment = parse_datetime(value or "")
-    return timezone.localtime(moment).strftime("%H:%M") if moment else ""
+def clock(value: dt.datetime | str | None) -> str:
+    """A moment (or an event's ISO 8601 time) as local HH:MM, what live.js shows for it."""
+    return clock_time(value)
+
+
+@register.filter
+def stamp(value: dt.datetime | str | None) -> str:
+    """Local HH:MM, with the date when it is not today (a chat message's time)."""
+    return clock_stamp(value)
 
 
 @register.filter

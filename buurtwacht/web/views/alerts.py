@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +21,7 @@ from buurtwacht.alerts.models import AckKind, Alert, CallChannel, Outcome
 from buurtwacht.alerts.selectors import alert_states, display_name
 from buurtwacht.chat import actions as chat_actions
 from buurtwacht.chat.forms import ChatForm
+from buurtwacht.core.clock import clock_time
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.access import access_group
 from buurtwacht.groups.models import Group
@@ -193,14 +193,13 @@ def claim(request: HttpRequest, alert_id: int, channel: str) -> HttpResponse:
         )
         if result.won:
             return ""
-        when = formats.time_format(timezone.localtime(result.call.created_at), "H:i")
         return _(
             "%(channel)s was already called by %(name)s at %(time)s. Only call again with new "
             "facts, such as a new direction of flight. Add information instead."
         ) % {
             "channel": channel,
             "name": display_name(user=result.call.user, group=alert.group),
-            "time": when,
+            "time": clock_time(result.call.created_at),
         }
 
     return _alert_action(request, alert_id, run)

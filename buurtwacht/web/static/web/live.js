@@ -23,12 +23,24 @@
   const status = document.getElementById("live-status");
   const announce = document.getElementById("alert-announce");
   const template = document.getElementById("alert-template");
+  // Times as the server shows them (core/clock.py): local HH:MM in the site's time zone, and
+  // for a chat message the date ("3 maart 08:35") when it is not today.
+  const zone = text.tz || undefined;
   const clock = new Intl.DateTimeFormat(text.lang, {
-    hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: text.tz || undefined,
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone,
   });
+  const dayMonth = new Intl.DateTimeFormat(text.lang, { day: "numeric", month: "long", timeZone: zone });
+  const dayKey = new Intl.DateTimeFormat("en-CA", { dateStyle: "short", timeZone: zone });
 
   function say(message) { if (status) status.textContent = message; }
   function time(iso) { return iso ? clock.format(new Date(iso)) : ""; }
+  function stamp(iso) {
+    if (!iso) return "";
+    const when = new Date(iso);
+    if (dayKey.format(when) === dayKey.format(new Date())) return time(iso);
+    const parts = Object.fromEntries(dayMonth.formatToParts(when).map((p) => [p.type, p.value]));
+    return parts.day + " " + parts.month + " " + time(iso);
+  }
   function fill(pattern, values) {
     return pattern.replace(/\{(\w+)\}/g, (all, key) => (key in values ? String(values[key]) : all));
   }
@@ -105,7 +117,15 @@
     slot("direction_label").textContent = alert.direction_label;
     part("direction", alert.direction);
     const facts = slot("facts");
-    facts.replaceChildren(...alert.facts.flatMap((f) => [element("dt", f.label), element("dd", f.value)]));
+    facts.replaceChildren(...alert.facts.flatMap((f) => {
+      const value = element("dd", f.value);
+      if (f.note) {  // "onbekend formaat" beside a plate in no known format
+        const note = element("span", f.note);
+        note.className = "tag";
+        value.append(" ", note);
+      }
+      return [element("dt", f.label), value];
+    }));
     facts.hidden = !alert.facts.length;
     // R-RUL-6: the photo is fetched from its address (through the access gate), never
     // carried in the event; the card itself is not fetched again.
@@ -213,6 +233,8 @@
       part("not_called", !forward.called_112);
       slot("plate").textContent = forward.plate;
       part("plate", forward.plate);
+      slot("plate_note").textContent = forward.plate_note;
+      slot("plate_note").hidden = !forward.plate_note;
       slot("from_group").textContent = forward.from_group;
       list.prepend(item);
       if (announce) announce.textContent = forward.kind_label + " · " + forward.from_group;
@@ -235,6 +257,9 @@
     for (const form of item.querySelectorAll("form")) {
       form.setAttribute("action", form.getAttribute("action").replace("/chat/0/", "/chat/" + message.id + "/"));
     }
+    const at = item.querySelector('[data-slot="at"]');
+    at.dateTime = message.at;
+    at.textContent = stamp(message.at);
     item.querySelector('[data-slot="by"]').textContent = message.by;
     item.querySelector('[data-slot="text"]').textContent = message.text;
     document.getElementById("chat").append(item);
