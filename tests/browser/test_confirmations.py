@@ -17,8 +17,9 @@ def groningen_addresses(groningen_subset_csv):
     geo_actions.import_addresses(path=groningen_subset_csv)
 
 
-def open_as(browser, asgi_server, user, path):
-    context = browser.new_context(locale="nl-NL")
+def open_as(browser, asgi_server, user, path, **options):
+    """A page logged in as `user` at `path`; `options` for the context (e.g. viewport)."""
+    context = browser.new_context(locale="nl-NL", **options)
     name, value = session_cookie(user).split("=", 1)
     context.add_cookies([{"name": name, "value": value, "url": f"http://{asgi_server}/"}])
     page = context.new_page()
@@ -39,7 +40,7 @@ def answer_dialogs(page, answers):
     return asked
 
 
-def test_leaving_and_removing_ask_first(browser, asgi_server, group, anna_admin, mo_member):
+def test_leaving_asks_first(browser, asgi_server, group, anna_admin, mo_member):
     context, page = open_as(browser, asgi_server, mo_member, f"/groepen/{group.pk}/")
     try:
         asked = answer_dialogs(page, [False, True])
@@ -51,6 +52,39 @@ def test_leaving_and_removing_ask_first(browser, asgi_server, group, anna_admin,
         assert Membership.objects.get(user=mo_member, group=group).status == "left"
         assert "Deze groep verlaten?" in asked[0]
         assert AuditEntry.objects.filter(group=group, action="leave", subject=mo_member).exists()
+    finally:
+        context.close()
+
+
+def test_r13_removing_a_member_asks_first_and_keeps_the_reason(
+    browser, asgi_server, group, anna_admin, mo_member
+):
+    context, page = open_as(browser, asgi_server, anna_admin, f"/groepen/{group.pk}/leden/")
+    try:
+        line = page.locator("table.members tr", has_text="Mo Bakker")
+        line.get_by_label("Reden").fill("Deelde meldingen buiten de groep")
+        asked = answer_dialogs(page, [False, True])
+        line.get_by_role("button", name="Verwijderen").click()  # "no" in the dialog
+        page.wait_for_timeout(300)
+        assert Membership.objects.get(user=mo_member, group=group).status == "active"
+        assert line.count() == 1
+        with page.expect_navigation():
+            line.get_by_role("button", name="Verwijderen").click()
+        page.get_by_text("Het lid is verwijderd.").wait_for()
+        membership = Membership.objects.get(user=mo_member, group=group)
+        assert membership.status == "removed"
+        assert membership.end_reason == "Deelde meldingen buiten de groep"
+        assert AuditEntry.objects.filter(
+            group=group, action="remove", subject=mo_member, reason=membership.end_reason
+        ).exists()
+        assert (
+            asked == ["Mo Bakker uit de groep verwijderen? Diegene krijgt de reden te horen."] * 2
+        )
+        assert line.count() == 0  # gone from the members, listed under "Verwijderd"
+        assert (
+            "Deelde meldingen buiten de groep"
+            in page.locator("h2:text-is('Verwijderd') + ul").inner_text()
+        )
     finally:
         context.close()
 
