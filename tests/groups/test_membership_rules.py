@@ -74,8 +74,13 @@ def test_r_rul_2_only_residents_of_the_streets_can_ask(group, bob_buiten):
 
 
 def test_r_rul_1_under_18_cannot_join(group, resident_on):
+    from buurtwacht.accounts import actions as account_actions
+
+    # Registration refuses a minor (tests/accounts): staff corrected the date of birth.
+    young = resident_on("Jong Mens", GROUP_STREET, 5)
     today = clock.today()
-    young = resident_on("Jong Mens", GROUP_STREET, 5, born=today.replace(year=today.year - 17))
+    young.date_of_birth = today.replace(year=today.year - 17, day=min(today.day, 28))
+    account_actions.save_staff_edit(user=young, changed=["date_of_birth"])
     with pytest.raises(ActionError) as refused:
         actions.request_to_join(user=young, group_id=group.pk, rules_accepted=True)
     assert refused.value.code == "under_age"
