@@ -141,6 +141,17 @@ def test_r13_a_multipart_body_without_boundary_is_a_json_400(
     assert not hasattr(alert, "photo")
 
 
+@override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=2)
+def test_r13_a_body_over_djangos_limits_is_a_json_400(client, group, mo_member, street_id):
+    """Django's SuspiciousOperation for a body (too many fields) was its HTML 400 page."""
+    alert = posted_alert(mo_member, group, street_id)
+    client.force_login(mo_member)
+    fields = {"reason": "situation", "reason_text": "Ingang", "extra": "veld"}
+    answer = client.post(f"/api/alerts/{alert.pk}/photo", fields)
+    assert answer.status_code == 400
+    assert json_error(answer)["code"] == "bad_request"
+
+
 @pytest.mark.parametrize("debug", [True, False], ids=["DEBUG", "production"])
 def test_r13_a_wrong_method_is_a_json_405_with_the_allow_header(
     client, group, mo_member, street_id, debug
