@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from buurtwacht.api.urls import api, unknown_path
+from buurtwacht.api import urls as api_urls
 
 urlpatterns = [
     path("beheer/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", api.urls),
-    re_path(r"^api/(?P<rest>.*)$", unknown_path),
+    path("api/", api_urls.urls()),
+    re_path(r"^api/(?P<rest>.*)$", api_urls.unknown_path),
     path("", include("buurtwacht.web.urls")),
 ]

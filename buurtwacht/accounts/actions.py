@@ -18,6 +18,7 @@ from buurtwacht.core.errors import ActionError
 from buurtwacht.geo.geocoding import GeocodedAddress
 from buurtwacht.realtime.actions import end_sockets
 
+from .age import check_date_of_birth
 from .models import HomeAddress, User, normalize_email
 
 
@@ -26,7 +27,7 @@ class Registration:
     email: str
     name: str
     password: str
-    date_of_birth: dt.date  # checked 18+ by the form (R-RUL-1)
+    date_of_birth: dt.date  # 18+ (R-RUL-1): age.check_date_of_birth, here and in the form
     address: GeocodedAddress
 
 
@@ -47,6 +48,7 @@ def _address_fields(address: GeocodedAddress) -> dict[str, object]:
 @transaction.atomic
 def register_user(*, registration: Registration, confirmed: bool = True) -> User:
     """An account; ``confirmed=False`` leaves it inactive until `confirm_email`."""
+    check_date_of_birth(registration.date_of_birth, today=clock.today())
     user = User.objects.create_user(
         registration.email,
         registration.password,
@@ -69,7 +71,9 @@ def register_resident(*, registration: Registration) -> RegistrationOutcome:
     """Registration on the site.  A new address gets an account that waits, inactive, for
     its e-mail confirmation; an address that has an account gets no second one (also when
     both are registered at the same moment).  The caller answers both alike and tells the
-    owner by e-mail, so that registering never reveals whether an address has an account."""
+    owner by e-mail, so that registering never reveals whether an address has an account
+    (a date of birth is checked first, so its refusal does not reveal it either)."""
+    check_date_of_birth(registration.date_of_birth, today=clock.today())
     email = normalize_email(registration.email)
     existing = User.objects.filter(email=email).first()
     if existing is None:
@@ -99,9 +103,21 @@ def change_address(*, user: User, address: GeocodedAddress) -> HomeAddress:
     return home
 
 
+@transaction.atomic
 def change_email(*, user: User, email: str) -> None:
-    user.email = normalize_email(email)
-    user.save(update_fields=["email", "updated_at"])
+    """A new address for the account: one account per address, in its one spelling (also
+    when two accounts ask for the same address at the same moment)."""
+    email = normalize_email(email)
+    taken = ActionError("email_taken", _("There is already an account with this e-mail address."))
+    if User.objects.filter(email=email).exclude(pk=user.pk).exists():
+        raise taken
+    previous, user.email = user.email, email
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email", "updated_at"])
+    except IntegrityError:  # the other one was first
+        user.email = previous
+        raise taken from None
 
 
 @transaction.atomic

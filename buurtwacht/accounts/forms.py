@@ -4,11 +4,11 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from buurtwacht.core import clock
+from buurtwacht.core.errors import ActionError
 from buurtwacht.geo.geocoding import (
     AddressQuery,
     GeocodedAddress,
@@ -19,7 +19,7 @@ from buurtwacht.geo.geocoding import (
     normalize_postcode,
 )
 
-from .age import age_on
+from .age import check_date_of_birth
 from .models import User, normalize_email
 
 
@@ -146,24 +146,10 @@ class RegistrationForm(AddressFields):
         return normalize_email(self.cleaned_data["email"])
 
     def clean_date_of_birth(self) -> dt.date:
-        born = self.cleaned_data["date_of_birth"]
-        today = clock.today()
-        if born > today:
-            raise forms.ValidationError(
-                _("A date of birth cannot be in the future."), code="future"
-            )
-        age = age_on(born, today)
-        if age > 120:
-            raise forms.ValidationError(_("Check your date of birth."), code="too_old")
-        if age < settings.MINIMUM_AGE:  # R-RUL-1
-            raise forms.ValidationError(
-                _(
-                    "You must be 18 or older to join a neighbourhood watch group. "
-                    "This is one of the national rules."
-                ),
-                code="under_age",
-            )
-        return born
+        try:
+            return check_date_of_birth(self.cleaned_data["date_of_birth"], today=clock.today())
+        except ActionError as refused:
+            raise forms.ValidationError(refused.message, code=refused.code) from None
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -199,14 +185,7 @@ class PasswordConfirmedForm(forms.Form):
 class ChangeEmailForm(PasswordConfirmedForm):
     email = forms.EmailField(label=_("New e-mail address"))
     field_order = ["email", "password"]
-
-    def clean_email(self) -> str:
-        email = normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email=email).exclude(pk=self.user.pk).exists():
-            raise forms.ValidationError(
-                _("There is already an account with this e-mail address."), code="email_taken"
-            )
-        return email
+    # Whether the address is free is the action's question (accounts.actions.change_email).
 
 
 class DeleteAccountForm(PasswordConfirmedForm):

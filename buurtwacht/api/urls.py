@@ -5,11 +5,24 @@ the request's language (LocaleMiddleware: Dutch unless the visitor chose otherwi
 No docs page: it would load Swagger from a CDN, which the site's CSP (rightly) refuses.
 """
 
+import functools
+import logging
+from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import path
+from django.core import signals
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern, URLResolver
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -82,6 +95,38 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, "error", str(exc))
 
 
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+def unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body Django cannot parse (multipart without a boundary, too many fields, too big):
+    what Django's own handler does for these, but answered as the API's JSON."""
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        request._mark_post_parse_error()  # type: ignore[attr-defined]  # as Django does
+    if isinstance(exc, SuspiciousOperation):
+        logging.getLogger(f"django.security.{type(exc).__name__}").error(str(exc))
+    return _error(request, 400, "bad_request", _("The request body cannot be read."))
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug: logged with its traceback as Django logs one (and the signal lets the test
+    client raise it), answered as JSON rather than ninja's plain-text traceback."""
+    signals.got_request_exception.send(sender=None, request=request)
+    response = _error(
+        request, 500, "server_error", _("Something went wrong on our side. Try again later.")
+    )
+    log_response(
+        "%s: %s",
+        response.reason_phrase,
+        request.path,
+        response=response,
+        request=request,
+        exception=exc,
+    )
+    return response
+
+
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     fields = sorted({_field(error.get("loc", ())) for error in exc.errors} - {""})
@@ -97,7 +142,39 @@ def _field(loc: Any) -> str:
     return ".".join(str(part) for part in loc if part not in ("body", "query", "path"))
 
 
-urlpatterns = [path("", api.urls)]
+def _json_when_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """ninja answers a method that no endpoint of a path takes (GET on a POST endpoint)
+    with a plain-text 405 of its own, outside the exception handlers: the API's JSON
+    instead, with the Allow header kept."""
+
+    @functools.wraps(view)  # keeps csrf_exempt: django_auth checks the token itself
+    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = _error(
+                request,
+                405,
+                "method_not_allowed",
+                _("This address does not take %(method)s; it takes %(allowed)s.")
+                % {"method": request.method, "allowed": allowed},
+            )
+            response["Allow"] = allowed
+        return response
+
+    return answer
+
+
+def urls() -> tuple[list[URLPattern | URLResolver], str, str]:
+    """`api.urls` (for `path("api/", ...)`), every endpoint wrapped as above."""
+    patterns, app_name, namespace = api.urls
+    wrapped: list[URLPattern | URLResolver] = [
+        URLPattern(p.pattern, _json_when_not_allowed(p.callback), p.default_args, p.name)
+        if isinstance(p, URLPattern)
+        else p
+        for p in patterns
+    ]
+    return wrapped, app_name, namespace
 
 
 def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:

@@ -17,7 +17,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from buurtwacht.accounts.models import User
+from buurtwacht.accounts.models import User, normalize_email
 from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import clean_text
@@ -109,7 +109,9 @@ def request_verification(*, user: User, draft: VerificationDraft) -> Verificatio
     )
     if len(organisation) > 200:
         raise ActionError("organisation", _("The organisation has at most 200 characters."))
-    email = clean_text(draft.official_email, code="official_email", single_line=True).lower()
+    email = normalize_email(
+        clean_text(draft.official_email, code="official_email", single_line=True)
+    )
     try:
         validate_email(email)
     except Exception as exc:

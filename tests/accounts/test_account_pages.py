@@ -93,6 +93,29 @@ def test_change_email_to_someone_elses_is_refused(client, make_resident):
     assert femke.email != joost.email
 
 
+def test_r13_change_email_is_refused_by_the_action_in_any_spelling_of_a_taken_address(
+    make_resident,
+):
+    """Only the form checked: two changes at once ended in an IntegrityError (a 500)."""
+    from buurtwacht.accounts import actions
+    from buurtwacht.core.errors import ActionError
+
+    femke, joost = make_resident("Femke de Boer"), make_resident("Joost Mulder")
+    own = femke.email
+    fullwidth_at = joost.email.upper().replace("@", "\uff20")  # NFKC makes it "@"
+    for spelling in (joost.email, f"  {joost.email.upper()} ", fullwidth_at):
+        with pytest.raises(ActionError) as refused:
+            actions.change_email(user=femke, email=spelling)
+        assert refused.value.code == "email_taken"
+        assert refused.value.message == "Er bestaat al een account met dit e-mailadres."
+        assert femke.email == own
+    femke.refresh_from_db()
+    assert femke.email == own
+    actions.change_email(user=femke, email=own.upper())  # one's own address is not taken
+    femke.refresh_from_db()
+    assert femke.email == own
+
+
 def test_change_password_keeps_the_session(client, make_resident):
     femke = make_resident("Femke de Boer")
     client.force_login(femke)

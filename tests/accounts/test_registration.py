@@ -210,3 +210,47 @@ def test_registration_page_is_dutch_by_default(client):
     assert response.status_code == 200
     assert "Account aanmaken" in response.text
     assert 'lang="nl"' in response.text
+
+
+def years_ago(years: int) -> dt.date:
+    today = clock.today()
+    return dt.date(today.year - years, today.month, min(today.day, 28))
+
+
+def test_r13_a_date_of_birth_over_120_years_ago_is_refused_in_dutch(client, groningen_addresses):
+    response = register(client, date_of_birth=years_ago(121).isoformat())
+    assert response.status_code == 200
+    assert "Controleer je geboortedatum" in response.text
+    assert_nothing_created()
+
+
+@pytest.mark.parametrize(
+    ("born", "code", "message"),
+    [
+        (lambda: years_ago(17), "under_age", "Je moet 18 jaar of ouder zijn"),
+        (lambda: years_ago(121), "too_old", "Controleer je geboortedatum"),
+        (lambda: clock.today() + dt.timedelta(days=1), "future", "in de toekomst"),
+    ],
+    ids=["17", "121", "tomorrow"],
+)
+def test_r13_the_registration_actions_check_the_date_of_birth_themselves(
+    groningen_addresses, make_resident, born, code, message
+):
+    """R-RUL-1 was only in the form ("checked 18+ by the form"): now the actions refuse too,
+    and register_resident before it looks for the address (a refusal reveals no account)."""
+    from buurtwacht.accounts import actions
+    from buurtwacht.core.errors import ActionError
+    from buurtwacht.geo.geocoders import GazetteerGeocoder
+    from buurtwacht.geo.geocoding import AddressQuery
+
+    existing = make_resident("Femke de Boer")
+    address = GazetteerGeocoder().lookup(AddressQuery(postcode="9712KB", number=24, letter="C"))
+    for email in ("nieuw@example.nl", existing.email):
+        registration = actions.Registration(
+            email=email, name="Jong Mens", password=PASSWORD, date_of_birth=born(), address=address
+        )
+        for register_with in (actions.register_user, actions.register_resident):
+            with pytest.raises(ActionError) as refused:
+                register_with(registration=registration)
+            assert refused.value.code == code and message in refused.value.message
+    assert list(User.objects.values_list("email", flat=True)) == [existing.email]

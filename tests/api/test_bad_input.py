@@ -1,7 +1,10 @@
 """Bad input gets a clear error and writes nothing, the same on SQLite and PostgreSQL (where
 a NUL byte or a year before 1 AD used to be a 500, and the stored row broke the group)."""
 
+import json
+
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from buurtwacht.alerts.models import Alert, AlertUpdate
@@ -109,3 +112,83 @@ def test_an_unknown_api_path_is_a_json_404(client, mo_member):
         answer = client.get(path)
         assert answer.status_code == 404 and answer["Content-Type"].startswith("application/json")
         assert answer.json()["code"] == "not_found"
+
+
+def json_error(answer):
+    assert answer["Content-Type"] == "application/json; charset=utf-8", answer.content[:200]
+    body = json.loads(answer.content)
+    assert set(body) == {"code", "message"}
+    return body
+
+
+@pytest.mark.parametrize("debug", [True, False], ids=["DEBUG", "production"])
+def test_r13_a_multipart_body_without_boundary_is_a_json_400(
+    client, group, mo_member, street_id, debug
+):
+    """It was a plain-text traceback (500) under DEBUG and the site's HTML 400 page without."""
+    alert = posted_alert(mo_member, group, street_id)
+    client.force_login(mo_member)
+    with override_settings(DEBUG=debug):
+        answer = client.post(
+            f"/api/alerts/{alert.pk}/photo", b"foto", content_type="multipart/form-data"
+        )
+    assert answer.status_code == 400
+    assert json_error(answer) == {
+        "code": "bad_request",
+        "message": "De inhoud van het verzoek kan niet worden gelezen.",
+    }
+    alert.refresh_from_db()
+    assert not hasattr(alert, "photo")
+
+
+@override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=2)
+def test_r13_a_body_over_djangos_limits_is_a_json_400(client, group, mo_member, street_id):
+    """Django's SuspiciousOperation for a body (too many fields) was its HTML 400 page."""
+    alert = posted_alert(mo_member, group, street_id)
+    client.force_login(mo_member)
+    fields = {"reason": "situation", "reason_text": "Ingang", "extra": "veld"}
+    answer = client.post(f"/api/alerts/{alert.pk}/photo", fields)
+    assert answer.status_code == 400
+    assert json_error(answer)["code"] == "bad_request"
+
+
+@pytest.mark.parametrize("debug", [True, False], ids=["DEBUG", "production"])
+def test_r13_a_wrong_method_is_a_json_405_with_the_allow_header(
+    client, group, mo_member, street_id, debug
+):
+    """It was ninja's text/html "Method not allowed"."""
+    alert = posted_alert(mo_member, group, street_id)
+    client.force_login(mo_member)
+    with override_settings(DEBUG=debug):
+        chat = client.get(f"/api/groups/{group.pk}/chat")
+        close = client.delete(f"/api/alerts/{alert.pk}/close")
+        events = client.post(f"/api/groups/{group.pk}/events")
+    for answer, method, allowed in (
+        (chat, "GET", "POST"),
+        (close, "DELETE", "POST"),
+        (events, "POST", "GET"),
+    ):
+        assert answer.status_code == 405
+        assert answer["Allow"] == allowed
+        assert json_error(answer) == {
+            "code": "method_not_allowed",
+            "message": f"Dit adres neemt geen {method} aan, alleen {allowed}.",
+        }
+    alert.refresh_from_db()
+    assert alert.closed_at is None
+
+
+def test_r13_a_bug_in_an_endpoint_is_a_json_500_and_logged(rf, caplog):
+    """Whatever no handler expects still answers JSON (and is logged with its traceback,
+    as Django logs an uncaught exception)."""
+    from buurtwacht.api.urls import api
+
+    request = rf.get("/api/groups/1/events")
+    try:
+        raise RuntimeError("kapot")
+    except RuntimeError as exc:
+        answer = api.on_exception(request, exc)
+    assert answer.status_code == 500
+    assert json_error(answer)["code"] == "server_error"
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.exc_info[1].args == ("kapot",)

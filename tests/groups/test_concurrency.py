@@ -2,6 +2,7 @@
 moment.  (SQLite serialises every writer, so there is nothing to race there.)"""
 
 import datetime as dt
+import time
 
 import pytest
 
@@ -97,3 +98,49 @@ def test_ten_registrations_with_one_address_at_once_make_one_account(groningen_a
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(r.created for r in results) == [False] * 9 + [True]
     assert User.objects.filter(email="femke@example.nl").count() == 1
+
+
+def test_r13_two_accounts_taking_one_e_mail_address_at_once_get_a_dutch_refusal(
+    groningen_addresses, make_resident
+):
+    """The second change waits for the first one's transaction, then meets the unique index:
+    that was an IntegrityError (500); now the action's own refusal, nothing half-written."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from buurtwacht.accounts import actions as account_actions
+
+    femke, joost = make_resident("Femke de Boer"), make_resident("Joost Mulder")
+    first_in_transaction = threading.Event()
+    outcome: list[object] = []
+
+    def femke_changes():
+        try:
+            with transaction.atomic():
+                account_actions.change_email(user=femke, email="samen@example.nl")
+                first_in_transaction.set()
+                time.sleep(1)  # joost's change reaches the database and waits for this one
+        finally:
+            connections.close_all()
+
+    def joost_changes():
+        first_in_transaction.wait(10)
+        try:
+            account_actions.change_email(user=joost, email="Samen@Example.nl")
+        except Exception as exc:
+            outcome.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=femke_changes), threading.Thread(target=joost_changes)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    [refused] = outcome
+    assert isinstance(refused, ActionError), refused
+    assert refused.message == "Er bestaat al een account met dit e-mailadres."
+    assert User.objects.get(email="samen@example.nl") == femke
+    joost.refresh_from_db()
+    assert joost.email.startswith("joost")

@@ -145,6 +145,31 @@ def test_r_rul_3_edited_name_and_description_go_through_the_language_screen(
     assert (record.place, record.text) == (Place.GROUP_NAME, "Klootzak")
 
 
+def test_r13_an_edited_group_name_is_one_line_as_on_creation(client, group, anna_admin):
+    """A line break in a name broke every e-mail header of the group (BadHeaderError);
+    creating refuses one (tests/api/test_bad_input.py), and so does editing."""
+    stored = "tekens die niet kunnen worden opgeslagen"
+    for name in ("Buurtpreventie\r\nBcc: iedereen@example.nl", "Grote\u2028Beer"):
+        with pytest.raises(ActionError) as refused:
+            actions.edit_group(
+                admin=anna_admin,
+                group_id=group.pk,
+                edit=actions.GroupEdit(name=name, description=group.description),
+            )
+        assert refused.value.code == "name" and stored in refused.value.message
+    client.force_login(anna_admin)
+    page = settings_post(
+        client,
+        group,
+        {"do": "group", "name": "Buurtpreventie\nGrote Beer", "description": "Twee\nregels"},
+    )
+    assert page.status_code == 200 and stored in page.text
+    group.refresh_from_db()
+    assert group.name == "Buurtpreventie Grote Beerstraat"
+    assert group.description == "Samen letten we op elkaar."
+    assert not AuditEntry.objects.filter(group=group, action="change_name").exists()
+
+
 def test_only_admins_edit(group, mo_member):
     with pytest.raises((ActionError, PermissionDenied)):
         actions.edit_group(

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 
 from buurtwacht.accounts.models import User
 from buurtwacht.alerts import actions as alert_actions
@@ -74,8 +75,13 @@ def test_r_rul_2_only_residents_of_the_streets_can_ask(group, bob_buiten):
 
 
 def test_r_rul_1_under_18_cannot_join(group, resident_on):
+    from buurtwacht.accounts import actions as account_actions
+
+    # Registration refuses a minor (tests/accounts): staff corrected the date of birth.
+    young = resident_on("Jong Mens", GROUP_STREET, 5)
     today = clock.today()
-    young = resident_on("Jong Mens", GROUP_STREET, 5, born=today.replace(year=today.year - 17))
+    young.date_of_birth = today.replace(year=today.year - 17, day=min(today.day, 28))
+    account_actions.save_staff_edit(user=young, changed=["date_of_birth"])
     with pytest.raises(ActionError) as refused:
         actions.request_to_join(user=young, group_id=group.pk, rules_accepted=True)
     assert refused.value.code == "under_age"
@@ -154,6 +160,51 @@ def test_r_grp_5_admission_records_personal_contact(
     entry = AuditEntry.objects.get(group=group, action="admit", subject=lotte)
     assert entry.actor == anna_admin
     assert [m.to for m in mail.outbox] == [[lotte.email]]  # told the outcome
+
+
+@pytest.mark.parametrize(
+    ("contact_date", "message"),
+    [
+        (lambda: clock.today() + dt.timedelta(days=1), "kan niet in de toekomst liggen"),
+        (lambda: dt.date(1999, 12, 31), "te ver in het verleden"),
+        (lambda: dt.date(1, 1, 1), "te ver in het verleden"),
+    ],
+    ids=["tomorrow", "1999", "year 1"],
+)
+def test_r13_a_vetting_date_in_the_future_or_before_2000_is_refused_in_dutch(
+    client, group, anna_admin, resident_on, contact_date, message
+):
+    lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
+    request = actions.request_to_join(user=lotte, group_id=group.pk, rules_accepted=True)
+    vetting = actions.Vetting(
+        contact_date=contact_date(),
+        method=VETTED.method,
+        note="",
+        age_checked=True,
+        address_checked=True,
+    )
+    with pytest.raises(ActionError) as refused:
+        actions.admit_member(admin=anna_admin, request_id=request.pk, vetting=vetting)
+    assert refused.value.code == "vetting" and message in refused.value.message
+    # The same through the requests page: the date field takes any ISO date.
+    client.force_login(anna_admin)
+    field = f"admit-{request.pk}-"
+    page = client.post(
+        reverse("group_decide", args=[group.pk, request.pk]),
+        {
+            "decision": "admit",
+            field + "contact_date": contact_date().isoformat(),
+            field + "contact_method": "phone",
+            field + "age_checked": "on",
+            field + "address_checked": "on",
+        },
+        follow=True,
+    )
+    assert message in page.text
+    request.refresh_from_db()
+    assert request.status == JoinRequestStatus.PENDING and request.contact_date is None
+    assert role_in(user=lotte, group=group)[0] == Role.PENDING
+    assert not AuditEntry.objects.filter(group=group, action="admit", subject=lotte).exists()
 
 
 def test_r_grp_5_denial_records_a_reason_and_tells_the_applicant(

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from buurtwacht.accounts.models import User
+from buurtwacht.accounts.models import User, normalize_email
 from buurtwacht.groups.access import role_in
 from buurtwacht.groups.policy import Role
 from buurtwacht.municipality import actions
@@ -188,6 +188,31 @@ def test_official_municipality_address_is_accepted_after_email_confirmation(
     decision = Decision.objects.get(subject=gea_gemeente)
     assert decision.kind == "email_confirmed" and "gea@groningen.nl" in decision.evidence
     assert decision.decided_by is None
+
+
+def test_r13_the_official_address_is_normalised_as_account_addresses_are(
+    client, settings, gea_gemeente, groningen, committed
+):
+    """It was lower-cased with str.lower(), not normalize_email: a full-width spelling of
+    the domain (which e-mail validation accepts) did not count as the official domain."""
+    code = groningen
+    settings.MUNICIPALITY_EMAIL_DOMAINS = {code: frozenset({"groningen.nl"})}
+    fields = {"role": "municipality", "organisation": "Gemeente Groningen"}
+    typed = (
+        " Gea@\uff27\uff32\uff2f\uff2e\uff29\uff2e\uff27\uff25\uff2e.NL "  # full-width GRONINGEN
+    )
+    mail.outbox.clear()
+    committed(ask, client, gea_gemeente, official_email=typed, municipality_codes=code, **fields)
+    made = VerificationRequest.objects.get()
+    assert made.official_email == normalize_email(typed) == "gea@groningen.nl"
+    assert [m.to for m in mail.outbox] == [["gea@groningen.nl"]]  # the confirmation link
+    # A dotless i (U+0131) is not an i: that is another domain, which waits for staff.
+    made.delete()
+    mail.outbox.clear()
+    dotless = "GEA@GRON\u0131NGEN.NL"
+    committed(ask, client, gea_gemeente, official_email=dotless, municipality_codes=code, **fields)
+    assert VerificationRequest.objects.get().official_email == "gea@gron\u0131ngen.nl"
+    assert mail.outbox == []
 
 
 def test_an_address_of_another_domain_waits_for_staff(

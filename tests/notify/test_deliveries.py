@@ -149,6 +149,25 @@ def test_email_transport_and_the_join_request_notice_for_admins(
     assert [m.to for m in mail.outbox] == [[anna_admin.email]]  # admins only, not members
 
 
+def test_r13_admins_are_told_the_applicants_name_with_a_join_request(
+    group, anna_admin, resident_on, settings
+):
+    """The admin must make personal contact (R-GRP-5): the notice names who asks."""
+    from buurtwacht.groups import actions as group_actions
+
+    settings.SITE_URL = "https://buurtwacht.example.nl"
+    settle()
+    lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
+    group_actions.request_to_join(user=lotte, group_id=group.pk, rules_accepted=True)
+    actions.process_due()
+    [message] = mail.outbox
+    assert message.to == [anna_admin.email]
+    assert "Lotte Jansen wil lid worden" in message.body
+    link = f"https://buurtwacht.example.nl/groepen/{group.pk}/aanvragen/"
+    assert message.body.splitlines()[-1] == link
+    assert lotte.email not in message.body  # her name, not her address
+
+
 def test_sms_transport_against_a_local_gateway(
     group, anna_admin, mo_member, local_service, settings
 ):

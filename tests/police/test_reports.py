@@ -6,7 +6,9 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from buurtwacht.core import clock
 from buurtwacht.groups.actions import attach_wijkagent
 from buurtwacht.municipality.actions import grant_role
 from buurtwacht.municipality.models import VerifiedRole
@@ -116,6 +118,48 @@ def test_r_fup_1_bad_report_is_refused_in_dutch_and_nothing_written(
         report(mo_member, group, **{field: value})
     assert refused.value.code == code
     assert not PoliceReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("moment", "sent", "message"),
+    [
+        (
+            lambda: clock.now() + dt.timedelta(minutes=10),
+            lambda: timezone.localtime(clock.now() + dt.timedelta(minutes=10)).isoformat(),
+            "Het tijdstip kan niet in de toekomst liggen.",
+        ),
+        (
+            lambda: dt.datetime(1, 1, 1, 0, 30, tzinfo=dt.UTC),
+            lambda: "0001-01-01T00:30:00+01:00",  # a BC timestamp in UTC on PostgreSQL
+            "Deze tijd ligt te ver in het verleden: controleer de datum.",
+        ),
+    ],
+    ids=["future", "year 1"],
+)
+def test_r13_a_report_time_in_the_future_or_year_1_is_refused_in_dutch(
+    client, group, mo_member, moment, sent, message
+):
+    from buurtwacht.core.errors import ActionError
+
+    with pytest.raises(ActionError) as refused:
+        report(mo_member, group, reported_at=moment())
+    assert (refused.value.code, refused.value.message) == ("reported_at", message)
+    client.force_login(mo_member)
+    answer = client.post(
+        f"/api/groups/{group.pk}/police-reports",
+        json.dumps({"client_id": "api-1", "channel": "112", "reported_at": sent()}),
+        content_type="application/json",
+    )
+    assert answer.status_code == 400
+    assert answer.json() == {"code": "reported_at", "message": message}
+    # The police page's form: the same local time, without its zone.
+    page = client.post(
+        reverse("police_reports", args=[group.pk]),
+        {"client_id": "web-1", "channel": "online", "reported_at": sent()[:16]},
+    )
+    assert page.status_code == 200 and message in page.content.decode()
+    assert not PoliceReport.objects.exists() and not Event.objects.exists()
+    assert client.get(reverse("police_reports", args=[group.pk])).status_code == 200
 
 
 def api_feedback(client, report_id, text="Aanhouding verricht, dank voor de melding."):

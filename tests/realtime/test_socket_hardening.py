@@ -11,14 +11,16 @@ import websockets
 from asgiref.sync import sync_to_async
 from django.test import Client
 
+from buurtwacht.alerts.models import Alert
 from buurtwacht.chat import actions as chat_actions
 from buurtwacht.chat.models import ChatMessage
+from buurtwacht.geo.models import Street
 from buurtwacht.realtime import handlers, limits, protocol
 from buurtwacht.realtime.models import Event
 from buurtwacht.realtime.origin import origin_allowed
-from tests.conftest import session_cookie
+from tests.conftest import GROUP_STREET, session_cookie
 
-from .conftest import Socket, closed_with
+from .conftest import Socket, alert_message, closed_with
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -235,6 +237,38 @@ async def test_invalid_frames_get_an_error_with_their_ref_and_change_nothing(
         assert reply["message"] in {"Dit bericht klopt niet.", "Onbekend soort bericht."}
         assert (await mo.subscribe(group.pk))["type"] == "subscribed"
     assert await sync_to_async(ChatMessage.objects.count)() == 0
+    assert server_errors == []
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        (lambda g, s: {"type": "chat", "group": g, "client_id": "c1", "text": "Hoi\u0000"}, "text"),
+        (lambda g, s: alert_message(g, s, what="Man bij\u0000 de deur"), "text"),
+        (lambda g, s: alert_message(g, s, client_id="nul\u0000id"), "client_id"),
+    ],
+    ids=["chat text", "alert text", "alert client_id"],
+)
+async def test_r13_a_nul_byte_on_the_socket_is_a_dutch_error_and_stores_nothing(
+    connect, group, mo_member, server_errors, frame, code
+):
+    """PostgreSQL refuses a NUL byte: it crashed the consumer there (the HTTP API's
+    equivalent is tests/api/test_bad_input.py); SQLite would have stored it."""
+    street_id = await sync_to_async(lambda: Street.objects.get(name=GROUP_STREET).pk)()
+    async with connect(mo_member) as mo:
+        await mo.subscribe(group.pk)
+        sent = frame(group.pk, street_id)
+        assert "\\u0000" in json.dumps(sent)  # the JSON escape, as a client sends it
+        reply = await mo.request(**sent)
+        assert (reply["type"], reply["code"]) == ("error", code)
+        assert "tekens die niet kunnen worden opgeslagen" in reply["message"]
+        assert await mo.nothing_within(0.3)  # no event either
+        fine = await mo.request(type="chat", group=group.pk, client_id="c2", text="Hoi")
+        assert fine["type"] != "error", fine  # the socket stays usable
+    assert await sync_to_async(
+        lambda: list(ChatMessage.objects.values_list("text", flat=True))
+    )() == ["Hoi"]
+    assert not await sync_to_async(Alert.objects.exists)()
     assert server_errors == []
 
 

@@ -35,3 +35,16 @@ def test_a_failed_csrf_check_is_a_dutch_403(anna_admin):
     response = client.post("/account/uitloggen/")
     assert response.status_code == 403
     assert "De veiligheidscontrole is mislukt" in response.text
+
+
+def test_r13_a_permission_denied_is_the_dutch_403_page(client, group, pieter_politie, settings):
+    """Not only a failed CSRF check: a real refusal of a logged-in account (a wijkagent reads
+    along but never reports on the group's behalf) was Django's bare "403 Forbidden"."""
+    settings.DEBUG = False
+    client.force_login(pieter_politie)
+    response = client.post(f"/groepen/{group.pk}/politie/", {"client_id": "x"})
+    assert response.status_code == 403
+    assert '<html lang="nl">' in response.text
+    assert "Niet toegestaan" in response.text
+    assert "Dit mag je niet doen. Ben je ingelogd met het goede account?" in response.text
+    assert 'href="/"' in response.text and "Forbidden" not in response.text

@@ -61,18 +61,22 @@ def register(request: HttpRequest) -> HttpResponse:
         context = {"form": form, "next": next_url}
         return render(request, "accounts/register.html", context, status=429)
     if request.method == "POST" and form.is_valid():
-        outcome = actions.register_resident(
-            registration=actions.Registration(
-                email=form.cleaned_data["email"],
-                name=form.cleaned_data["name"],
-                password=form.cleaned_data["password1"],
-                date_of_birth=form.cleaned_data["date_of_birth"],
-                address=form.resolved_address(),
+        try:
+            outcome = actions.register_resident(
+                registration=actions.Registration(
+                    email=form.cleaned_data["email"],
+                    name=form.cleaned_data["name"],
+                    password=form.cleaned_data["password1"],
+                    date_of_birth=form.cleaned_data["date_of_birth"],
+                    address=form.resolved_address(),
+                )
             )
-        )
-        emails.send_registration_mail(request=request, outcome=outcome, next_url=next_url)
-        # The same answer whether or not the address had an account (no enumeration).
-        return render(request, "accounts/check_email.html")
+        except ActionError as refused:  # the form asked the same (a day may have passed)
+            form.add_error("date_of_birth", refused.message)
+        else:
+            emails.send_registration_mail(request=request, outcome=outcome, next_url=next_url)
+            # The same answer whether or not the address had an account (no enumeration).
+            return render(request, "accounts/check_email.html")
     return render(request, "accounts/register.html", {"form": form, "next": next_url})
 
 
@@ -103,9 +107,13 @@ def change_email(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = ChangeEmailForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        actions.change_email(user=user, email=form.cleaned_data["email"])
-        messages.success(request, _("Your e-mail address has been changed."))
-        return redirect("profile")
+        try:
+            actions.change_email(user=user, email=form.cleaned_data["email"])
+        except ActionError as refused:  # another account has this address
+            form.add_error("email", refused.message)
+        else:
+            messages.success(request, _("Your e-mail address has been changed."))
+            return redirect("profile")
     return render(
         request, "accounts/form_page.html", {"form": form, "title": _("Change e-mail address")}
     )
