@@ -17,7 +17,7 @@ from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import check_moment, clean_text
 from buurtwacht.groups.access import GroupAccess, access_group
 from buurtwacht.groups.models import AuditEntry, Group, MembershipRole, MembershipStatus
-from buurtwacht.groups.policy import Action, Role
+from buurtwacht.groups.policy import Action, can_close
 from buurtwacht.groups.selectors import adjacent_groups
 from buurtwacht.media.actions import PhotoDraft, check_reason, store_photo
 from buurtwacht.moderation.actions import flag_posted, screen
@@ -346,7 +346,7 @@ def acknowledge(*, user: User, alert_id: int, kind: AckKind) -> bool:
 def close_alert(*, user: User, alert_id: int, outcome: Outcome) -> Alert:
     """By the author or an admin, with an outcome."""
     alert, access = _alert_for(user=user, alert_id=alert_id, action=Action.READ, lock=True)
-    if alert.author_id != user.pk and access.role != Role.ADMIN:
+    if not can_close(role=access.role, is_author=alert.author_id == user.pk):
         raise PermissionDenied
     _open(alert)
     if outcome not in Outcome.values:

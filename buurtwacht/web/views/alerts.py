@@ -25,7 +25,7 @@ from buurtwacht.chat.forms import ChatForm
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.access import access_group
 from buurtwacht.groups.models import Group
-from buurtwacht.groups.policy import Action, Role, allowed
+from buurtwacht.groups.policy import Action, Role, allowed, can_close
 from buurtwacht.groups.selectors import has_neighbours
 from buurtwacht.media.actions import PhotoDraft
 from buurtwacht.media.models import AlertPhoto
@@ -333,7 +333,7 @@ def card_context(
         "alert": alert,
         "event": event,
         "can_post": allowed(role, Action.POST_ALERT),
-        "can_close": role == Role.ADMIN or alert["author"] == user_id,
+        "can_close": can_close(role=role, is_author=alert["author"] == user_id),
         "can_forward": forwards and allowed(role, Action.FORWARD),
         "can_report": allowed(role, Action.REPORT),
         "can_moderate": allowed(role, Action.MODERATE),
