@@ -83,7 +83,7 @@ def access_group(
     the group row stays locked until the surrounding transaction ends."""
     groups: QuerySet[Group] = Group.objects.all()
     if for_update:
-        groups = groups.select_for_update()
+        groups = groups.select_for_update()  # house-rule: locked for the calling action
     group = groups.filter(pk=group_id).first()
     if group is None:
         raise Http404
