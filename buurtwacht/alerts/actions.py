@@ -15,9 +15,9 @@ from buurtwacht.accounts.models import User
 from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import check_moment, clean_text
-from buurtwacht.groups.access import GroupAccess, access_group
+from buurtwacht.groups.access import GroupAccess, access_group, passed_gate
 from buurtwacht.groups.models import AuditEntry, Group, MembershipRole, MembershipStatus
-from buurtwacht.groups.policy import Action, Role
+from buurtwacht.groups.policy import Action, can_close
 from buurtwacht.groups.selectors import adjacent_groups
 from buurtwacht.media.actions import PhotoDraft, check_reason, store_photo
 from buurtwacht.moderation.actions import flag_posted, screen
@@ -139,11 +139,18 @@ def _vehicle(values: dict[str, str]) -> dict[str, str]:
 
 
 def post_alert(
-    *, user: User, group_id: int, draft: AlertDraft, confirm_language: bool = False
+    *,
+    user: User,
+    group_id: int,
+    draft: AlertDraft,
+    confirm_language: bool = False,
+    access: GroupAccess | None = None,
 ) -> tuple[Alert, bool]:
     """(alert, created).  Posting takes what and where; the rest is optional (R-SAAR).
     Screened for language first (R-RUL-3): `block` is never stored, `warn` needs
-    `confirm_language` and then goes to the admins' review queue."""
+    `confirm_language` and then goes to the admins' review queue.  `access`: what the
+    gate already answered the caller for posting here (else the gate is asked)."""
+    access = passed_gate(access, user=user, group_id=group_id, action=Action.POST_ALERT)
     texts = [draft.what, *(str(v) for v in draft.person.values())]
     texts += [str(v) for k, v in draft.vehicle.items() if k != "plate"]
     verdict = screen(
@@ -153,9 +160,10 @@ def post_alert(
         place=Place.ALERT,
         texts=texts,
         confirmed=confirm_language,
+        access=access,
     )
     with transaction.atomic():
-        alert, created = _post_alert(user=user, group_id=group_id, draft=draft)
+        alert, created = _post_alert(user=user, group=access.group, draft=draft)
         if created:
             flag_posted(
                 group=alert.group,
@@ -169,9 +177,7 @@ def post_alert(
 
 
 @transaction.atomic
-def _post_alert(*, user: User, group_id: int, draft: AlertDraft) -> tuple[Alert, bool]:
-    access = access_group(user=user, group_id=group_id, action=Action.POST_ALERT)
-    group = access.group
+def _post_alert(*, user: User, group: Group, draft: AlertDraft) -> tuple[Alert, bool]:
     client_id = clean_client_id(draft.client_id)
     existing = Alert.objects.filter(group=group, author=user, client_id=client_id).first()
     if existing is not None:
@@ -232,16 +238,22 @@ def _publish(alert: Alert, type: str) -> None:
 
 
 def _alert_for(
-    *, user: User, alert_id: int, action: Action, lock: bool = False
+    *,
+    user: User,
+    alert_id: int,
+    action: Action,
+    lock: bool = False,
+    access: GroupAccess | None = None,
 ) -> tuple[Alert, GroupAccess]:
-    """The alert and the caller's access to its group: 404 for whoever cannot read it."""
+    """The alert and the caller's access to its group: 404 for whoever cannot read it.
+    `access`: what the gate already answered the caller for this alert's group."""
     alerts = Alert.objects.select_related("group")
     if lock:
         alerts = alerts.select_for_update()
     alert = alerts.filter(pk=alert_id).first()
     if alert is None:
         raise Http404
-    return alert, access_group(user=user, group_id=alert.group_id, action=action)
+    return alert, passed_gate(access, user=user, group_id=alert.group_id, action=action)
 
 
 def _open(alert: Alert) -> None:
@@ -256,9 +268,13 @@ class CallResult:
 
 
 @transaction.atomic
-def claim_call(*, user: User, alert_id: int, channel: CallChannel) -> CallResult:
+def claim_call(
+    *, user: User, alert_id: int, channel: CallChannel, access: GroupAccess | None = None
+) -> CallResult:
     """ "Ik bel 112" (R-RUL-5): the first claim wins, by a database constraint."""
-    alert, _access = _alert_for(user=user, alert_id=alert_id, action=Action.POST_ALERT)
+    alert, _access = _alert_for(
+        user=user, alert_id=alert_id, action=Action.POST_ALERT, access=access
+    )
     _open(alert)
     call, won = PoliceCall.objects.select_related("user").get_or_create(
         alert=alert, channel=channel, defaults={"user": user}
@@ -269,12 +285,18 @@ def claim_call(*, user: User, alert_id: int, channel: CallChannel) -> CallResult
 
 
 def add_update(
-    *, user: User, alert_id: int, client_id: str, text: str, confirm_language: bool = False
+    *,
+    user: User,
+    alert_id: int,
+    client_id: str,
+    text: str,
+    confirm_language: bool = False,
+    access: GroupAccess | None = None,
 ) -> tuple[AlertUpdate, bool]:
     """New facts on an open alert, screened for language like every post (R-RUL-3)."""
-    alert = Alert.objects.filter(pk=alert_id).first()
-    if alert is None:
-        raise Http404
+    alert, access = _alert_for(
+        user=user, alert_id=alert_id, action=Action.POST_ALERT, access=access
+    )
     verdict = screen(
         user=user,
         group_id=alert.group_id,
@@ -282,9 +304,12 @@ def add_update(
         place=Place.UPDATE,
         texts=[text],
         confirmed=confirm_language,
+        access=access,
     )
     with transaction.atomic():
-        update, created = _add_update(user=user, alert_id=alert_id, client_id=client_id, text=text)
+        update, created = _add_update(
+            user=user, alert_id=alert_id, client_id=client_id, text=text, access=access
+        )
         if created:
             flag_posted(
                 group=alert.group,
@@ -300,9 +325,11 @@ def add_update(
 
 @transaction.atomic
 def _add_update(
-    *, user: User, alert_id: int, client_id: str, text: str
+    *, user: User, alert_id: int, client_id: str, text: str, access: GroupAccess
 ) -> tuple[AlertUpdate, bool]:
-    alert, _access = _alert_for(user=user, alert_id=alert_id, action=Action.POST_ALERT)
+    alert, _access = _alert_for(
+        user=user, alert_id=alert_id, action=Action.POST_ALERT, access=access
+    )
     client_id = clean_client_id(client_id)
     existing = AlertUpdate.objects.filter(alert=alert, author=user, client_id=client_id).first()
     if existing is not None:
@@ -319,9 +346,13 @@ def _add_update(
 
 
 @transaction.atomic
-def add_photo(*, user: User, alert_id: int, draft: PhotoDraft) -> Alert:
+def add_photo(
+    *, user: User, alert_id: int, draft: PhotoDraft, access: GroupAccess | None = None
+) -> Alert:
     """A photo for one's own open alert, afterwards (the API posts the alert first)."""
-    alert, _access = _alert_for(user=user, alert_id=alert_id, action=Action.POST_ALERT, lock=True)
+    alert, _access = _alert_for(
+        user=user, alert_id=alert_id, action=Action.POST_ALERT, lock=True, access=access
+    )
     if alert.author_id != user.pk:
         raise PermissionDenied
     _open(alert)
@@ -331,9 +362,13 @@ def add_photo(*, user: User, alert_id: int, draft: PhotoDraft) -> Alert:
 
 
 @transaction.atomic
-def acknowledge(*, user: User, alert_id: int, kind: AckKind) -> bool:
+def acknowledge(
+    *, user: User, alert_id: int, kind: AckKind, access: GroupAccess | None = None
+) -> bool:
     """One tap; counted, never a message.  Returns False when it was already there."""
-    alert, _access = _alert_for(user=user, alert_id=alert_id, action=Action.ACKNOWLEDGE)
+    alert, _access = _alert_for(
+        user=user, alert_id=alert_id, action=Action.ACKNOWLEDGE, access=access
+    )
     if kind not in AckKind.values:
         raise _refuse("kind", _("Unknown acknowledgement."))
     _ack, added = Acknowledgement.objects.get_or_create(alert=alert, user=user, kind=kind)
@@ -343,10 +378,14 @@ def acknowledge(*, user: User, alert_id: int, kind: AckKind) -> bool:
 
 
 @transaction.atomic
-def close_alert(*, user: User, alert_id: int, outcome: Outcome) -> Alert:
-    """By the author or an admin, with an outcome."""
-    alert, access = _alert_for(user=user, alert_id=alert_id, action=Action.READ, lock=True)
-    if alert.author_id != user.pk and access.role != Role.ADMIN:
+def close_alert(
+    *, user: User, alert_id: int, outcome: Outcome, access: GroupAccess | None = None
+) -> Alert:
+    """By the author or an admin, with an outcome (policy.can_close)."""
+    alert, access = _alert_for(
+        user=user, alert_id=alert_id, action=Action.READ, lock=True, access=access
+    )
+    if not can_close(role=access.role, is_author=alert.author_id == user.pk):
         raise PermissionDenied
     _open(alert)
     if outcome not in Outcome.values:
@@ -392,10 +431,14 @@ def _tell_admins(forward: Forward, type: str) -> None:
 
 
 @transaction.atomic
-def forward_alert(*, admin: User, alert_id: int, keep_plate: bool = False) -> list[Forward]:
+def forward_alert(
+    *, admin: User, alert_id: int, keep_plate: bool = False, access: GroupAccess | None = None
+) -> list[Forward]:
     """Send a short summary of an open alert to the admins of every adjacent group.
     Forwarding again reaches only groups that did not have it yet (idempotent)."""
-    alert, access = _alert_for(user=admin, alert_id=alert_id, action=Action.FORWARD, lock=True)
+    alert, access = _alert_for(
+        user=admin, alert_id=alert_id, action=Action.FORWARD, lock=True, access=access
+    )
     _open(alert)
     targets = [g for g in adjacent_groups(group=access.group) if g.pk != alert.origin.get("group")]
     if not targets:

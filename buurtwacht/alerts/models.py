@@ -97,8 +97,8 @@ class Alert(models.Model):
         ]
         indexes = [models.Index(fields=["group", "-created_at"], name="alert_group_recent")]
 
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.what[:40]}"
+    def __str__(self) -> str:  # in the staff admin and logs: not what was seen (private)
+        return f"{self.get_kind_display()} #{self.pk}"
 
 
 class CallChannel(models.TextChoices):

@@ -156,7 +156,7 @@ def add_photo(
     group_id = Alert.objects.filter(pk=alert_id).values_list("group_id", flat=True).first()
     if group_id is None:
         raise Http404
-    access_group(user=user, group_id=group_id, action=Action.POST_ALERT)  # before decoding
+    access = access_group(user=user, group_id=group_id, action=Action.POST_ALERT)  # first
     try:
         prepared = prepare_image(photo)
     except ImageRejected as exc:
@@ -165,6 +165,7 @@ def add_photo(
         user=user,
         alert_id=alert_id,
         draft=PhotoDraft(image=prepared, reason=reason, reason_text=reason_text),
+        access=access,
     )
     return Status(201, {"alert": alert.pk, "photo": alert.photo.pk})  # type: ignore[attr-defined]
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from buurtwacht.accounts.models import User
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import clean_text
-from buurtwacht.groups.access import access_group
+from buurtwacht.groups.access import GroupAccess, passed_gate
 from buurtwacht.groups.models import Group
 from buurtwacht.groups.policy import Action
 from buurtwacht.moderation.actions import flag_posted, screen
@@ -22,10 +22,18 @@ MAX_TEXT = 2000
 
 
 def post_chat(
-    *, user: User, group_id: int, client_id: str, text: str, confirm_language: bool = False
+    *,
+    user: User,
+    group_id: int,
+    client_id: str,
+    text: str,
+    confirm_language: bool = False,
+    access: GroupAccess | None = None,
 ) -> tuple[ChatMessage, bool]:
     """Screened for language first (R-RUL-3): `block` is never stored, `warn` needs
-    `confirm_language` and then goes to the admins' review queue."""
+    `confirm_language` and then goes to the admins' review queue.  `access`: what the
+    gate already answered the caller for posting here (else the gate is asked)."""
+    access = passed_gate(access, user=user, group_id=group_id, action=Action.POST_CHAT)
     verdict = screen(
         user=user,
         group_id=group_id,
@@ -33,9 +41,10 @@ def post_chat(
         place=Place.CHAT,
         texts=[text],
         confirmed=confirm_language,
+        access=access,
     )
     with transaction.atomic():
-        message, created = _post_chat(user=user, group_id=group_id, client_id=client_id, text=text)
+        message, created = _post_chat(user=user, group=access.group, client_id=client_id, text=text)
         if created:
             flag_posted(
                 group=message.group,
@@ -48,8 +57,7 @@ def post_chat(
     return message, created
 
 
-def _post_chat(*, user: User, group_id: int, client_id: str, text: str) -> tuple[ChatMessage, bool]:
-    group = access_group(user=user, group_id=group_id, action=Action.POST_CHAT).group
+def _post_chat(*, user: User, group: Group, client_id: str, text: str) -> tuple[ChatMessage, bool]:
     client_id = clean_client_id(client_id)
     existing = ChatMessage.objects.filter(group=group, author=user, client_id=client_id).first()
     if existing is not None:

@@ -1,10 +1,12 @@
 """The one gate: fetch a group and authorize the caller in one step.
 
-Everything that touches a group (views, API, sockets) calls `access_group`.  Callers who may
-not read the group get 404 (they cannot tell a private part exists); members who may read
-but not do this action get 403.
+Everything that touches a group (views, API, sockets) calls `access_group`, once per
+request: an action asks it itself, or takes the GroupAccess the view already got from it
+(`passed_gate`).  Callers who may not read the group get 404 (they cannot tell a private
+part exists); members who may read but not do this action get 403.
 """
 
+import weakref
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -35,11 +37,22 @@ class RulesNotAccepted(ActionError):
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class GroupAccess:
+    """What the gate answered for one user, group and action.  A view that needs the
+    group before it calls the action (for a form, or to decode a photo) hands this to the
+    action, so that a request passes the gate once (`passed_gate`)."""
+
     group: Group
     role: Role
     membership: Membership | None
+    user_id: int | None
+    action: Action
+
+
+# The answers access_group gave (and that are still in use).  One made any other way, by
+# the constructor or dataclasses.replace, is not in here, so no action takes it.
+_issued: "weakref.WeakSet[GroupAccess]" = weakref.WeakSet()
 
 
 def role_in(*, user: User, group: Group) -> tuple[Role, Membership | None]:
@@ -70,7 +83,7 @@ def access_group(
     the group row stays locked until the surrounding transaction ends."""
     groups: QuerySet[Group] = Group.objects.all()
     if for_update:
-        groups = groups.select_for_update()
+        groups = groups.select_for_update()  # house-rule: locked for the calling action
     group = groups.filter(pk=group_id).first()
     if group is None:
         raise Http404
@@ -86,7 +99,27 @@ def access_group(
             )
         ):
             raise RulesNotAccepted
-        return GroupAccess(group=group, role=role, membership=membership)
+        access = GroupAccess(
+            group=group, role=role, membership=membership, user_id=user.pk, action=action
+        )
+        _issued.add(access)
+        return access
     if not can_read(role):
         raise Http404
     raise PermissionDenied
+
+
+def passed_gate(
+    access: GroupAccess | None, *, user: User, group_id: int, action: Action
+) -> GroupAccess:
+    """For an action: the gate's answer for this user, group and action.  That is
+    `access` when the caller already passed the gate with exactly these (a GroupAccess
+    only comes from `access_group`), else the gate is asked now.  An access for another
+    user, group or action is a programming error, never a way in."""
+    if access is None:
+        return access_group(user=user, group_id=group_id, action=action)
+    if access not in _issued:
+        raise TypeError("A GroupAccess comes from access_group() only.")
+    if (access.user_id, access.group.pk, access.action) != (user.pk, group_id, action):
+        raise ValueError(f"{access!r} was not issued for {action} by user {user.pk}")
+    return access

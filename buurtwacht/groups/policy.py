@@ -24,6 +24,7 @@ class Action(StrEnum):
     POST_ALERT = "post_alert"
     POST_CHAT = "post_chat"
     ACKNOWLEDGE = "acknowledge"
+    CLOSE_ALERT = "close_alert"  # anyone's alert; the author closes their own (can_close)
     ACCEPT_RULES = "accept_rules"
     LEAVE = "leave"  # R-GRP-3
     VET = "vet"  # decide on join requests (R-GRP-5)
@@ -49,6 +50,7 @@ _ADMIN_ONLY = {
     Action.REMOVE,
     Action.CHANGE_ROLES,
     Action.MODERATE,
+    Action.CLOSE_ALERT,
     Action.FORWARD,
     Action.RECEIVE_FORWARD,
     Action.RECRUIT,
@@ -90,6 +92,13 @@ def allowed(role: Role, action: Action) -> bool:
 def can_read(role: Role) -> bool:
     """Whether the role sees the group's private content.  Others get 404, not 403."""
     return allowed(role, Action.READ)
+
+
+def can_close(*, role: Role, is_author: bool) -> bool:
+    """An alert is closed, with an outcome, by an admin or by its author (who may post:
+    not a wijkagent, R-POL-1).  The action, the card and the live page (live.js, told by
+    the page) all ask this."""
+    return allowed(role, Action.CLOSE_ALERT) or (is_author and allowed(role, Action.POST_ALERT))
 
 
 # R-RUL-8: members accept the house rules, also after the group changed its own rules;

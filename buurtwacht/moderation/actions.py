@@ -18,7 +18,7 @@ from buurtwacht.chat.models import ChatMessage
 from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import clean_text
-from buurtwacht.groups.access import access_group
+from buurtwacht.groups.access import GroupAccess, access_group, passed_gate
 from buurtwacht.groups.models import AuditEntry, Group
 from buurtwacht.groups.policy import Action
 
@@ -92,15 +92,17 @@ def screen(
     place: Place,
     texts: Iterable[str],
     confirmed: bool,
+    access: GroupAccess | None = None,
 ) -> Verdict:
     """Before a post is stored.  `block`: the attempt is recorded for the admins and
     LanguageBlocked raised; `warn` without `confirmed`: LanguageWarning.  Returns the verdict
-    (ok, or warn confirmed: pass it to `flag_posted` inside the posting transaction)."""
+    (ok, or warn confirmed: pass it to `flag_posted` inside the posting transaction).
+    `access`: what the gate answered the posting action, if it asked already."""
     texts = list(texts)
     verdict = check_texts(texts)
     if verdict.outcome == Outcome.BLOCK:
         with transaction.atomic():
-            group = access_group(user=user, group_id=group_id, action=action).group
+            group = passed_gate(access, user=user, group_id=group_id, action=action).group
             _record(
                 group=group,
                 kind=RecordKind.BLOCKED,
@@ -111,7 +113,7 @@ def screen(
             )
         raise LanguageBlocked(verdict)
     if verdict.outcome == Outcome.WARN and not confirmed:
-        access_group(user=user, group_id=group_id, action=action)  # outsiders learn nothing
+        passed_gate(access, user=user, group_id=group_id, action=action)  # outsiders: 404
         raise LanguageWarning(verdict)
     return verdict
 

@@ -32,7 +32,7 @@ def access_municipality_group(*, user: User, group_id: int, for_update: bool = F
     codes = municipality_codes_for(user=user)
     groups: QuerySet[Group] = Group.objects.filter(municipality_code__in=codes)
     if for_update:
-        groups = groups.select_for_update()
+        groups = groups.select_for_update()  # house-rule: locked for the calling action
     group = groups.filter(pk=group_id).first() if codes else None
     if group is None:
         raise Http404

@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from buurtwacht.accounts.models import User
 from buurtwacht.alerts.models import Alert, Forward
+from buurtwacht.alerts.selectors import full_name
 from buurtwacht.chat.models import ChatMessage
 from buurtwacht.core import clock
 from buurtwacht.core.text import clean_text
@@ -164,7 +165,8 @@ def notify_chat(*, message: ChatMessage) -> int:
 
 
 def notify_join_request(*, join_request: JoinRequest) -> int:
-    payload = content.for_join_request(join_request.group, join_request.user.name)
+    # To the admins, who contact the applicant: the full name (alerts/selectors.py).
+    payload = content.for_join_request(join_request.group, full_name(user=join_request.user))
     made: list[Delivery] = []
     for admin in _recipients(join_request.group, exclude=None, roles=(MembershipRole.ADMIN,)):
         made += _deliveries(

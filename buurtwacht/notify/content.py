@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from buurtwacht.alerts.models import Alert, AlertKind, CallChannel, Direction, Forward
+from buurtwacht.alerts.selectors import full_name
 from buurtwacht.geo.models import Street
 from buurtwacht.groups.models import Group, Membership
 
@@ -113,7 +114,7 @@ def for_wijkagent_ended(membership: Membership) -> dict[str, Any]:
             "%(name)s is no longer a verified police officer and no longer reads along as "
             "community police officer."
         )
-        % {"name": membership.user.name},
+        % {"name": full_name(user=membership.user)},  # to the admins: the full name
         "url": reverse("group_members", args=[membership.group_id]),
         "tag": f"wijkagent-{membership.group_id}",
     }

@@ -17,7 +17,7 @@ from buurtwacht.alerts.selectors import alert_state
 from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import check_moment, clean_text
-from buurtwacht.groups.access import GroupAccess, access_group, role_in
+from buurtwacht.groups.access import GroupAccess, passed_gate, role_in
 from buurtwacht.groups.models import Membership, MembershipRole, MembershipStatus
 from buurtwacht.groups.policy import Action, Role, can_read
 from buurtwacht.notify.actions import notify_police_follow_up
@@ -45,9 +45,12 @@ def _publish(alert: Alert | None, type: str) -> None:
 
 
 @transaction.atomic
-def record_report(*, user: User, group_id: int, draft: ReportDraft) -> tuple[PoliceReport, bool]:
-    """(report, created): "Ik heb dit bij de politie gemeld"."""
-    access = access_group(user=user, group_id=group_id, action=Action.RECORD_POLICE_REPORT)
+def record_report(
+    *, user: User, group_id: int, draft: ReportDraft, access: GroupAccess | None = None
+) -> tuple[PoliceReport, bool]:
+    """(report, created): "Ik heb dit bij de politie gemeld".  `access`: what the gate
+    already answered the caller for this (else the gate is asked)."""
+    access = passed_gate(access, user=user, group_id=group_id, action=Action.RECORD_POLICE_REPORT)
     group = access.group
     client_id = clean_client_id(draft.client_id)
     existing = PoliceReport.objects.filter(group=group, reporter=user, client_id=client_id).first()
@@ -88,7 +91,9 @@ def record_report(*, user: User, group_id: int, draft: ReportDraft) -> tuple[Pol
     return report, True
 
 
-def _report_for(*, user: User, report_id: int, action: Action) -> tuple[PoliceReport, GroupAccess]:
+def _report_for(
+    *, user: User, report_id: int, action: Action, access: GroupAccess | None = None
+) -> tuple[PoliceReport, GroupAccess]:
     """The report, locked, and the caller's access to its group (404 for non-readers)."""
     report = (
         PoliceReport.objects.select_for_update(of=("self",))
@@ -98,16 +103,18 @@ def _report_for(*, user: User, report_id: int, action: Action) -> tuple[PoliceRe
     )
     if report is None:
         raise Http404
-    return report, access_group(user=user, group_id=report.group_id, action=action)
+    return report, passed_gate(access, user=user, group_id=report.group_id, action=action)
 
 
 @transaction.atomic
-def record_feedback(*, user: User, report_id: int, text: str) -> PoliceReport:
+def record_feedback(
+    *, user: User, report_id: int, text: str, access: GroupAccess | None = None
+) -> PoliceReport:
     """The police's feedback, by a verified wijkagent of the group (nobody else: an
     unverified one is an outsider, see groups/access.py).  The first feedback sets the
     time to feedback; a later one replaces the text."""
     report, _access = _report_for(
-        user=user, report_id=report_id, action=Action.RECORD_POLICE_FEEDBACK
+        user=user, report_id=report_id, action=Action.RECORD_POLICE_FEEDBACK, access=access
     )
     text = clean_text(text, code="feedback")
     if not text:

@@ -3,7 +3,7 @@ here by hand from docs/PRODUCT.md, so a change to policy.py must be a deliberate
 
 import pytest
 
-from buurtwacht.groups.policy import PERMISSIONS, Action, Role, allowed, can_read
+from buurtwacht.groups.policy import PERMISSIONS, Action, Role, allowed, can_close, can_read
 
 # Columns: admin member wijkagent pending removed outsider   (Y = allowed)
 EXPECTED = """
@@ -14,6 +14,7 @@ read                    Y Y Y . . .
 post_alert              Y Y . . . .
 post_chat               Y Y . . . .
 acknowledge             Y Y . . . .
+close_alert             Y . . . . .
 accept_rules            Y Y . . . .
 leave                   Y Y Y . . .
 vet                     Y . . . . .
@@ -90,3 +91,21 @@ def test_r_cre_2_only_admins_recruit():
 def test_r_adj_1_only_admins_forward_and_handle_forwarded_warnings():
     assert [role for role in Role if allowed(role, Action.FORWARD)] == [Role.ADMIN]
     assert [role for role in Role if allowed(role, Action.RECEIVE_FORWARD)] == [Role.ADMIN]
+
+
+# can_close: who closes an alert, by role and whether the reader wrote it (issue 13).
+CLOSE = {  # role: (closes their own alert, closes someone else's)
+    Role.ADMIN: (True, True),
+    Role.MEMBER: (True, False),
+    Role.WIJKAGENT: (False, False),  # R-POL-1: reads along, never posts, so never closes
+    Role.PENDING: (False, False),
+    Role.REMOVED: (False, False),
+    Role.OUTSIDER: (False, False),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_r13_closing_an_alert_is_one_rule_in_policy(role):
+    own, others = CLOSE[role]
+    assert can_close(role=role, is_author=True) is own
+    assert can_close(role=role, is_author=False) is others

@@ -23,9 +23,9 @@ from buurtwacht.chat import actions as chat_actions
 from buurtwacht.chat.forms import ChatForm
 from buurtwacht.core.clock import clock_time
 from buurtwacht.core.errors import ActionError
-from buurtwacht.groups.access import access_group
+from buurtwacht.groups.access import GroupAccess, access_group
 from buurtwacht.groups.models import Group
-from buurtwacht.groups.policy import Action, Role, allowed
+from buurtwacht.groups.policy import Action, Role, allowed, can_close
 from buurtwacht.groups.selectors import has_neighbours
 from buurtwacht.media.actions import PhotoDraft
 from buurtwacht.media.models import AlertPhoto
@@ -110,9 +110,13 @@ def _done(
 @require_POST
 def post_alert(request: HttpRequest, group_id: int) -> HttpResponse:
     user = _user(request)
-    # The action passes the gate for posting (R-RUL-8 included); the form needs the group.
-    group = access_group(user=user, group_id=group_id, action=Action.READ).group
-    form = AlertForm(request.POST, request.FILES, group=group)
+    # The gate for posting (R-RUL-8 included) before the form: it needs the group, and a
+    # photo is decoded only for someone who may post.  The action takes this answer.
+    try:
+        access = access_group(user=user, group_id=group_id, action=Action.POST_ALERT)
+    except ActionError as error:
+        return _done(request, group_id, error=error.message, refusal=error)
+    form = AlertForm(request.POST, request.FILES, group=access.group)
     if not form.is_valid():
         photo_errors = [*form.errors.get("photo", []), *form.errors.get("photo_reason", [])]
         return _done(
@@ -123,7 +127,7 @@ def post_alert(request: HttpRequest, group_id: int) -> HttpResponse:
     try:
         alert_actions.post_alert(
             user=user,
-            group_id=group.pk,
+            group_id=group_id,
             draft=alert_actions.AlertDraft(
                 client_id=data["client_id"],
                 kind=data["kind"],
@@ -143,6 +147,7 @@ def post_alert(request: HttpRequest, group_id: int) -> HttpResponse:
                 ),
             ),
             confirm_language=_confirmed(request),
+            access=access,
         )
     except ActionError as error:
         return _done(request, group_id, error=error.message, refusal=error)
@@ -172,11 +177,14 @@ def alert_photo(request: HttpRequest, photo_id: int, thumbnail: bool = False) ->
     return response
 
 
-def _alert_action(request: HttpRequest, alert_id: int, run: Callable[[Alert], str]) -> HttpResponse:
+def _alert_action(
+    request: HttpRequest, alert_id: int, action: Action, run: Callable[[GroupAccess], str]
+) -> HttpResponse:
+    """The gate for `action` on the alert's group (before its form is read), then `run`
+    with that answer, which hands it to the action."""
     alert = get_object_or_404(Alert, pk=alert_id)
-    access_group(user=_user(request), group_id=alert.group_id, action=Action.READ)
     try:
-        info = run(alert)
+        info = run(access_group(user=_user(request), group_id=alert.group_id, action=action))
     except ActionError as error:
         return _done(request, alert.group_id, error=error.message, refusal=error)
     return _done(request, alert.group_id, info=info)
@@ -187,9 +195,9 @@ def _alert_action(request: HttpRequest, alert_id: int, run: Callable[[Alert], st
 def claim(request: HttpRequest, alert_id: int, channel: str) -> HttpResponse:
     user = _user(request)
 
-    def run(alert: Alert) -> str:
+    def run(access: GroupAccess) -> str:
         result = alert_actions.claim_call(
-            user=user, alert_id=alert.pk, channel=CallChannel(channel)
+            user=user, alert_id=alert_id, channel=CallChannel(channel), access=access
         )
         if result.won:
             return ""
@@ -198,11 +206,11 @@ def claim(request: HttpRequest, alert_id: int, channel: str) -> HttpResponse:
             "facts, such as a new direction of flight. Add information instead."
         ) % {
             "channel": channel,
-            "name": display_name(user=result.call.user, group=alert.group),
+            "name": display_name(user=result.call.user, group=access.group),
             "time": clock_time(result.call.created_at),
         }
 
-    return _alert_action(request, alert_id, run)
+    return _alert_action(request, alert_id, Action.POST_ALERT, run)
 
 
 @login_required
@@ -210,11 +218,11 @@ def claim(request: HttpRequest, alert_id: int, channel: str) -> HttpResponse:
 def acknowledge(request: HttpRequest, alert_id: int, kind: str) -> HttpResponse:
     user = _user(request)
 
-    def run(alert: Alert) -> str:
-        alert_actions.acknowledge(user=user, alert_id=alert.pk, kind=AckKind(kind))
+    def run(access: GroupAccess) -> str:
+        alert_actions.acknowledge(user=user, alert_id=alert_id, kind=AckKind(kind), access=access)
         return ""
 
-    return _alert_action(request, alert_id, run)
+    return _alert_action(request, alert_id, Action.ACKNOWLEDGE, run)
 
 
 @login_required
@@ -223,19 +231,20 @@ def add_update(request: HttpRequest, alert_id: int) -> HttpResponse:
     user = _user(request)
     form = UpdateForm(request.POST)
 
-    def run(alert: Alert) -> str:
+    def run(access: GroupAccess) -> str:
         if not form.is_valid():
             raise ActionError("required", _("Write what is new."))
         alert_actions.add_update(
             user=user,
-            alert_id=alert.pk,
+            alert_id=alert_id,
             client_id=form.cleaned_data["client_id"],
             text=form.cleaned_data["text"],
             confirm_language=_confirmed(request),
+            access=access,
         )
         return ""
 
-    return _alert_action(request, alert_id, run)
+    return _alert_action(request, alert_id, Action.POST_ALERT, run)
 
 
 @login_required
@@ -244,15 +253,18 @@ def close(request: HttpRequest, alert_id: int) -> HttpResponse:
     user = _user(request)
     form = CloseForm(request.POST)
 
-    def run(alert: Alert) -> str:
+    def run(access: GroupAccess) -> str:
         if not form.is_valid():
             raise ActionError("outcome", _("Choose how it ended."))
         alert_actions.close_alert(
-            user=user, alert_id=alert.pk, outcome=Outcome(form.cleaned_data["outcome"])
+            user=user,
+            alert_id=alert_id,
+            outcome=Outcome(form.cleaned_data["outcome"]),
+            access=access,
         )
         return _("The alert has been closed.")
 
-    return _alert_action(request, alert_id, run)
+    return _alert_action(request, alert_id, Action.READ, run)
 
 
 @login_required
@@ -332,7 +344,7 @@ def card_context(
         "alert": alert,
         "event": event,
         "can_post": allowed(role, Action.POST_ALERT),
-        "can_close": role == Role.ADMIN or alert["author"] == user_id,
+        "can_close": can_close(role=role, is_author=alert["author"] == user_id),
         "can_forward": forwards and allowed(role, Action.FORWARD),
         "can_report": allowed(role, Action.REPORT),
         "can_moderate": allowed(role, Action.MODERATE),
@@ -347,17 +359,18 @@ def card_context(
 @require_POST
 def post_chat(request: HttpRequest, group_id: int) -> HttpResponse:
     user = _user(request)
-    access_group(user=user, group_id=group_id, action=Action.READ)  # posting: the action
     form = ChatForm(request.POST)
-    if not form.is_valid():
-        return _done(request, group_id, error=_("Write a message of at most 2000 characters."))
     try:
+        access = access_group(user=user, group_id=group_id, action=Action.POST_CHAT)
+        if not form.is_valid():  # read after the gate: outsiders learn nothing
+            raise ActionError("text", _("Write a message of at most 2000 characters."))
         chat_actions.post_chat(
             user=user,
             group_id=group_id,
             client_id=form.cleaned_data["client_id"],
             text=form.cleaned_data["text"],
             confirm_language=_confirmed(request),
+            access=access,
         )
     except ActionError as error:
         return _done(request, group_id, error=error.message, refusal=error)

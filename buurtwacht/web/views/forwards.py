@@ -22,10 +22,13 @@ from .alerts import _done
 def forward(request: HttpRequest, alert_id: int) -> HttpResponse:
     user = _user(request)
     alert = get_object_or_404(Alert, pk=alert_id)
-    access_group(user=user, group_id=alert.group_id, action=Action.FORWARD)
+    access = access_group(user=user, group_id=alert.group_id, action=Action.FORWARD)
     try:
         made = alert_actions.forward_alert(
-            admin=user, alert_id=alert.pk, keep_plate=request.POST.get("keep_plate") == "on"
+            admin=user,
+            alert_id=alert.pk,
+            keep_plate=request.POST.get("keep_plate") == "on",
+            access=access,
         )
     except ActionError as error:
         return _done(request, alert.group_id, error=error.message)
@@ -46,15 +49,15 @@ def forward(request: HttpRequest, alert_id: int) -> HttpResponse:
 def decide(request: HttpRequest, forward_id: int) -> HttpResponse:
     user = _user(request)
     found = get_object_or_404(Forward, pk=forward_id)
-    access_group(user=user, group_id=found.to_group_id, action=Action.RECEIVE_FORWARD)
-    try:
+    try:  # the actions pass the gate (the group row locked while they decide)
         if request.POST.get("do") == "repost":
             alert_actions.repost_forward(admin=user, forward_id=found.pk)
             info = _("The warning has been posted in your group.")
         elif request.POST.get("do") == "decline":
             alert_actions.decline_forward(admin=user, forward_id=found.pk)
             info = _("The warning has been declined.")
-        else:
+        else:  # the gate first: outsiders learn nothing
+            access_group(user=user, group_id=found.to_group_id, action=Action.RECEIVE_FORWARD)
             raise ActionError("do", _("Choose: post it in your group, or decline."))
     except ActionError as error:
         return _done(request, found.to_group_id, error=error.message)

@@ -40,7 +40,14 @@ from buurtwacht.groups.forms import (
     WijkagentForm,
 )
 from buurtwacht.groups.models import Group, Listing, MembershipRole, VettingMethod
-from buurtwacht.groups.policy import Action, Role, allowed, can_read, must_accept_rules
+from buurtwacht.groups.policy import (
+    Action,
+    Role,
+    allowed,
+    can_close,
+    can_read,
+    must_accept_rules,
+)
 from buurtwacht.moderation.actions import LanguageWarning
 from buurtwacht.moderation.selectors import hidden_for_author
 from buurtwacht.realtime.present import present_forwards
@@ -276,6 +283,8 @@ def live_context(request: HttpRequest, *, group: Group, role: Role) -> dict[str,
         "card_template": card_template(request, group=group, role=role),
         "can_report": allowed(role, Action.REPORT),
         "can_moderate": allowed(role, Action.MODERATE),
+        "close_own": can_close(role=role, is_author=True),  # for live.js (_live.html)
+        "close_others": can_close(role=role, is_author=False),
         "hidden_own": hidden_for_author(group=group, user=_user(request)),
         "chat_messages": recent_messages(group=group),
         "position": position,

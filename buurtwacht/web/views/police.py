@@ -39,13 +39,16 @@ def _draft(form: ReportForm, *, alert_id: int | None) -> actions.ReportDraft:
 def report_on_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
     user = _user(request)
     alert = get_object_or_404(Alert, pk=alert_id)
-    access_group(user=user, group_id=alert.group_id, action=Action.RECORD_POLICE_REPORT)
+    access = access_group(user=user, group_id=alert.group_id, action=Action.RECORD_POLICE_REPORT)
     form = ReportForm(request.POST)
     if not form.is_valid():
         return _done(request, alert.group_id, error=_("Say how and when you reported it."))
     try:
         actions.record_report(
-            user=user, group_id=alert.group_id, draft=_draft(form, alert_id=alert.pk)
+            user=user,
+            group_id=alert.group_id,
+            draft=_draft(form, alert_id=alert.pk),
+            access=access,
         )
     except ActionError as error:
         return _done(request, alert.group_id, error=error.message)
@@ -56,17 +59,20 @@ def report_on_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
 def group_reports(request: HttpRequest, group_id: int) -> HttpResponse:
     """The group's police reports: members add one, the wijkagent adds feedback."""
     user = _user(request)
-    access = access_group(user=user, group_id=group_id, action=Action.READ)
+    posting = request.method == "POST"
+    access = access_group(
+        user=user,
+        group_id=group_id,
+        action=Action.RECORD_POLICE_REPORT if posting else Action.READ,
+    )
     may_report = allowed(access.role, Action.RECORD_POLICE_REPORT)
     form = ReportForm()
-    if request.method == "POST":
-        if not may_report:
-            access_group(user=user, group_id=group_id, action=Action.RECORD_POLICE_REPORT)
+    if posting:
         form = ReportForm(request.POST)
         if form.is_valid():
             try:
                 actions.record_report(
-                    user=user, group_id=group_id, draft=_draft(form, alert_id=None)
+                    user=user, group_id=group_id, draft=_draft(form, alert_id=None), access=access
                 )
             except ActionError as error:
                 form.add_error(None, error.message)
@@ -93,13 +99,15 @@ def group_reports(request: HttpRequest, group_id: int) -> HttpResponse:
 def feedback(request: HttpRequest, report_id: int) -> HttpResponse:
     user = _user(request)
     report = get_object_or_404(PoliceReport, pk=report_id)
-    access_group(user=user, group_id=report.group_id, action=Action.RECORD_POLICE_FEEDBACK)
+    access = access_group(user=user, group_id=report.group_id, action=Action.RECORD_POLICE_FEEDBACK)
     form = FeedbackForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write the police's feedback (at most 2000 characters)."))
     else:
         try:
-            actions.record_feedback(user=user, report_id=report.pk, text=form.cleaned_data["text"])
+            actions.record_feedback(
+                user=user, report_id=report.pk, text=form.cleaned_data["text"], access=access
+            )
         except ActionError as error:
             messages.error(request, error.message)
         else:

@@ -11,7 +11,9 @@
   const text = live.dataset;
   const group = Number(text.group);
   const me = Number(text.user);
-  const isAdmin = text.admin === "1";
+  // Who may close which alert is policy.py's can_close; the page says what it answers
+  // for this reader, for an alert of their own and for someone else's.
+  const mayClose = { own: text.closeOwn === "1", others: text.closeOthers === "1" };
   const HEARTBEAT_MS = Number(text.heartbeat || 10000);  // the server's HEARTBEAT_SECONDS
   let position = Number(text.position || 0);  // id of the last event shown
   let seq = Number(text.seq || 0);  // its number within the group (1, 2, 3, ...)
@@ -164,7 +166,7 @@
     part("open", !alert.closed);
     part("claim_112", !call);
     part("claim_0900", !alert.call_0900);
-    part("close", isAdmin || alert.author === me);
+    part("close", alert.author === me ? mayClose.own : mayClose.others);
     card.classList.toggle("closed", alert.closed);
     place(card, alert.closed, isNew);
     if (type === "alert.created" && announce) {
