@@ -254,3 +254,13 @@ def test_r13_the_registration_actions_check_the_date_of_birth_themselves(
                 register_with(registration=registration)
             assert refused.value.code == code and message in refused.value.message
     assert list(User.objects.values_list("email", flat=True)) == [existing.email]
+
+
+def test_r13_registration_remembers_the_language_it_was_made_in(client, groningen_addresses):
+    """What is sent to the person later (e-mail, push) is written in it (issue 13)."""
+    client.cookies["django_language"] = "en"
+    register(client)
+    client.cookies["django_language"] = "nl"
+    register(client, email="joost@example.nl", name="Joost Mulder")
+    assert User.objects.get(email="femke@example.nl").language == "en"
+    assert User.objects.get(email="joost@example.nl").language == "nl"
