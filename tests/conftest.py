@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import time_machine
 import uvicorn
 from django.conf import settings
 from django.core.cache import cache
@@ -82,6 +83,21 @@ def groningen_subset_csv(groningen_csv: Path, tmp_path_factory) -> Path:
         writer.writerow(next(rows))
         writer.writerows(row for row in rows if row[0] in streets)
     return part
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        metavar="MOMENT",
+        help="run the tests as if it were this moment (ISO, e.g. 2028-02-29T12:00+01:00): "
+        "the clock starts there and ticks on (time-machine); for the date-sensitive tests",
+    )
+
+
+def pytest_configure(config):
+    moment = config.getoption("--today")
+    if moment:
+        time_machine.travel(dt.datetime.fromisoformat(moment), tick=True).start()
 
 
 def pytest_collection_modifyitems(config, items):
