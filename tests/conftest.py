@@ -14,6 +14,7 @@ import time
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -128,6 +129,19 @@ def _register_sees_every_change(settings):
     """The public register's index checks the database on every request in tests (not
     every 2 s), so no test sees groups of an earlier, rolled-back one."""
     settings.REGISTER_REFRESH_SECONDS = 0
+
+
+# A Tuesday at noon in Amsterdam: outside anyone's quiet hours (23:00-07:00 by default).
+NOON = dt.datetime(2027, 3, 2, 12, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+
+@pytest.fixture
+def noon():
+    """The clock at NOON, ticking on, for a test whose outcome depends on the time of day
+    (quiet hours hold notifications back at night).  Ask for it first, so that the
+    set-up runs at noon too; it yields the time-machine traveller."""
+    with time_machine.travel(NOON, tick=True) as traveller:
+        yield traveller
 
 
 def free_port() -> int:

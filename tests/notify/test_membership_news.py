@@ -5,10 +5,8 @@ in the recipient's language.  It is about them, so the e-mail goes whatever thei
 preference; a push too if they take pushes, without the admins' reason."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core import mail
 from django.db import transaction
 from django.utils import translation
@@ -23,14 +21,11 @@ from tests.conftest import GROUP_STREET, PASSWORD, VETTED, free_port
 
 pytestmark = pytest.mark.django_db
 
-# A Tuesday at noon in Amsterdam: outside anyone's quiet hours, so pushes are due at once.
-NOON = dt.datetime(2027, 3, 2, 12, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
-
 
 @pytest.fixture(autouse=True)
-def _noon():
-    with time_machine.travel(NOON, tick=True) as traveller:
-        yield traveller
+def _noon(noon):
+    """Pushes wait for the end of quiet hours: every test here runs at noon."""
+    return noon
 
 
 @pytest.fixture
