@@ -1,11 +1,12 @@
 """Issue 13: events go out after commit, so a transaction that rolls back publishes
 nothing.  The real channel layer of the settings (in-process, or Redis with REDIS_URL)
-and real commits (a transactional test, so on_commit runs as in production)."""
+and real commits (a transactional test, so on_commit runs as in production).  The
+database work runs in Channels' database thread, which closes its connection after."""
 
 import asyncio
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 
@@ -78,10 +79,10 @@ async def test_r13_no_event_published_when_the_transaction_rolls_back(kind, grou
             raise AfterTheAction
 
     with pytest.raises(AfterTheAction):
-        await sync_to_async(post_then_fail)()
+        await database_sync_to_async(post_then_fail)()
     assert await next_event(layer, channel, timeout=1) is None
-    assert not await sync_to_async(Event.objects.filter(group=group).exists)()
-    assert not await sync_to_async(model.objects.exists)()
+    assert not await database_sync_to_async(Event.objects.filter(group=group).exists)()
+    assert not await database_sync_to_async(model.objects.exists)()
 
 
 @pytest.mark.parametrize("kind", POSTS)
@@ -94,7 +95,7 @@ async def test_r13_the_event_is_published_once_the_transaction_commits(kind, gro
             post(mo_member, group)
             return Event.objects.get(group=group, type__startswith=kind)
 
-    event = await sync_to_async(post_in_a_transaction)()
+    event = await database_sync_to_async(post_in_a_transaction)()
     published = await next_event(layer, channel, timeout=5)
     assert published is not None
     assert (published["id"], published["group"], published["seq"]) == (
@@ -102,4 +103,4 @@ async def test_r13_the_event_is_published_once_the_transaction_commits(kind, gro
         group.pk,
         event.seq,
     )
-    assert await sync_to_async(model.objects.count)() == 1
+    assert await database_sync_to_async(model.objects.count)() == 1
