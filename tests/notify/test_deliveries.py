@@ -150,7 +150,7 @@ def test_email_transport_and_the_join_request_notice_for_admins(
 
 
 def test_r13_admins_are_told_the_applicants_name_with_a_join_request(
-    group, anna_admin, resident_on, settings
+    noon, group, anna_admin, resident_on, settings
 ):
     """The admin must make personal contact (R-GRP-5): the notice names who asks."""
     from buurtwacht.groups import actions as group_actions
