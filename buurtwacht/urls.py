@@ -5,7 +5,6 @@ from buurtwacht.api import urls as api_urls
 
 urlpatterns = [
     path("beheer/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api_urls.urls()),
     re_path(r"^api/(?P<rest>.*)$", api_urls.unknown_path),
     path("", include("buurtwacht.web.urls")),

@@ -14,8 +14,10 @@ import time
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 import uvicorn
 from django.conf import settings
 from django.core.cache import cache
@@ -84,6 +86,21 @@ def groningen_subset_csv(groningen_csv: Path, tmp_path_factory) -> Path:
     return part
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        metavar="MOMENT",
+        help="run the tests as if it were this moment (ISO, e.g. 2028-02-29T12:00+01:00): "
+        "the clock starts there and ticks on (time-machine); for the date-sensitive tests",
+    )
+
+
+def pytest_configure(config):
+    moment = config.getoption("--today")
+    if moment:
+        time_machine.travel(dt.datetime.fromisoformat(moment), tick=True).start()
+
+
 def pytest_collection_modifyitems(config, items):
     """`@pytest.mark.postgres`: the test needs PostgreSQL; skipped on SQLite (one marker,
     not a copied skipif in every file)."""
@@ -112,6 +129,19 @@ def _register_sees_every_change(settings):
     """The public register's index checks the database on every request in tests (not
     every 2 s), so no test sees groups of an earlier, rolled-back one."""
     settings.REGISTER_REFRESH_SECONDS = 0
+
+
+# A Tuesday at noon in Amsterdam: outside anyone's quiet hours (23:00-07:00 by default).
+NOON = dt.datetime(2027, 3, 2, 12, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+
+@pytest.fixture
+def noon():
+    """The clock at NOON, ticking on, for a test whose outcome depends on the time of day
+    (quiet hours hold notifications back at night).  Ask for it first, so that the
+    set-up runs at noon too; it yields the time-machine traveller."""
+    with time_machine.travel(NOON, tick=True) as traveller:
+        yield traveller
 
 
 def free_port() -> int:

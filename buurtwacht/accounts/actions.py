@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ class Registration:
     password: str
     date_of_birth: dt.date  # 18+ (R-RUL-1): age.check_date_of_birth, here and in the form
     address: GeocodedAddress
+    language: str = ""  # the site's language they registered in (notifications use it)
 
 
 def _address_fields(address: GeocodedAddress) -> dict[str, object]:
@@ -56,6 +58,7 @@ def register_user(*, registration: Registration, confirmed: bool = True) -> User
         date_of_birth=registration.date_of_birth,
         is_active=confirmed,
         email_confirmed_at=clock.now() if confirmed else None,
+        language=_known_language(registration.language),
     )
     HomeAddress.objects.create(user=user, **_address_fields(registration.address))
     return user
@@ -85,6 +88,19 @@ def register_resident(*, registration: Registration) -> RegistrationOutcome:
             existing = User.objects.get(email=email)
     make_password(registration.password)  # the same hashing work as a new account
     return RegistrationOutcome(user=existing, created=False)
+
+
+def _known_language(code: str) -> str:
+    """One of the site's languages, or '' (the default) for anything else."""
+    return code if code in dict(settings.LANGUAGES) else ""
+
+
+def remember_language(*, user: User, language: str) -> None:
+    """The person chose the site's language: notifications to them are written in it."""
+    language = _known_language(language)
+    if language and language != user.language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
 
 
 @transaction.atomic
@@ -185,6 +201,7 @@ def delete_account(*, user: User) -> None:
     user.email = f"deleted-{user.pk}@invalid.invalid"
     user.name = ""
     user.date_of_birth = None
+    user.language = ""
     user.password = make_password(None)
     user.is_active = False
     user.deleted_at = now

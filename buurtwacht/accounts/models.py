@@ -56,6 +56,9 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
     deleted_at = models.DateTimeField(null=True, blank=True)
     # Registered on the site: inactive until the link in the e-mail is followed.
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The site's language the person last chose (the switch, or the one they registered
+    # in): notifications to them are written in it.  Empty: the site's default.
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
 
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 

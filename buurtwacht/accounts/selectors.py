@@ -32,6 +32,7 @@ def personal_data(*, user: User) -> dict[str, Any]:
             "date_of_birth": user.date_of_birth.isoformat() if user.date_of_birth else None,
             "created_at": user.created_at.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
+            "language": user.language,
             "verified_roles": _verified_roles(user),
         },
         "home_address": None

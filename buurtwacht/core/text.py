@@ -31,9 +31,12 @@ def clean_text(value: str, *, code: str, single_line: bool = False) -> str:
 
 
 def check_moment(value: dt.datetime, *, code: str, now: dt.datetime) -> dt.datetime:
-    """A time from outside: not before 2000, not more than five minutes in the future."""
+    """A time from outside: not before 2000, not more than five minutes in the future.
+    Returned in UTC: a form gives local time, and adding hours to that counts on the wall
+    clock (48 hours after Saturday noon would be Monday noon, 47 hours over the change to
+    summer time)."""
     if value < EARLIEST:
         raise ActionError(code, _("This time lies too far in the past: check the date."))
     if value > now + dt.timedelta(minutes=5):
         raise ActionError(code, _("The time cannot be in the future."))
-    return value
+    return value.astimezone(dt.UTC)

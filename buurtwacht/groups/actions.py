@@ -9,7 +9,6 @@ import shapely
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from buurtwacht.geo.models import Street
 from buurtwacht.moderation.actions import flag_posted, screen, screen_outside_group
 from buurtwacht.moderation.models import Place
 from buurtwacht.municipality.selectors import is_verified_police
-from buurtwacht.notify.actions import notify_join_request
+from buurtwacht.notify.actions import notify_join_request, notify_membership
 from buurtwacht.realtime.actions import revoke_access
 
 from . import selectors
@@ -54,18 +53,10 @@ def _audit(
     subject: User | None = None,
     reason: str = "",
     **details: object,
-) -> None:
-    AuditEntry.objects.create(
+) -> AuditEntry:
+    return AuditEntry.objects.create(
         group=group, actor=actor, action=action, subject=subject, reason=reason, details=details
     )
-
-
-def _tell(user: User, subject: str, body: str) -> None:
-    """E-mail after commit (the notify app takes this over with its own transports)."""
-    if user.email and user.is_active:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, None, [user.email], fail_silently=True)
-        )
 
 
 # --- creating a group (R-CRE-1, R-RUL-4, R-REG-2) --------------------------------------
@@ -415,7 +406,7 @@ def admit_member(*, admin: User, request_id: int, vetting: Vetting) -> Membershi
             "rules_accepted_version": 0 if join_request.proposed_by_id else group.rules_version,
         },
     )
-    _audit(
+    entry = _audit(
         group=group,
         actor=admin,
         action="admit",
@@ -423,11 +414,7 @@ def admit_member(*, admin: User, request_id: int, vetting: Vetting) -> Membershi
         contact_date=vetting.contact_date.isoformat(),
         contact_method=str(vetting.method),
     )
-    _tell(
-        join_request.user,
-        _("Welcome to %(group)s") % {"group": group.name},
-        _("You have been admitted to %(group)s.") % {"group": group.name},
-    )
+    notify_membership(entry=entry)
     return membership
 
 
@@ -442,19 +429,14 @@ def deny_request(*, admin: User, request_id: int, reason: str) -> JoinRequest:
     join_request.decided_at = clock.now()
     join_request.reason = reason
     join_request.save()
-    _audit(
+    entry = _audit(
         group=join_request.group,
         actor=admin,
         action="deny",
         subject=join_request.user,
         reason=reason,
     )
-    _tell(
-        join_request.user,
-        _("Your request to join %(group)s") % {"group": join_request.group.name},
-        _("The admins of %(group)s did not admit you. Reason: %(reason)s")
-        % {"group": join_request.group.name, "reason": reason},
-    )
+    notify_membership(entry=entry)
     return join_request
 
 
@@ -517,19 +499,14 @@ def remove_member(*, admin: User, group_id: int, user_id: int, reason: str) -> N
     membership = _active_membership(access.group, user_id)
     _end(membership, status=MembershipStatus.REMOVED, reason=reason)
     revoke_access(user_id=user_id, group_id=access.group.pk)
-    _audit(
+    entry = _audit(
         group=access.group,
         actor=admin,
         action="remove",
         subject=membership.user,
         reason=reason,
     )
-    _tell(
-        membership.user,
-        _("You are no longer a member of %(group)s") % {"group": access.group.name},
-        _("An admin removed you from %(group)s. The reason: %(reason)s")
-        % {"group": access.group.name, "reason": reason},
-    )
+    notify_membership(entry=entry)
 
 
 @transaction.atomic
@@ -587,15 +564,10 @@ def appoint_admin_as_staff(*, staff: User, group_id: int, user_id: int) -> None:
         raise ActionError("has_admin", _("This group has an admin: they choose the others."))
     membership.role = MembershipRole.ADMIN
     membership.save()
-    _audit(group=group, actor=staff, action="staff_appoint_admin", subject=membership.user)
-    _tell(
-        membership.user,
-        _("You are now an admin of %(group)s") % {"group": group.name},
-        _(
-            "Platform staff made you an admin of %(group)s, because the group had none. "
-            "You can now decide on join requests and appoint other admins."
+    notify_membership(
+        entry=_audit(
+            group=group, actor=staff, action="staff_appoint_admin", subject=membership.user
         )
-        % {"group": group.name},
     )
 
 

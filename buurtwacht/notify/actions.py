@@ -27,14 +27,16 @@ import datetime as dt
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from buurtwacht.accounts.models import User
 from buurtwacht.alerts.models import Alert, Forward
@@ -59,7 +61,7 @@ if TYPE_CHECKING:
     from buurtwacht.signage.models import SignRequest
 
 from .models import Delivery, DeliveryState, Preferences, PushSubscription, Transport
-from .selectors import look_waiting, next_due_at, preferences_of
+from .selectors import language_of, look_waiting, next_due_at, preferences_of
 from .transports import TRANSPORTS, PermanentFailure, TemporaryFailure
 
 if TYPE_CHECKING:
@@ -92,24 +94,46 @@ def _recipients(
     )
 
 
+Payload = dict[str, Any]
+
+
+def _in_languages(build: Callable[[], Payload]) -> Callable[[User], Payload]:
+    """What `build()` says, in each recipient's language (made once per language)."""
+    made: dict[str, Payload] = {}
+
+    def for_recipient(user: User) -> Payload:
+        language = language_of(user=user)
+        if language not in made:
+            with translation.override(language):
+                made[language] = build()
+        return made[language]
+
+    return for_recipient
+
+
 def _deliveries(
     user: User,
     *,
     kind: str,
     source: str,
-    payload: dict[str, str],
+    texts: Callable[[User], Payload],
     due_at: dt.datetime,
     transports: tuple[str, ...],
+    transactional: bool = False,
 ) -> list[Delivery]:
+    """The person's deliveries over those of `transports` they chose, in their language.
+    `transactional`: about their own membership, so the e-mail goes whatever their e-mail
+    preference (as a password reset does)."""
     prefs = preferences_of(user=user)
     made = []
+    payload = texts(user)
     common = {"user": user, "kind": kind, "source": source, "payload": payload, "due_at": due_at}
     if Transport.WEBPUSH in transports and prefs.webpush:
         made += [
             Delivery(transport=Transport.WEBPUSH, subscription=s, **common)
             for s in getattr(user, "push_subscriptions").all()  # noqa: B009 (prefetched)
         ]
-    if Transport.EMAIL in transports and prefs.email and user.email:
+    if Transport.EMAIL in transports and (prefs.email or transactional) and user.email:
         made.append(Delivery(transport=Transport.EMAIL, **common))
     if Transport.SMS in transports and prefs.sms and prefs.phone:
         made.append(Delivery(transport=Transport.SMS, **common))
@@ -129,7 +153,7 @@ def notify_alert(*, alert: Alert) -> int:
     recipients = _recipients(alert.group, exclude=alert.author_id)
     if not recipients:
         return 0
-    payload = content.for_alert(alert)
+    texts = _in_languages(lambda: content.for_alert(alert))
     now = clock.now()
     made: list[Delivery] = []
     for user in recipients:
@@ -137,7 +161,7 @@ def notify_alert(*, alert: Alert) -> int:
             user,
             kind="alert",
             source=f"alert:{alert.pk}",
-            payload=payload,
+            texts=texts,
             due_at=now,
             transports=(Transport.WEBPUSH, Transport.EMAIL, Transport.SMS),
         )
@@ -146,7 +170,7 @@ def notify_alert(*, alert: Alert) -> int:
 
 def notify_chat(*, message: ChatMessage) -> int:
     """Chat never wakes anyone: inside quiet hours it waits until they end (push only)."""
-    payload = content.for_chat(message.group)
+    texts = _in_languages(lambda: content.for_chat(message.group))
     now = clock.now()
     made: list[Delivery] = []
     for user in _recipients(message.group, exclude=message.author_id):
@@ -157,7 +181,7 @@ def notify_chat(*, message: ChatMessage) -> int:
             user,
             kind="chat",
             source=f"chat:{message.pk}",
-            payload=payload,
+            texts=texts,
             due_at=after_quiet_hours(prefs, now),
             transports=(Transport.WEBPUSH,),
         )
@@ -166,31 +190,62 @@ def notify_chat(*, message: ChatMessage) -> int:
 
 def notify_join_request(*, join_request: JoinRequest) -> int:
     # To the admins, who contact the applicant: the full name (alerts/selectors.py).
-    payload = content.for_join_request(join_request.group, full_name(user=join_request.user))
+    texts = _in_languages(
+        lambda: content.for_join_request(join_request.group, full_name(user=join_request.user))
+    )
     made: list[Delivery] = []
     for admin in _recipients(join_request.group, exclude=None, roles=(MembershipRole.ADMIN,)):
         made += _deliveries(
             admin,
             kind="join_request",
             source=f"join_request:{join_request.pk}",
-            payload=payload,
+            texts=texts,
             due_at=after_quiet_hours(preferences_of(user=admin), clock.now()),
             transports=(Transport.WEBPUSH, Transport.EMAIL),
         )
     return _enqueue(made)
 
 
+def notify_membership(*, entry: "AuditEntry") -> int:
+    """A decision about the person's own membership (the audit `entry`: admitted, denied,
+    removed, made admin by platform staff).  It is about them, so the e-mail goes at once
+    whatever their e-mail preference, with the admins' reason; a push as well if they
+    take pushes, without the reason and not at night."""
+    user = entry.subject
+    if user is None or not user.is_active:
+        return 0
+    source, now = f"membership:{entry.pk}", clock.now()
+    made = _deliveries(
+        user,
+        kind="membership",
+        source=source,
+        texts=_in_languages(lambda: content.for_membership(entry, lock_screen=False)),
+        due_at=now,
+        transports=(Transport.EMAIL,),
+        transactional=True,
+    )
+    made += _deliveries(
+        user,
+        kind="membership",
+        source=source,
+        texts=_in_languages(lambda: content.for_membership(entry, lock_screen=True)),
+        due_at=after_quiet_hours(preferences_of(user=user), now),
+        transports=(Transport.WEBPUSH,),
+    )
+    return _enqueue(made)
+
+
 def notify_forward(*, forward: Forward) -> int:
     """A neighbouring group's warning (R-ADJ-1) to the receiving group's admins: like an
     alert it goes through at once, quiet hours or not."""
-    payload = content.for_forward(forward)
+    texts = _in_languages(lambda: content.for_forward(forward))
     made: list[Delivery] = []
     for admin in _recipients(forward.to_group, exclude=None, roles=(MembershipRole.ADMIN,)):
         made += _deliveries(
             admin,
             kind="forward",
             source=f"forward:{forward.pk}",
-            payload=payload,
+            texts=texts,
             due_at=clock.now(),
             transports=(Transport.WEBPUSH, Transport.EMAIL, Transport.SMS),
         )
@@ -213,12 +268,14 @@ def notify_contact_message(*, message: "ContactMessage") -> int:
         .prefetch_related("push_subscriptions")
     )
     source, now = f"contact:{message.pk}", clock.now()
+    email_texts = _in_languages(lambda: content.for_contact(message))
+    push_texts = _in_languages(lambda: content.for_contact_push(message))
     for admin in users:
         made += _deliveries(
             admin,
             kind="contact",
             source=source,
-            payload=content.for_contact(message),
+            texts=email_texts,
             due_at=now,
             transports=(Transport.EMAIL,),
         )
@@ -226,7 +283,7 @@ def notify_contact_message(*, message: "ContactMessage") -> int:
             admin,
             kind="contact",
             source=source,
-            payload=content.for_contact_push(message),
+            texts=push_texts,
             due_at=now,
             transports=(Transport.WEBPUSH,),
         )
@@ -236,14 +293,14 @@ def notify_contact_message(*, message: "ContactMessage") -> int:
 def notify_police_follow_up(*, report: "PoliceReport", users: list[User]) -> int:
     """R-FUP-1: 48 hours without police feedback.  To everyone given (the reporter and the
     admins), connected or not: a socket shows alerts, not this.  Never at night."""
-    payload = content.for_police_follow_up(report)
+    texts = _in_languages(lambda: content.for_police_follow_up(report))
     made: list[Delivery] = []
     for user in users:
         made += _deliveries(
             user,
             kind="police_follow_up",
             source=f"police_follow_up:{report.pk}",
-            payload=payload,
+            texts=texts,
             due_at=after_quiet_hours(preferences_of(user=user), clock.now()),
             transports=(Transport.WEBPUSH, Transport.EMAIL),
         )
@@ -253,7 +310,7 @@ def notify_police_follow_up(*, report: "PoliceReport", users: list[User]) -> int
 def notify_wijkagent_ended(*, membership: Membership) -> int:
     """The officer's police verification was revoked: the group's admins hear that the
     wijkagent no longer reads along (push and e-mail, not at night)."""
-    payload = content.for_wijkagent_ended(membership)
+    texts = _in_languages(lambda: content.for_wijkagent_ended(membership))
     admins = User.objects.filter(
         memberships__group_id=membership.group_id,
         memberships__role=MembershipRole.ADMIN,
@@ -266,7 +323,7 @@ def notify_wijkagent_ended(*, membership: Membership) -> int:
             admin,
             kind="wijkagent_ended",
             source=f"wijkagent_ended:{membership.pk}:{membership.ended_at:%Y%m%d%H%M%S%f}",
-            payload=payload,
+            texts=texts,
             due_at=after_quiet_hours(preferences_of(user=admin), clock.now()),
             transports=(Transport.WEBPUSH, Transport.EMAIL),
         )
@@ -289,8 +346,10 @@ def _group_admins(group_id: int) -> list[User]:
 def notify_municipality_message(*, entry: "AuditEntry", municipality: str) -> int:
     """The municipality coordinator's message to a group's admins (push and e-mail, not
     at night); the coordinator never sees who the admins are."""
-    payload = content.for_municipality_message(
-        entry.group, municipality=municipality, text=entry.reason
+    texts = _in_languages(
+        lambda: content.for_municipality_message(
+            entry.group, municipality=municipality, text=entry.reason
+        )
     )
     made: list[Delivery] = []
     for admin in _group_admins(entry.group_id):
@@ -298,7 +357,7 @@ def notify_municipality_message(*, entry: "AuditEntry", municipality: str) -> in
             admin,
             kind="municipality_message",
             source=f"municipality_message:{entry.pk}",
-            payload=payload,
+            texts=texts,
             due_at=after_quiet_hours(preferences_of(user=admin), clock.now()),
             transports=(Transport.WEBPUSH, Transport.EMAIL),
         )
@@ -313,8 +372,13 @@ def notify_sign_request(
     made: list[Delivery] = []
     sides = [(False, _group_admins(sign_request.group_id)), (True, coordinators)]
     for for_municipality, users in sides:
-        payload = content.for_sign_request(
-            sign_request, step=step, for_municipality=for_municipality
+        texts = _in_languages(
+            partial(
+                content.for_sign_request,
+                sign_request,
+                step=step,
+                for_municipality=for_municipality,
+            )
         )
         for user in users:
             if user.pk == actor.pk:
@@ -323,7 +387,7 @@ def notify_sign_request(
                 user,
                 kind="sign_request",
                 source=f"sign_request:{sign_request.pk}:{step}",
-                payload=payload,
+                texts=texts,
                 due_at=after_quiet_hours(preferences_of(user=user), clock.now()),
                 transports=(Transport.WEBPUSH, Transport.EMAIL),
             )

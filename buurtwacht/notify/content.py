@@ -13,6 +13,7 @@ from buurtwacht.geo.models import Street
 from buurtwacht.groups.models import Group, Membership
 
 if TYPE_CHECKING:
+    from buurtwacht.groups.models import AuditEntry
     from buurtwacht.police.models import PoliceReport
     from buurtwacht.register.models import ContactMessage
     from buurtwacht.signage.models import SignRequest
@@ -45,6 +46,43 @@ def for_join_request(group: Group, applicant: str) -> dict[str, Any]:
         "body": _("%(name)s asks to join. Contact them before you decide.") % {"name": applicant},
         "url": reverse("group_requests", args=[group.pk]),
         "tag": f"requests-{group.pk}",
+    }
+
+
+def for_membership(entry: "AuditEntry", *, lock_screen: bool) -> dict[str, Any]:
+    """A decision about the person's own membership (`entry` in the audit log: admitted,
+    denied, removed, made admin by platform staff).  The e-mail gives the admins' reason;
+    a push (`lock_screen`) does not, for anyone may read a lock screen."""
+    group = {"group": entry.group.name}
+    titles = {
+        "admit": _("Welcome to %(group)s"),
+        "deny": _("Your request to join %(group)s"),
+        "remove": _("You are no longer a member of %(group)s"),
+        "staff_appoint_admin": _("You are now an admin of %(group)s"),
+    }
+    bodies = {
+        "admit": _("You have been admitted to %(group)s."),
+        "deny": _("The admins of %(group)s did not admit you."),
+        "remove": _("An admin removed you from %(group)s."),
+        "staff_appoint_admin": _(
+            "Platform staff made you an admin of %(group)s, because the group had none. "
+            "You can now decide on join requests and appoint other admins."
+        ),
+    }
+    body = bodies[entry.action] % group
+    ended = entry.action in ("deny", "remove")
+    if ended:
+        reason = (
+            _("The reason is in your e-mail.")
+            if lock_screen
+            else _("Reason: %(reason)s") % {"reason": entry.reason}
+        )
+        body = f"{body} {reason}"
+    return {
+        "title": titles[entry.action] % group,
+        "body": body,
+        "url": reverse("my_groups") if ended else reverse("group", args=[entry.group_id]),
+        "tag": f"membership-{entry.group_id}",
     }
 
 

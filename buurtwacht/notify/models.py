@@ -61,7 +61,7 @@ class Delivery(models.Model):
     subscription = models.ForeignKey(
         PushSubscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    kind = models.CharField(max_length=32)  # alert, chat, join_request
+    kind = models.CharField(max_length=32)  # alert, chat, join_request, membership, ...
     source = models.CharField(max_length=64)  # what it is about, e.g. "alert:12"
     payload = models.JSONField()  # title, body, url, tag: never a person description
     state = models.CharField(

@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Min, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -21,6 +22,11 @@ def preferences_of(*, user: User) -> Preferences:
 
 def push_device_count(*, user: User) -> int:
     return PushSubscription.objects.filter(user=user).count()
+
+
+def language_of(*, user: User) -> str:
+    """The language to write to the person in: the one they chose, else the site's."""
+    return user.language or settings.LANGUAGE_CODE
 
 
 def next_due_at() -> dt.datetime | None:

@@ -159,6 +159,8 @@ urlpatterns = [
         verification.revoke,
         name="staff_verification_revoke",
     ),
+    # Django's language switch, which also remembers a logged-in person's choice.
+    path("i18n/setlang/", accounts.set_language, name="set_language"),
     path("account/registreren/", accounts.register, name="register"),
     path("account/bevestigen/<uidb64>/<token>/", accounts.confirm_email, name="confirm_email"),
     path(

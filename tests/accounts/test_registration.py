@@ -2,8 +2,10 @@
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from buurtwacht.accounts.models import HomeAddress, User, normalize_email, normalized_login
@@ -111,22 +113,23 @@ def test_invalid_postcode_is_a_dutch_form_error(client, groningen_addresses, pos
     assert_nothing_created()
 
 
+# An ordinary day; the edge dates (29 February, new year's eve) are in
+# tests/core/test_calendar_edges.py.
+A_DAY = dt.datetime(2026, 6, 15, 12, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+
+@time_machine.travel(A_DAY, tick=False)
 def test_r_rul_1_under_18_is_refused_with_a_dutch_message(client, groningen_addresses):
-    today = clock.today()
-    almost_18 = today.replace(year=today.year - 18) + dt.timedelta(days=1)
-    response = register(client, date_of_birth=almost_18.isoformat())
+    response = register(client, date_of_birth="2008-06-16")  # 18 tomorrow
     assert response.status_code == 200
     assert "Je moet 18 jaar of ouder zijn" in response.text
     assert_nothing_created()
 
 
+@time_machine.travel(A_DAY, tick=False)
 def test_r_rul_1_turning_18_today_is_accepted(client, groningen_addresses):
-    today = clock.today()
-    born = today.replace(year=today.year - 18) if (today.month, today.day) != (2, 29) else None
-    if born is None:  # pragma: no cover - only on 29 February
-        born = dt.date(today.year - 18, 3, 1)
-    assert register(client, date_of_birth=born.isoformat()).status_code == 200
-    assert User.objects.get().date_of_birth == born
+    assert register(client, date_of_birth="2008-06-15").status_code == 200
+    assert User.objects.get().date_of_birth == dt.date(2008, 6, 15)
 
 
 def test_future_date_of_birth_is_refused(client, groningen_addresses):
@@ -254,3 +257,13 @@ def test_r13_the_registration_actions_check_the_date_of_birth_themselves(
                 register_with(registration=registration)
             assert refused.value.code == code and message in refused.value.message
     assert list(User.objects.values_list("email", flat=True)) == [existing.email]
+
+
+def test_r13_registration_remembers_the_language_it_was_made_in(client, groningen_addresses):
+    """What is sent to the person later (e-mail, push) is written in it (issue 13)."""
+    client.cookies["django_language"] = "en"
+    register(client)
+    client.cookies["django_language"] = "nl"
+    register(client, email="joost@example.nl", name="Joost Mulder")
+    assert User.objects.get(email="femke@example.nl").language == "en"
+    assert User.objects.get(email="joost@example.nl").language == "nl"

@@ -24,6 +24,7 @@ from buurtwacht.groups.models import (
     MembershipStatus,
 )
 from buurtwacht.groups.policy import Action, Role
+from buurtwacht.notify import actions as notify_actions
 from tests.conftest import GROUP_STREET, OTHER_STREET, PASSWORD, VETTED, admit
 
 pytestmark = pytest.mark.django_db
@@ -133,9 +134,7 @@ def test_r_grp_2_admin_proposes_and_still_vets(group, anna_admin, resident_on):
     assert role_in(user=lotte, group=group)[0] == Role.MEMBER
 
 
-def test_r_grp_5_admission_records_personal_contact(
-    group, anna_admin, resident_on, django_capture_on_commit_callbacks
-):
+def test_r_grp_5_admission_records_personal_contact(group, anna_admin, resident_on):
     lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
     request = actions.request_to_join(user=lotte, group_id=group.pk, rules_accepted=True)
     unchecked = actions.Vetting(
@@ -148,9 +147,7 @@ def test_r_grp_5_admission_records_personal_contact(
     with pytest.raises(ActionError):
         actions.admit_member(admin=anna_admin, request_id=request.pk, vetting=unchecked)
     assert role_in(user=lotte, group=group)[0] == Role.PENDING
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        actions.admit_member(admin=anna_admin, request_id=request.pk, vetting=VETTED)
+    actions.admit_member(admin=anna_admin, request_id=request.pk, vetting=VETTED)
     request.refresh_from_db()
     assert request.status == JoinRequestStatus.ADMITTED
     assert request.decided_by == anna_admin
@@ -159,7 +156,8 @@ def test_r_grp_5_admission_records_personal_contact(
     assert request.age_checked and request.address_checked
     entry = AuditEntry.objects.get(group=group, action="admit", subject=lotte)
     assert entry.actor == anna_admin
-    assert [m.to for m in mail.outbox] == [[lotte.email]]  # told the outcome
+    notify_actions.process_due()
+    assert [lotte.email] in [m.to for m in mail.outbox]  # told the outcome (the outbox)
 
 
 @pytest.mark.parametrize(
@@ -207,19 +205,17 @@ def test_r13_a_vetting_date_in_the_future_or_before_2000_is_refused_in_dutch(
     assert not AuditEntry.objects.filter(group=group, action="admit", subject=lotte).exists()
 
 
-def test_r_grp_5_denial_records_a_reason_and_tells_the_applicant(
-    group, anna_admin, resident_on, django_capture_on_commit_callbacks
-):
+def test_r_grp_5_denial_records_a_reason_and_tells_the_applicant(group, anna_admin, resident_on):
     lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
     request = actions.request_to_join(user=lotte, group_id=group.pk, rules_accepted=True)
     with pytest.raises(ActionError):
         actions.deny_request(admin=anna_admin, request_id=request.pk, reason=" ")
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        actions.deny_request(admin=anna_admin, request_id=request.pk, reason="Niet bereikt")
+    actions.deny_request(admin=anna_admin, request_id=request.pk, reason="Niet bereikt")
     request.refresh_from_db()
     assert (request.status, request.reason) == (JoinRequestStatus.DENIED, "Niet bereikt")
-    assert "Niet bereikt" in mail.outbox[0].body
+    notify_actions.process_due()
+    [told] = [m for m in mail.outbox if m.to == [lotte.email]]
+    assert "Niet bereikt" in told.body
     with pytest.raises(ActionError) as twice:
         actions.admit_member(admin=anna_admin, request_id=request.pk, vetting=VETTED)
     assert twice.value.code == "decided"
@@ -355,7 +351,7 @@ def test_the_last_admin_cannot_delete_their_account_and_orphan_the_group(
 
 
 def test_platform_staff_appoint_an_admin_for_a_group_without_one(
-    group, anna_admin, mo_member, django_capture_on_commit_callbacks, mailoutbox
+    group, anna_admin, mo_member, mailoutbox
 ):
     # A group orphaned before the rule held (or whose admin's account was switched off).
     Membership.objects.filter(user=anna_admin, group=group).update(status="left")
@@ -364,12 +360,12 @@ def test_platform_staff_appoint_an_admin_for_a_group_without_one(
 
     with pytest.raises(PermissionDenied):
         actions.appoint_admin_as_staff(staff=mo_member, group_id=group.pk, user_id=mo_member.pk)
-    with django_capture_on_commit_callbacks(execute=True):
-        actions.appoint_admin_as_staff(staff=staff, group_id=group.pk, user_id=mo_member.pk)
+    actions.appoint_admin_as_staff(staff=staff, group_id=group.pk, user_id=mo_member.pk)
     assert role_in(user=mo_member, group=group)[0] == Role.ADMIN
     assert not selectors.groups_without_admin().exists()
     entry = AuditEntry.objects.get(group=group, action="staff_appoint_admin")
     assert (entry.actor, entry.subject) == (staff, mo_member)
+    notify_actions.process_due()
     assert mailoutbox[-1].to == [mo_member.email]
     with pytest.raises(ActionError) as has_admin:  # from now on the admins decide
         actions.appoint_admin_as_staff(staff=staff, group_id=group.pk, user_id=mo_member.pk)

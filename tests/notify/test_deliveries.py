@@ -128,7 +128,7 @@ def test_quiet_hours_hold_chat_back_but_an_alert_goes_through(
 
 
 def test_email_transport_and_the_join_request_notice_for_admins(
-    group, anna_admin, resident_on, mo_member, settings
+    noon, group, anna_admin, resident_on, mo_member, settings
 ):
     settings.SITE_URL = "https://buurtwacht.example.nl"
     settle()
@@ -150,7 +150,7 @@ def test_email_transport_and_the_join_request_notice_for_admins(
 
 
 def test_r13_admins_are_told_the_applicants_name_with_a_join_request(
-    group, anna_admin, resident_on, settings
+    noon, group, anna_admin, resident_on, settings
 ):
     """The admin must make personal contact (R-GRP-5): the notice names who asks."""
     from buurtwacht.groups import actions as group_actions

@@ -17,8 +17,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from buurtwacht.accounts import actions, emails
@@ -69,6 +71,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     password=form.cleaned_data["password1"],
                     date_of_birth=form.cleaned_data["date_of_birth"],
                     address=form.resolved_address(),
+                    language=translation.get_language() or "",
                 )
             )
         except ActionError as refused:  # the form asked the same (a day may have passed)
@@ -78,6 +81,15 @@ def register(request: HttpRequest) -> HttpResponse:
             # The same answer whether or not the address had an account (no enumeration).
             return render(request, "accounts/check_email.html")
     return render(request, "accounts/register.html", {"form": form, "next": next_url})
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch; a logged-in person's choice is also remembered, so that
+    what is sent to them (e-mail, push) is written in it."""
+    response = i18n.set_language(request)
+    if request.method == "POST" and isinstance(request.user, User):
+        actions.remember_language(user=request.user, language=request.POST.get("language", ""))
+    return response
 
 
 def confirm_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
