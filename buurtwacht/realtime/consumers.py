@@ -341,7 +341,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         if self.closed:
             return
         if not self.turn.locked() and not self.backlog:
-            transport = self.transport() if self.transport is not None else None
+            transport = self._writable()
             if transport is not None:
                 if self._is_new(group_id=event["group"], event_id=event["id"]):
                     transport.write(fanout.frame(self._text(event)))
@@ -358,6 +358,10 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
                     await self.stream_event(self.backlog[0])
                     self.backlog.popleft()
                 self.backlog_waits.clear()
+
+    def _writable(self) -> Any:
+        """The transport to write a prepared frame to now, or None (fanout.direct_writer)."""
+        return self.transport() if self.transport is not None else None
 
     def _text(self, event: dict[str, Any]) -> str:
         """The event's text in this socket's language, as it was encoded once for all."""
@@ -377,7 +381,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     async def stream_event(self, event: dict[str, Any]) -> None:
         """A stream event from the backlog."""
         if self._is_new(group_id=event["group"], event_id=event["id"]) and not self.closed:
-            transport = self.transport() if self.transport is not None else None
+            transport = self._writable()
             if transport is not None:
                 transport.write(fanout.frame(self._text(event)))
             else:
