@@ -256,21 +256,10 @@ def notify_contact_message(*, message: "ContactMessage") -> int:
     """A visitor's message from a public group page, to the group's admins: the e-mail
     carries it in full (with the visitor's address to reply to), a push only says it came."""
     made: list[Delivery] = []
-    admins = Membership.objects.filter(
-        group_id=message.group_id,
-        status=MembershipStatus.ACTIVE,
-        role=MembershipRole.ADMIN,
-        user__is_active=True,
-    ).values_list("user_id", flat=True)
-    users = (
-        User.objects.filter(pk__in=list(admins))
-        .select_related("notify_preferences")
-        .prefetch_related("push_subscriptions")
-    )
     source, now = f"contact:{message.pk}", clock.now()
     email_texts = _in_languages(lambda: content.for_contact(message))
     push_texts = _in_languages(lambda: content.for_contact_push(message))
-    for admin in users:
+    for admin in _group_admins(message.group_id):
         made += _deliveries(
             admin,
             kind="contact",
@@ -311,14 +300,8 @@ def notify_wijkagent_ended(*, membership: Membership) -> int:
     """The officer's police verification was revoked: the group's admins hear that the
     wijkagent no longer reads along (push and e-mail, not at night)."""
     texts = _in_languages(lambda: content.for_wijkagent_ended(membership))
-    admins = User.objects.filter(
-        memberships__group_id=membership.group_id,
-        memberships__role=MembershipRole.ADMIN,
-        memberships__status=MembershipStatus.ACTIVE,
-        is_active=True,
-    ).prefetch_related("push_subscriptions")
     made: list[Delivery] = []
-    for admin in admins:
+    for admin in _group_admins(membership.group_id):
         made += _deliveries(
             admin,
             kind="wijkagent_ended",
