@@ -8,8 +8,18 @@ from .models import HomeAddress, User
 
 
 class HomeAddressInline(admin.StackedInline):
+    """Read-only: a person changes their address on their own account page (the action
+    checks it against the group's streets)."""
+
     model = HomeAddress
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(User)
@@ -32,6 +42,15 @@ class UserAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["last_login", "deleted_at"]
     inlines = [HomeAddressInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        """Accounts are made by registration (18+, a confirmed e-mail address)."""
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Deleting goes through the person's own deletion (accounts.actions.delete_account:
+        personal data removed, the last-admin rule kept); staff deactivate instead."""
+        return False
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         """Through the action: deactivating an account or taking away a verification here

@@ -177,3 +177,38 @@ def test_date_of_birth_and_house_number_only_on_own_profile(client, make_residen
     assert "Femke" not in page
     assert "1980" in page  # his own date of birth
     assert femke.email not in page
+
+
+def test_r13_staff_cannot_add_delete_or_readdress_accounts_in_the_admin(client, anna_admin, group):
+    """The admin writes only through actions: no account made there (registration checks
+    18+ and the address), none deleted there (delete_account keeps the last-admin rule and
+    removes personal data), no home address edited there."""
+    staff = User.objects.create_user("staf@example.nl", "x", name="Staf", is_staff=True)
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    assert client.get("/beheer/accounts/user/add/").status_code == 403
+    delete = client.post(f"/beheer/accounts/user/{anna_admin.pk}/delete/", {"post": "yes"})
+    assert delete.status_code == 403
+    assert User.objects.filter(pk=anna_admin.pk, deleted_at__isnull=True).exists()
+    page = client.get(f"/beheer/accounts/user/{anna_admin.pk}/change/")
+    assert page.status_code == 200
+    address = HomeAddress.objects.get(user=anna_admin)
+    assert address.street in page.text
+    assert 'name="home_address-0-street"' not in page.text  # shown, not a field
+    client.post(
+        f"/beheer/accounts/user/{anna_admin.pk}/change/",
+        {
+            "email": anna_admin.email,
+            "name": anna_admin.name,
+            "date_of_birth": anna_admin.date_of_birth.isoformat(),
+            "is_active": "on",
+            "home_address-TOTAL_FORMS": "1",
+            "home_address-INITIAL_FORMS": "1",
+            "home_address-0-id": str(address.pk),
+            "home_address-0-user": str(anna_admin.pk),
+            "home_address-0-street": "Elders",
+            "home_address-0-DELETE": "on",
+        },
+    )
+    assert HomeAddress.objects.get(pk=address.pk).street == address.street
