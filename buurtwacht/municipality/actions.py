@@ -23,7 +23,11 @@ from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import clean_text
 from buurtwacht.geo.models import Area, AreaKind, Street
 from buurtwacht.groups.models import AuditEntry, Membership, MembershipRole, MembershipStatus
-from buurtwacht.notify.actions import notify_municipality_message, notify_wijkagent_ended
+from buurtwacht.notify.actions import (
+    notify_municipality_message,
+    notify_verification,
+    notify_wijkagent_ended,
+)
 from buurtwacht.realtime.actions import end_sockets, revoke_access
 
 from .models import (
@@ -252,17 +256,7 @@ def decide(*, staff: User, request_id: int, ruling: Ruling) -> Decision:
         evidence=evidence,
         reason=reason,
     )
-    person = made.user
-    if person.email and person.is_active:
-        subject = _("Your verification on Buurtwacht")
-        body = (
-            _("Your request to be verified as %(role)s has been approved.")
-            if ruling.approve
-            else _("Your request to be verified as %(role)s has been denied: %(reason)s")
-        ) % {"role": made.get_role_display(), "reason": reason}
-        transaction.on_commit(
-            lambda: send_mail(subject, body, None, [person.email], fail_silently=True)
-        )
+    notify_verification(decision=decision)
     return decision
 
 

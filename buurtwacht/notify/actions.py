@@ -57,6 +57,7 @@ from . import content
 
 if TYPE_CHECKING:
     from buurtwacht.groups.models import AuditEntry
+    from buurtwacht.municipality.models import Decision
     from buurtwacht.register.models import ContactMessage
     from buurtwacht.signage.models import SignRequest
 
@@ -233,6 +234,26 @@ def notify_membership(*, entry: "AuditEntry") -> int:
         transports=(Transport.WEBPUSH,),
     )
     return _enqueue(made)
+
+
+def notify_verification(*, decision: "Decision") -> int:
+    """Platform staff approved or denied the person's request to be verified: about them,
+    so the e-mail goes at once whatever their e-mail preference (as a membership decision),
+    in their language."""
+    user = decision.subject
+    if not user.is_active:
+        return 0
+    return _enqueue(
+        _deliveries(
+            user,
+            kind="verification",
+            source=f"verification:{decision.pk}",
+            texts=_in_languages(lambda: content.for_verification(decision)),
+            due_at=clock.now(),
+            transports=(Transport.EMAIL,),
+            transactional=True,
+        )
+    )
 
 
 def notify_forward(*, forward: Forward) -> int:

@@ -14,6 +14,7 @@ from buurtwacht.groups.models import Group, Membership
 
 if TYPE_CHECKING:
     from buurtwacht.groups.models import AuditEntry
+    from buurtwacht.municipality.models import Decision
     from buurtwacht.police.models import PoliceReport
     from buurtwacht.register.models import ContactMessage
     from buurtwacht.signage.models import SignRequest
@@ -83,6 +84,24 @@ def for_membership(entry: "AuditEntry", *, lock_screen: bool) -> dict[str, Any]:
         "body": body,
         "url": reverse("my_groups") if ended else reverse("group", args=[entry.group_id]),
         "tag": f"membership-{entry.group_id}",
+    }
+
+
+def for_verification(decision: "Decision") -> dict[str, Any]:
+    """Platform staff's decision on the person's own request to be verified."""
+    role = decision.get_role_display()
+    if decision.kind == "approved":
+        body = _("Your request to be verified as %(role)s has been approved.") % {"role": role}
+    else:
+        body = _("Your request to be verified as %(role)s has been denied: %(reason)s") % {
+            "role": role,
+            "reason": decision.reason,
+        }
+    return {
+        "title": _("Your verification on Buurtwacht"),
+        "body": body,
+        "url": reverse("verification"),
+        "tag": f"verification-{decision.pk}",
     }
 
 

@@ -16,6 +16,8 @@ from buurtwacht.groups.policy import Role
 from buurtwacht.municipality import actions
 from buurtwacht.municipality.models import Decision, Verification, VerificationRequest
 from buurtwacht.municipality.selectors import is_verified_police, municipality_codes_for
+from buurtwacht.notify.actions import process_due
+from buurtwacht.notify.models import Delivery
 from tests.conftest import OTHER_STREET, PASSWORD, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +102,13 @@ def test_request_and_staff_decision_are_recorded(client, kees, staff, group, ann
     )
     assert decision.created_at is not None
     assert is_verified_police(user=kees)
-    assert [m.to for m in mail.outbox] == [[kees.email]]
+    # Kees hears it through the outbox (retried like every notification), in his language.
+    assert mail.outbox == []
+    assert Delivery.objects.filter(user=kees, kind="verification").count() == 1
+    process_due()
+    [told] = mail.outbox
+    assert told.to == [kees.email]
+    assert "goedgekeurd" in told.body and "politie" in told.body.lower()
     # Deciding twice is refused.
     client.post(decide, {"decision": "deny", "reason": "Toch niet"})
     assert Decision.objects.filter(subject=kees).count() == 1
