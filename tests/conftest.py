@@ -261,6 +261,19 @@ def make_resident(groningen_addresses, db):
     return make
 
 
+@pytest.fixture
+def femke(make_resident):
+    return make_resident("Femke de Boer")
+
+
+@pytest.fixture
+def femke_client(femke):
+    """Femke, logged in: a resident without a group (tests of her own pages)."""
+    client = Client()
+    client.force_login(femke)
+    return client
+
+
 # --- personas in a real Groningen group on Grote Beerstraat -----------------------------
 
 

@@ -17,37 +17,6 @@ from buurtwacht.municipality.selectors import is_verified_police
 from .models import Listing, MembershipRole, VettingMethod
 
 
-class GroupForm(forms.Form):
-    name = forms.CharField(
-        label=_("Name"),
-        max_length=120,
-        help_text=_("For example: Buurtpreventie Almere Muziekwijk"),
-    )
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
-    photo = forms.FileField(label=_("Photo"), required=False)
-    streets = forms.ModelMultipleChoiceField(
-        label=_("Streets"),
-        queryset=Street.objects.none(),
-        help_text=_("The streets that belong to the group. Only their residents can join."),
-        # Without JavaScript a plain multi-select; street_picker.js turns it into a search
-        # field with the chosen streets as removable chips.
-        widget=forms.SelectMultiple(attrs={"size": 12, "data-street-picker": ""}),
-    )
-    overlaps_confirmed = forms.BooleanField(
-        label=_("I have seen the existing groups in this area and still want a new group."),
-        required=False,
-    )
-
-    def __init__(self, *args: Any, municipality_code: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["streets"].queryset = Street.objects.filter(  # type: ignore[attr-defined]
-            municipality_code=municipality_code
-        ).order_by("name")
-
-    def clean_photo(self) -> ContentFile | None:
-        return _reencoded_photo(self)
-
-
 def _reencoded_photo(form: forms.Form) -> ContentFile | None:
     upload = form.cleaned_data.get("photo")
     if not upload:
@@ -71,10 +40,14 @@ class GroupEditForm(forms.Form):
 
 
 class StreetsForm(forms.Form):
+    """The group's streets, chosen from the municipality's."""
+
     streets = forms.ModelMultipleChoiceField(
         label=_("Streets"),
         queryset=Street.objects.none(),
         help_text=_("The streets that belong to the group. Only their residents can join."),
+        # Without JavaScript a plain multi-select; street_picker.js turns it into a search
+        # field with the chosen streets as removable chips.
         widget=forms.SelectMultiple(attrs={"size": 12, "data-street-picker": ""}),
     )
     overlaps_confirmed = forms.BooleanField(
@@ -87,6 +60,25 @@ class StreetsForm(forms.Form):
         self.fields["streets"].queryset = Street.objects.filter(  # type: ignore[attr-defined]
             municipality_code=municipality_code
         ).order_by("name")
+
+
+class GroupForm(StreetsForm):
+    field_order = ["name", "description", "photo", "streets", "overlaps_confirmed"]
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        help_text=_("For example: Buurtpreventie Almere Muziekwijk"),
+    )
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    photo = forms.FileField(label=_("Photo"), required=False)
+    overlaps_confirmed = forms.BooleanField(
+        label=_("I have seen the existing groups in this area and still want a new group."),
+        required=False,
+    )
+
+    def clean_photo(self) -> ContentFile | None:
+        return _reencoded_photo(self)
 
 
 class JoinForm(forms.Form):

@@ -10,25 +10,12 @@ import pytest
 from django.test import Client
 
 from buurtwacht.notify.models import PushSubscription
-from tests.notify.conftest import BrowserKeys, b64url
+from tests.notify.conftest import ENDPOINT, BrowserKeys, b64url
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "/account/meldingen/"
 PUSH = "/api/push-subscriptions"
-ENDPOINT = "https://fcm.googleapis.com/fcm/send/abc123:def456"
-
-
-@pytest.fixture
-def femke(make_resident):
-    return make_resident("Femke de Boer")
-
-
-@pytest.fixture
-def femke_client(femke):
-    client = Client()
-    client.force_login(femke)
-    return client
 
 
 def subscription(keys: BrowserKeys | None = None, endpoint: object = ENDPOINT, **overrides):

@@ -14,6 +14,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from buurtwacht.notify import actions
 
+ENDPOINT = "https://fcm.googleapis.com/fcm/send/abc123:def456"  # a browser's push address
+
 
 def b64url(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()

@@ -6,7 +6,6 @@ import io
 import json
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
@@ -20,25 +19,12 @@ from buurtwacht.notify.keys import application_server_key
 from buurtwacht.notify.models import Preferences, PushSubscription
 from tests.browser.conftest import browser  # noqa: F401 (module-scoped Chromium)
 from tests.conftest import PASSWORD, session_cookie
-from tests.notify.conftest import BrowserKeys, b64url
+from tests.notify.conftest import ENDPOINT, BrowserKeys, b64url
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "/account/meldingen/"
 PUSH_OFF = "/account/meldingen/push/verwijderen/"
-ENDPOINT = "https://fcm.googleapis.com/fcm/send/abc123:def456"
-
-
-@pytest.fixture
-def femke(make_resident):
-    return make_resident("Femke de Boer")
-
-
-@pytest.fixture
-def femke_client(femke):
-    client = Client()
-    client.force_login(femke)
-    return client
 
 
 def preferences(**changes):
