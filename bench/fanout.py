@@ -108,7 +108,7 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent  # where the server code is: see --code-root
 STREET = "Grote Beerstraat"
-ADDRESSES_CSV = "addresses/groningen_bag_addresses_25k.csv"
+ADDRESSES_CSV = "buurtwacht/demo/open_data/groningen_addresses.csv"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_DB = "buurtwacht_bench"
 REDIS_BENCH_URL = "redis://127.0.0.1:6379/15"
@@ -503,16 +503,9 @@ def redis_cpu_s() -> float:
         return float("nan")
 
 
-def open_data_dir() -> Path:
-    """As settings.py finds it: OPEN_DATA_DIR, else ../shared/data, else /work/shared/data."""
-    if os.environ.get("OPEN_DATA_DIR"):
-        return Path(os.environ["OPEN_DATA_DIR"])
-    shared = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
-    return shared if shared.is_dir() else Path("/work/shared/data")
-
-
-def street_csv(open_data: Path, dest: Path) -> Path:
-    source = open_data / ADDRESSES_CSV
+def street_csv(dest: Path) -> Path:
+    """The benchmark street's addresses, from the open data that ships with Buurtwacht."""
+    source = Path(__file__).resolve().parent.parent / ADDRESSES_CSV
     with source.open(newline="") as src, dest.open("w", newline="") as dst:
         rows = csv.reader(src)
         writer = csv.writer(dst)
@@ -1441,7 +1434,7 @@ def run_mode(
     spec.write_text(
         json.dumps(
             {
-                "csv": str(street_csv(open_data_dir(), work / "street.csv")),
+                "csv": str(street_csv(work / "street.csv")),
                 "sizes": args.members,
                 "page_alerts": args.page_alerts if args.page_fetches else [],
                 "code_root": str(ROOT),
@@ -1799,7 +1792,8 @@ def main() -> int:
                         "python": platform.python_version(),
                         "nproc": os.cpu_count(),
                         "args": {
-                            k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
+                            k: (os.path.relpath(v) if isinstance(v, Path) else v)
+                            for k, v in vars(args).items()
                         },
                         "results": results,
                         "group_page": pages,

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from full_open_data import full_open_data
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "buurtwacht.settings")
 
@@ -69,7 +71,7 @@ def main() -> None:
     from buurtwacht.geo.index import AreaIndex, area_index
     from buurtwacht.geo.models import Address, AreaKind
 
-    data = Path(settings.OPEN_DATA_DIR)
+    data = full_open_data()
     print(f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}")
     try:
         timed("migrate", lambda: call_command("migrate", verbosity=0, skip_checks=True))

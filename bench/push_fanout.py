@@ -96,8 +96,8 @@ def setup(members: int, push_url: str):
     from buurtwacht.notify import actions as notify_actions
 
     call_command("migrate", verbosity=0)
-    source = Path(os.environ.get("OPEN_DATA_DIR", "/work/shared/data"))
-    source = source / "addresses" / "groningen_bag_addresses_25k.csv"
+    from buurtwacht.demo.data import SAMPLE_ADDRESS_FILE as source
+
     part = Path(os.environ["DATA_DIR"]) / "street.csv"
     with source.open(newline="") as src, part.open("w", newline="") as dst:
         rows = csv.reader(src)

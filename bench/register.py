@@ -28,6 +28,8 @@ import threading
 import time
 from pathlib import Path
 
+from full_open_data import full_open_data
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "buurtwacht.settings")
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="bw-register-bench-"))
@@ -271,7 +273,7 @@ def main() -> None:
         database["NAME"] = str(Path(settings.DATA_DIR) / "register_bench.sqlite3")
     elif not args.use_configured_db:
         sys.exit("DATABASE_URL is not SQLite: pass --use-configured-db to write into it")
-    data = Path(settings.OPEN_DATA_DIR)
+    data = full_open_data()
     args.pc4 = args.pc4 or data / "boundaries" / "nl_pc4_spatialrisk.geojson"
 
     import django

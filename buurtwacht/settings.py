@@ -335,14 +335,10 @@ REGISTER_REFRESH_SECONDS = env_number("REGISTER_REFRESH_SECONDS", "2", float)
 # frame-ancestors sources, comma-separated.  Only that page; every other page refuses frames.
 REGISTER_WIDGET_FRAME_ANCESTORS = env_list("REGISTER_WIDGET_FRAME_ANCESTORS", "https:")
 
-# Real open data (BAG addresses, CBS/PC4 outlines) for `make demo` and the tests: a folder
-# of the files in docs (`../shared/data` next to the checkout is picked up when it exists),
-# else DATA_DIR/open-data, where `make demo` downloads the demo's municipality.
-_SIBLING_DATA = PROJECT_DIR.parent / "shared" / "data"
-OPEN_DATA_DIR = Path(
-    os.environ.get("OPEN_DATA_DIR")
-    or (_SIBLING_DATA if _SIBLING_DATA.is_dir() else DATA_DIR / "open-data")
-)
+# Where `manage.py download_open_data` (and `manage.py demo --download`) put the open data of
+# a municipality.  Without it the demo and the tests use the small set that ships in
+# buurtwacht/demo/open_data/.
+OPEN_DATA_DIR = Path(os.environ.get("OPEN_DATA_DIR") or DATA_DIR / "open-data")
 
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "nl"

@@ -27,6 +27,7 @@ from django.test import Client, override_settings
 from buurtwacht.accounts import actions as account_actions
 from buurtwacht.accounts.models import User
 from buurtwacht.core.management.commands.serve import SOCKET_OPTIONS
+from buurtwacht.demo.data import SAMPLE_ADDRESS_FILE, SAMPLE_DIR
 from buurtwacht.geo import actions as geo_actions
 from buurtwacht.geo.geocoders import GazetteerGeocoder
 from buurtwacht.geo.geocoding import AddressQuery
@@ -53,21 +54,27 @@ OTHER_STREET = "Paterswoldseweg"
 
 
 @pytest.fixture(scope="session")
-def open_data() -> Path:
-    path = Path(settings.OPEN_DATA_DIR)
-    assert path.is_dir(), f"open data not found at {path}; set OPEN_DATA_DIR"
-    return path
+def groningen_csv() -> Path:
+    """The BAG addresses of 299 Groningen streets that ship with Buurtwacht."""
+    return SAMPLE_ADDRESS_FILE
 
 
 @pytest.fixture(scope="session")
-def groningen_csv(open_data: Path) -> Path:
-    return open_data / "addresses" / "groningen_bag_addresses_25k.csv"
+def gemeenten_geojson() -> Path:
+    """The 352 Dutch municipalities (CBS/Kadaster 2021) that ship with Buurtwacht."""
+    return SAMPLE_DIR / "gemeenten.geojson"
+
+
+@pytest.fixture(scope="session")
+def pc4_geojson() -> Path:
+    """Groningen's postcode-4 areas, derived from the BAG addresses (DATA-LICENCES.md)."""
+    return SAMPLE_DIR / "groningen_pc4.geojson"
 
 
 @pytest.fixture(scope="session")
 def groningen_addresses(django_db_setup, django_db_blocker, groningen_csv: Path) -> None:
-    """The real 25,000 Groningen BAG addresses, imported once per test session.  (Tests with
-    `transactional_db` flush the database; they import what they need themselves.)"""
+    """The real Groningen BAG addresses of the shipped set, imported once per test session.
+    (Tests with `transactional_db` flush the database; they import what they need.)"""
     with django_db_blocker.unblock():
         geo_actions.import_addresses(path=groningen_csv)
 

@@ -23,12 +23,11 @@ from buurtwacht.municipality.models import VerifiedRole
 
 DEMO_PASSWORD = "buurtwacht-demo"  # noqa: S105  (printed for the demo, never used in production)
 
-AREA_FILES = [
-    "boundaries/nl_gemeenten_2021_spatialrisk.geojson",
-    "boundaries/nl_pc4_spatialrisk.geojson",
-    "boundaries/amsterdam_buurten_2022.geojson",
-]
-ADDRESS_FILE = "addresses/groningen_bag_addresses_25k.csv"
+# The open data that ships with Buurtwacht (see open_data/DATA-LICENCES.md): the tests and
+# the demo use it; a downloaded municipality (manage.py download_open_data) takes its place.
+SAMPLE_DIR = Path(__file__).resolve().parent / "open_data"
+SAMPLE_AREA_FILES = (SAMPLE_DIR / "gemeenten.geojson", SAMPLE_DIR / "groningen_pc4.geojson")
+SAMPLE_ADDRESS_FILE = SAMPLE_DIR / "groningen_addresses.csv"
 
 
 class Output(Protocol):
@@ -71,15 +70,16 @@ PERSONAS = [
 DEMO_MUNICIPALITY = "GM0014"  # Groningen
 
 
-def load_open_data(*, data_dir: Path, out: Output) -> None:
-    """The files in docs when ``data_dir`` has them, else the demo's municipality downloaded
-    from PDOK into ``data_dir/GM0014`` (once; a stopped download resumes)."""
-    if all((data_dir / name).is_file() for name in [*AREA_FILES, ADDRESS_FILE]):
-        area_paths = [data_dir / name for name in AREA_FILES]
-        address_path = data_dir / ADDRESS_FILE
-    else:
+def load_open_data(*, data_dir: Path, out: Output, download_missing: bool = False) -> None:
+    """The demo's municipality from ``data_dir/GM0014`` when it was downloaded there; else,
+    with ``download_missing``, downloaded from PDOK first (once; a stopped download resumes);
+    else the open data that ships with Buurtwacht, which needs no network."""
+    folder: Path | None = data_dir / DEMO_MUNICIPALITY
+    if download.complete_download(folder) is None:
+        folder = None
+    if folder is None and download_missing:
         out.write(
-            _("No open data in %(dir)s: downloading %(code)s from PDOK\n")
+            _("Downloading %(code)s from PDOK into %(dir)s\n")
             % {"dir": data_dir, "code": DEMO_MUNICIPALITY}
         )
         try:
@@ -89,11 +89,15 @@ def load_open_data(*, data_dir: Path, out: Output) -> None:
         except download.DownloadError as exc:
             raise DemoDataError(
                 _(
-                    "%(error)s\nThe demo needs open data: run it again with a network "
-                    "connection, or set OPEN_DATA_DIR to a folder with the files (README)."
+                    "%(error)s\nWithout a network the demo runs on the open data that ships "
+                    "with Buurtwacht: run it again without --download."
                 )
                 % {"error": exc.message}
             ) from exc
+    if folder is None:
+        area_paths = list(SAMPLE_AREA_FILES)
+        address_path = SAMPLE_ADDRESS_FILE
+    else:
         area_paths = [folder / name for name in download.AREA_FILES]
         address_path = folder / download.ADDRESS_FILE
     for path in area_paths:
@@ -200,10 +204,10 @@ def ensure_group(users: dict[str, User]) -> Group:
     return group
 
 
-def run(*, out: Output) -> None:
-    data_dir = Path(settings.OPEN_DATA_DIR)
-    out.write(f"Open data from {data_dir}\n")
-    load_open_data(data_dir=data_dir, out=out)
+def run(*, out: Output, download_missing: bool = False) -> None:
+    load_open_data(
+        data_dir=Path(settings.OPEN_DATA_DIR), out=out, download_missing=download_missing
+    )
     personas = ensure_personas()
     group = ensure_group({user.email: user for _persona, user in personas})
     out.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):\n")

@@ -1,4 +1,5 @@
-"""The real open data, imported once for the whole tests/geo package.
+"""The open data that ships with Buurtwacht, imported once for the whole tests/geo package,
+plus a small CBS-style wijk/buurt file the tests make themselves (no buurt outlines ship).
 
 Tests run inside a transaction (``db``) on top of this data, so what they import or change
 is rolled back.  The data stays afterwards: tests/conftest.py's session fixture
@@ -6,6 +7,7 @@ is rolled back.  The data stays afterwards: tests/conftest.py's session fixture
 file changes nothing, so the two fixtures can run in either order).
 """
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +23,33 @@ from buurtwacht.geo.actions import (
 )
 from buurtwacht.geo.index import clear_area_index
 
-SOURCE = "spatialrisk/amsterdam open data"
+SOURCE = "shipped open data"
+
+# Four buurten in two wijken over the centre of Groningen, with CBS's property names: a
+# square of 0.01 degrees each, south-west corner first.  Poelestraat 24c lies in BU00140001.
+BUURTEN = (
+    ("BU00140000", "Binnenstad-Zuid", "WK001400", 6.56, 53.21),
+    ("BU00140001", "Binnenstad-Oost", "WK001400", 6.57, 53.21),
+    ("BU00140100", "Oosterpoort-West", "WK001401", 6.56, 53.20),
+    ("BU00140101", "Oosterpoort-Oost", "WK001401", 6.57, 53.20),
+)
+
+
+def buurten_geojson(path: Path) -> Path:
+    features = []
+    for code, name, wijk, x, y in BUURTEN:
+        ring = [[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]
+        properties = {
+            "buurtcode": code,
+            "buurtnaam": name,
+            "wijkcode": wijk,
+            "gemeentecode": "GM0014",
+            "gemeentenaam": "Groningen",
+        }
+        geometry = {"type": "Polygon", "coordinates": [ring]}
+        features.append({"type": "Feature", "properties": properties, "geometry": geometry})
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return path
 
 
 @dataclass(frozen=True)
@@ -38,14 +66,18 @@ class GeoData:
 
 @pytest.fixture(scope="package")
 def geo_data(
-    django_db_setup: None, django_db_blocker: DjangoDbBlocker, open_data: Path
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+    groningen_csv: Path,
+    gemeenten_geojson: Path,
+    pc4_geojson: Path,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[GeoData]:
-    boundaries = open_data / "boundaries"
     paths = {
-        "gemeenten_path": boundaries / "nl_gemeenten_2021_spatialrisk.geojson",
-        "pc4_path": boundaries / "nl_pc4_spatialrisk.geojson",
-        "buurten_path": boundaries / "amsterdam_buurten_2022.geojson",
-        "addresses_path": open_data / "addresses" / "groningen_bag_addresses_25k.csv",
+        "gemeenten_path": gemeenten_geojson,
+        "pc4_path": pc4_geojson,
+        "buurten_path": buurten_geojson(tmp_path_factory.mktemp("cbs") / "buurten.geojson"),
+        "addresses_path": groningen_csv,
     }
     with django_db_blocker.unblock():
         data = GeoData(

@@ -1,10 +1,11 @@
 """manage.py download_open_data against a local server that speaks PDOK's OGC API Features:
 paging by `next` links, a bbox filter, an error that lasts, a timeout.  The content is the real
-open data of tests/conftest.py (gemeenten, PC4 outlines, Groningen BAG addresses) in the
+open data that ships with Buurtwacht (gemeenten, PC4 areas, Groningen BAG addresses) in the
 property names PDOK uses."""
 
 import contextlib
 import csv
+import io
 import json
 import threading
 import time
@@ -43,26 +44,29 @@ def _feature(geometry: Any, **props: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def collections(open_data: Path) -> Collections:
-    gemeenten_file = open_data / "boundaries/nl_gemeenten_2021_spatialrisk.geojson"
+def collections(gemeenten_geojson: Path, pc4_geojson: Path, groningen_csv: Path) -> Collections:
     gemeenten = [
         _feature(f["geometry"], gemeentecode=f["properties"]["code"], gemeentenaam=name)
-        for f in json.loads(gemeenten_file.read_text())["features"]
+        for f in json.loads(gemeenten_geojson.read_text())["features"]
         if (name := f["properties"]["areaname"])
     ]
     groningen = shapely.geometry.shape(
         next(f["geometry"] for f in gemeenten if f["properties"]["gemeentecode"] == GRONINGEN)
     ).buffer(0)
-    pc4_file = open_data / "boundaries/nl_pc4_spatialrisk.geojson"
     pc4 = [
         _feature(f["geometry"], postcode=f["properties"]["pc4"])
-        for f in json.loads(pc4_file.read_text())["features"]
-        if f["properties"]["pc4"][:2] in {"97", "98", "93"}  # Groningen and around
+        for f in json.loads(pc4_geojson.read_text())["features"]
     ]
-    # The CBS wijken and buurten are not in the open data here: PC4 outlines stand in for
-    # them, with the codes of the municipality they lie in (some of them outside Groningen).
+    # The CBS wijken and buurten are not in the shipped open data: Groningen's PC4 areas
+    # stand in for them, and the outlines of two neighbouring municipalities (in Groningen's
+    # bbox, not in Groningen) for the neighbours' wijken.
+    neighbours = [
+        _feature(f["geometry"], postcode="0000")
+        for f in gemeenten
+        if f["properties"]["gemeentecode"] in {"GM1966", "GM1969"}
+    ]
     wijken, buurten = [], []
-    for index, feature in enumerate(pc4):
+    for index, feature in enumerate(pc4 + neighbours):
         shape = shapely.geometry.shape(feature["geometry"]).buffer(0)
         code = GRONINGEN if groningen.contains(shape.representative_point()) else "GM0000"
         wijk = f"WK{code[2:]}{index:02d}"
@@ -86,7 +90,7 @@ def collections(open_data: Path) -> Collections:
             )
         )
     addresses = []
-    with (open_data / "addresses/groningen_bag_addresses_25k.csv").open(newline="") as fh:
+    with groningen_csv.open(newline="") as fh:
         for row in csv.DictReader(fh):
             if row["street"] in STREETS:
                 addresses.append(
@@ -288,7 +292,16 @@ def test_the_command_refuses_a_code_that_is_not_a_municipality(tmp_path):
         call_command("download_open_data", "Groningen", "--dest", str(tmp_path))
 
 
-def test_the_demo_without_open_data_or_network_says_what_to_do(tmp_path, settings):
+@pytest.mark.django_db
+def test_the_demo_without_a_download_runs_on_the_shipped_open_data(tmp_path, settings):
+    settings.PDOK_CBS_URL = "http://127.0.0.1:9/cbs"  # port 9 (discard): no network needed
+    demo.load_open_data(data_dir=tmp_path, out=io.StringIO())
+    assert Address.objects.filter(street__name="Grote Beerstraat").count() == 170
+    assert Area.objects.filter(kind=AreaKind.GEMEENTE, code=GRONINGEN).exists()
+    assert Area.objects.filter(kind=AreaKind.PC4, code="9712").exists()
+
+
+def test_the_demo_asked_to_download_without_network_says_what_to_do(tmp_path, settings):
     settings.PDOK_CBS_URL = "http://127.0.0.1:9/cbs"  # port 9 (discard): refused at once
-    with pytest.raises(demo.DemoDataError, match="OPEN_DATA_DIR"):
-        demo.load_open_data(data_dir=tmp_path, out=open("/dev/null", "w"))  # noqa: SIM115
+    with pytest.raises(demo.DemoDataError, match="--download"):
+        demo.load_open_data(data_dir=tmp_path, out=io.StringIO(), download_missing=True)

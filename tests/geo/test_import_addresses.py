@@ -1,4 +1,4 @@
-"""import_addresses on the real Groningen BAG extract and on files with bad rows."""
+"""import_addresses on the shipped Groningen BAG extract and on files with bad rows."""
 
 import io
 from pathlib import Path
@@ -21,23 +21,23 @@ def _csv(path: Path, *rows: str) -> Path:
     return path
 
 
-def test_groningen_csv_gives_24991_addresses_on_1396_streets(geo_data: GeoData) -> None:
+def test_groningen_csv_gives_5612_addresses_on_298_streets(geo_data: GeoData) -> None:
     report = geo_data.addresses
     # tests/conftest.py's session fixture may have imported the same file already.
-    assert (report.rows, report.imported, report.updated) == (25000, 24991, 0)
-    assert report.created + report.unchanged == 24991
+    assert (report.rows, report.imported, report.updated) == (5613, 5612, 0)
+    assert report.created + report.unchanged == 5612
     assert report.rejected == []
-    assert len(report.duplicates) == 9
+    assert len(report.duplicates) == 1
     assert all(dup.first_line < dup.line for dup in report.duplicates)
-    assert Address.objects.count() == 24991
-    assert Street.objects.count() == 1396
+    assert Address.objects.count() == 5612
+    assert Street.objects.count() == 298
     poelestraat = Address.objects.select_related("street").get(
         postcode="9712KB", number=24, letter="C", suffix=""
     )
     assert (poelestraat.street.name, poelestraat.street.city) == ("Poelestraat", "Groningen")
     # Letters and suffixes are stored upper case, '' when absent.
     assert not Address.objects.filter(letter__regex=r"[a-z]").exists()
-    assert Address.objects.filter(suffix="").count() > 20000
+    assert Address.objects.filter(suffix="").count() > 4500
 
 
 def test_streets_get_their_municipality_from_the_gemeente_areas(geo_data: GeoData) -> None:
@@ -45,7 +45,7 @@ def test_streets_get_their_municipality_from_the_gemeente_areas(geo_data: GeoDat
     assert not Street.objects.filter(municipality_code="").exists()
     in_groningen = streets_in_municipality("GM0014")
     # The 2021 outlines are simplified: a few border streets fall in a neighbour.
-    assert in_groningen.count() > 1350
+    assert in_groningen.count() > 290
     assert in_groningen.filter(name="Poelestraat").exists()
     street = Street.objects.get(name="Poelestraat", city="Groningen")
     points = street_points(street.id)
@@ -60,10 +60,10 @@ def test_rerun_is_idempotent(geo_data: GeoData) -> None:
     report = import_addresses(path=geo_data.addresses_path)
 
     assert (report.imported, report.created, report.updated, report.unchanged) == (
-        24991,
+        5612,
         0,
         0,
-        24991,
+        5612,
     )
     assert report.streets_created == 0
     assert dict(Address.objects.values_list("id", "postcode")) == ids
@@ -76,7 +76,7 @@ def test_a_rerun_refreshes_changed_coordinates(geo_data: GeoData, tmp_path: Path
     assert (report.imported, report.created, report.updated) == (1, 0, 1)
     address = Address.objects.get(postcode="9712KB", number=24, letter="C")
     assert (address.lon, address.lat) == (6.5703, 53.2185)
-    assert Address.objects.count() == 24991
+    assert Address.objects.count() == 5612
 
 
 def test_bad_rows_are_reported_with_line_numbers_and_good_rows_imported(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""import_areas on the real CBS/PC4/Amsterdam files: presets, repair, merge, versioning."""
+"""import_areas on the shipped CBS/PC4 files and made ones: presets, repair, merge, versioning."""
 
 import io
 import json
@@ -50,35 +50,55 @@ def test_gemeenten_file_gives_352_municipalities(geo_data: GeoData) -> None:
     assert groningen.min_lat < 53.2186 < groningen.max_lat
 
 
-def test_pc4_file_merges_split_codes_and_repairs_invalid_outlines(geo_data: GeoData) -> None:
+def test_pc4_file_gives_groningen_postcode_areas(geo_data: GeoData) -> None:
     report = geo_data.pc4
-    assert report.kind == AreaKind.PC4
-    assert report.features == 4169
-    assert report.current == 4053
-    assert report.merged == 4169 - 4053
-    assert report.rejected == []
-    assert len(report.repaired) == 5
-    assert sorted(item.code for item in report.repaired) == ["3225", "4461", "4461", "5689", "8702"]
-    assert all("Self-intersection" in item.reason for item in report.repaired)
+    assert (report.kind, report.features, report.current) == (AreaKind.PC4, 32, 32)
+    assert report.merged == 0
+    assert report.repaired == report.rejected == []
     areas = list(current_areas(kind=AreaKind.PC4))
-    assert len(areas) == 4053
-    assert sorted(area.code for area in areas if area.repaired) == ["3225", "4461", "5689", "8702"]
+    assert {area.code for area in areas} >= {"9711", "9712", "9747"}
     geometries = shapely.from_geojson([area.geometry for area in areas])
     assert shapely.is_valid(geometries).all()
     assert set(shapely.get_type_id(geometries)) <= {3, 6}  # Polygon, MultiPolygon
 
 
-def test_amsterdam_buurten_have_wijk_parents_and_municipality(geo_data: GeoData) -> None:
-    assert geo_data.buurten.current == 518
+def test_pc4_features_with_the_same_code_merge_and_invalid_ones_are_repaired(
+    tmp_path: Path,
+) -> None:
+    bowtie = {  # self-intersecting but repairable into two triangles
+        "type": "Polygon",
+        "coordinates": [[[5.0, 52.0], [5.1, 52.1], [5.1, 52.0], [5.0, 52.1], [5.0, 52.0]]],
+    }
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            _feature(_square(5.0, 52.0), pc4="1234", areaname="1234 Oost"),
+            _feature(_square(5.02, 52.0), pc4="1234", areaname="1234 West"),
+            _feature(bowtie, pc4="5678", areaname="5678 Strik"),
+        ],
+    }
+    report = import_areas(path=_write(tmp_path / "pc4.geojson", data), source="test")
+
+    assert (report.kind, report.features, report.current, report.merged) == ("pc4", 3, 2, 1)
+    assert [(item.code, "Self-intersection" in item.reason) for item in report.repaired] == [
+        ("5678", True)
+    ]
+    merged = current_area(kind=AreaKind.PC4, code="1234")
+    assert merged is not None
+    assert shapely.from_geojson(merged.geometry).area == pytest.approx(2 * 0.01**2)
+    strik = current_area(kind=AreaKind.PC4, code="5678")
+    assert strik is not None and strik.repaired
+
+
+def test_cbs_buurten_have_wijk_parents_and_municipality(geo_data: GeoData) -> None:
+    assert geo_data.buurten.current == 4
     buurten = current_areas(kind=AreaKind.BUURT)
-    assert buurten.count() == 518
-    assert set(buurten.values_list("municipality_code", flat=True)) == {"GM0363"}
-    parents = set(buurten.values_list("parent_code", flat=True))
-    assert len(parents) == 110
-    assert all(code.startswith("WK0363") for code in parents)
-    planciusbuurt = current_area(kind=AreaKind.BUURT, code="BU0363AA01")
-    assert planciusbuurt is not None
-    assert (planciusbuurt.name, planciusbuurt.parent_code) == ("Planciusbuurt-Noord", "WK0363AA")
+    assert buurten.count() == 4
+    assert set(buurten.values_list("municipality_code", flat=True)) == {"GM0014"}
+    assert set(buurten.values_list("parent_code", flat=True)) == {"WK001400", "WK001401"}
+    oost = current_area(kind=AreaKind.BUURT, code="BU00140001")
+    assert oost is not None
+    assert (oost.name, oost.parent_code) == ("Binnenstad-Oost", "WK001400")
 
 
 def test_reimport_of_the_same_files_changes_nothing(geo_data: GeoData) -> None:
@@ -86,8 +106,7 @@ def test_reimport_of_the_same_files_changes_nothing(geo_data: GeoData) -> None:
     gemeenten = import_areas(path=geo_data.gemeenten_path, source=SOURCE)
     pc4 = import_areas(path=geo_data.pc4_path, source=SOURCE, retire_missing=True)
     assert (gemeenten.unchanged, gemeenten.created, gemeenten.new_versions) == (352, 0, 0)
-    # The merged and the repaired PC4 outlines compare equal to what was stored.
-    assert (pc4.unchanged, pc4.created, pc4.new_versions, pc4.retired) == (4053, 0, 0, 0)
+    assert (pc4.unchanged, pc4.created, pc4.new_versions, pc4.retired) == (32, 0, 0, 0)
     assert dict(Area.objects.values_list("id", "version")) == before
 
 
@@ -149,7 +168,7 @@ def test_retire_missing_retires_absent_areas_of_the_same_source(
     assert (report.retired, report.unchanged) == (1, 351)
     assert current_area(kind=AreaKind.GEMEENTE, code="GM0014") is None
     assert Area.objects.filter(kind=AreaKind.GEMEENTE, code="GM0014").count() == 1
-    assert current_areas(kind=AreaKind.PC4).count() == 4053  # other kinds untouched
+    assert current_areas(kind=AreaKind.PC4).count() == 32  # other kinds untouched
 
 
 def test_retire_missing_refuses_a_file_without_usable_areas(

@@ -10,14 +10,15 @@ from buurtwacht.register.index import clear_register_index
 
 
 @pytest.fixture(scope="package", autouse=True)
-def register_areas(django_db_setup, django_db_blocker, open_data: Path, groningen_csv: Path):
+def register_areas(
+    django_db_setup, django_db_blocker, groningen_csv: Path, gemeenten_geojson, pc4_geojson
+):
     """Real municipalities and PC4 outlines (the streets get their municipality from them),
     imported once for the package and kept, like tests/geo's data."""
-    boundaries = open_data / "boundaries"
     with django_db_blocker.unblock():
         import_addresses(path=groningen_csv)
-        import_areas(path=boundaries / "nl_gemeenten_2021_spatialrisk.geojson", source="test")
-        import_areas(path=boundaries / "nl_pc4_spatialrisk.geojson", source="test")
+        import_areas(path=gemeenten_geojson, source="test")
+        import_areas(path=pc4_geojson, source="test")
     yield
     clear_area_index()
 
