@@ -93,7 +93,7 @@ def test_change_email_to_someone_elses_is_refused(client, make_resident):
     assert femke.email != joost.email
 
 
-def test_r13_change_email_is_refused_by_the_action_in_any_spelling_of_a_taken_address(
+def test_change_email_is_refused_by_the_action_in_any_spelling_of_a_taken_address(
     make_resident,
 ):
     """Only the form checked: two changes at once ended in an IntegrityError (a 500)."""
@@ -179,7 +179,7 @@ def test_date_of_birth_and_house_number_only_on_own_profile(client, make_residen
     assert femke.email not in page
 
 
-def test_r13_staff_cannot_add_delete_or_readdress_accounts_in_the_admin(client, anna_admin, group):
+def test_staff_cannot_add_delete_or_readdress_accounts_in_the_admin(client, anna_admin, group):
     """The admin writes only through actions: no account made there (registration checks
     18+ and the address), none deleted there (delete_account keeps the last-admin rule and
     removes personal data), no home address edited there."""

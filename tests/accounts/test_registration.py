@@ -220,7 +220,7 @@ def years_ago(years: int) -> dt.date:
     return dt.date(today.year - years, today.month, min(today.day, 28))
 
 
-def test_r13_a_date_of_birth_over_120_years_ago_is_refused_in_dutch(client, groningen_addresses):
+def test_a_date_of_birth_over_120_years_ago_is_refused_in_dutch(client, groningen_addresses):
     response = register(client, date_of_birth=years_ago(121).isoformat())
     assert response.status_code == 200
     assert "Controleer je geboortedatum" in response.text
@@ -236,7 +236,7 @@ def test_r13_a_date_of_birth_over_120_years_ago_is_refused_in_dutch(client, gron
     ],
     ids=["17", "121", "tomorrow"],
 )
-def test_r13_the_registration_actions_check_the_date_of_birth_themselves(
+def test_the_registration_actions_check_the_date_of_birth_themselves(
     groningen_addresses, make_resident, born, code, message
 ):
     """R-RUL-1 was only in the form ("checked 18+ by the form"): now the actions refuse too,
@@ -259,7 +259,7 @@ def test_r13_the_registration_actions_check_the_date_of_birth_themselves(
     assert list(User.objects.values_list("email", flat=True)) == [existing.email]
 
 
-def test_r13_registration_remembers_the_language_it_was_made_in(client, groningen_addresses):
+def test_registration_remembers_the_language_it_was_made_in(client, groningen_addresses):
     """What is sent to the person later (e-mail, push) is written in it (issue 13)."""
     client.cookies["django_language"] = "en"
     register(client)

@@ -42,7 +42,7 @@ def staff(client):
 PRIVATE = ("Bestelbus rijdt stapvoets", "VB-123-X", "rode jas", "Mo Bakker")
 
 
-def test_r13_alerts_are_visible_to_platform_staff_read_only(
+def test_alerts_are_visible_to_platform_staff_read_only(
     client, group, anna_admin, alert, staff
 ):
     client.force_login(staff)
@@ -64,7 +64,7 @@ def test_r13_alerts_are_visible_to_platform_staff_read_only(
     assert group.name in client.get(f"{LIST}?zonder_beheerder=1").text
 
 
-def test_r13_alerts_in_the_admin_are_for_staff_only(client, alert, mo_member):
+def test_alerts_in_the_admin_are_for_staff_only(client, alert, mo_member):
     client.force_login(mo_member)
     assert client.get(LIST).status_code == 302  # to the admin's login
     assert client.get(f"{LIST}{alert.pk}/change/").status_code == 302

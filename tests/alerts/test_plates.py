@@ -149,7 +149,7 @@ def test_foreign_and_partial_plates_keep_their_shape(raw: str, expected: Plate) 
 
 
 @pytest.mark.parametrize("raw", ["ABC", "abc", "a-b-c", "12", "ABCDEFG", "GH-35-K"])
-def test_r13_abc_is_a_plate_in_an_unknown_format_not_a_dutch_plate(raw: str) -> None:
+def test_abc_is_a_plate_in_an_unknown_format_not_a_dutch_plate(raw: str) -> None:
     plate = normalize_plate(raw)
     assert plate.kind is PlateKind.UNKNOWN and plate.kind == "unknown"
     assert plate.sidecode is None

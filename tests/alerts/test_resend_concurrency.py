@@ -55,12 +55,12 @@ def assert_one(results, model, event_type):
     assert Event.objects.filter(type=event_type).count() == 1
 
 
-def test_r13_a_racing_alert_resend_makes_one_alert(group, mo_member):
+def test_a_racing_alert_resend_makes_one_alert(group, mo_member):
     results = together(lambda: actions.post_alert(user=mo_member, group_id=group.pk, draft=draft()))
     assert_one(results, Alert, "alert.created")
 
 
-def test_r13_a_racing_update_resend_makes_one_update(group, mo_member):
+def test_a_racing_update_resend_makes_one_update(group, mo_member):
     alert, _ = actions.post_alert(user=mo_member, group_id=group.pk, draft=draft())
     results = together(
         lambda: actions.add_update(
@@ -70,7 +70,7 @@ def test_r13_a_racing_update_resend_makes_one_update(group, mo_member):
     assert_one(results, AlertUpdate, "alert.updated")
 
 
-def test_r13_a_racing_chat_resend_makes_one_message(group, mo_member):
+def test_a_racing_chat_resend_makes_one_message(group, mo_member):
     results = together(
         lambda: chat_actions.post_chat(
             user=mo_member, group_id=group.pk, client_id="c1", text="Iemand thuis op 12?"
@@ -79,7 +79,7 @@ def test_r13_a_racing_chat_resend_makes_one_message(group, mo_member):
     assert_one(results, ChatMessage, "chat.message")
 
 
-def test_r13_a_racing_police_report_resend_makes_one_report(group, mo_member):
+def test_a_racing_police_report_resend_makes_one_report(group, mo_member):
     alert, _ = actions.post_alert(user=mo_member, group_id=group.pk, draft=draft())
     report = police_actions.ReportDraft(client_id="r1", channel="112", alert_id=alert.pk)
     results = together(
@@ -88,7 +88,7 @@ def test_r13_a_racing_police_report_resend_makes_one_report(group, mo_member):
     assert_one(results, PoliceReport, "alert.reported")
 
 
-def test_r13_a_racing_double_tap_acknowledges_once(group, anna_admin, mo_member):
+def test_a_racing_double_tap_acknowledges_once(group, anna_admin, mo_member):
     alert, _ = actions.post_alert(user=anna_admin, group_id=group.pk, draft=draft())
     results = together(
         lambda: actions.acknowledge(user=mo_member, alert_id=alert.pk, kind=AckKind.GOING)

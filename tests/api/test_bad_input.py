@@ -122,7 +122,7 @@ def json_error(answer):
 
 
 @pytest.mark.parametrize("debug", [True, False], ids=["DEBUG", "production"])
-def test_r13_a_multipart_body_without_boundary_is_a_json_400(
+def test_a_multipart_body_without_boundary_is_a_json_400(
     client, group, mo_member, street_id, debug
 ):
     """It was a plain-text traceback (500) under DEBUG and the site's HTML 400 page without."""
@@ -142,7 +142,7 @@ def test_r13_a_multipart_body_without_boundary_is_a_json_400(
 
 
 @override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=2)
-def test_r13_a_body_over_djangos_limits_is_a_json_400(client, group, mo_member, street_id):
+def test_a_body_over_djangos_limits_is_a_json_400(client, group, mo_member, street_id):
     """Django's SuspiciousOperation for a body (too many fields) was its HTML 400 page."""
     alert = posted_alert(mo_member, group, street_id)
     client.force_login(mo_member)
@@ -153,7 +153,7 @@ def test_r13_a_body_over_djangos_limits_is_a_json_400(client, group, mo_member, 
 
 
 @pytest.mark.parametrize("debug", [True, False], ids=["DEBUG", "production"])
-def test_r13_a_wrong_method_is_a_json_405_with_the_allow_header(
+def test_a_wrong_method_is_a_json_405_with_the_allow_header(
     client, group, mo_member, street_id, debug
 ):
     """It was ninja's text/html "Method not allowed"."""
@@ -178,7 +178,7 @@ def test_r13_a_wrong_method_is_a_json_405_with_the_allow_header(
     assert alert.closed_at is None
 
 
-def test_r13_a_bug_in_an_endpoint_is_a_json_500_and_logged(rf, caplog):
+def test_a_bug_in_an_endpoint_is_a_json_500_and_logged(rf, caplog):
     """Whatever no handler expects still answers JSON (and is logged with its traceback,
     as Django logs an uncaught exception)."""
     from buurtwacht.api.urls import api

@@ -175,7 +175,7 @@ def test_unsubscribe_one_device(femke_client, femke):
     assert list(PushSubscription.objects.values_list("endpoint", flat=True)) == [ENDPOINT + "-3"]
 
 
-def test_r13_unsubscribing_with_a_nul_byte_is_refused_on_both_databases(femke_client):
+def test_unsubscribing_with_a_nul_byte_is_refused_on_both_databases(femke_client):
     send(femke_client, subscription(endpoint=ENDPOINT))
     response = send(femke_client, {"endpoint": ENDPOINT + "\x00"}, method="delete")
     assert response.status_code == 400

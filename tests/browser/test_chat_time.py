@@ -40,7 +40,7 @@ def shown_time(page, message: ChatMessage) -> tuple[str, str]:
     return stamp.inner_text(), stamp.get_attribute("datetime")
 
 
-def test_r13_chat_time_server_rendered_and_live_is_amsterdam_time(
+def test_chat_time_server_rendered_and_live_is_amsterdam_time(
     browser, asgi_server, group, anna_admin, mo_member
 ):
     [(before, _)] = run_together(

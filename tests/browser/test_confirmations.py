@@ -56,7 +56,7 @@ def test_leaving_asks_first(browser, asgi_server, group, anna_admin, mo_member):
         context.close()
 
 
-def test_r13_removing_a_member_asks_first_and_keeps_the_reason(
+def test_removing_a_member_asks_first_and_keeps_the_reason(
     browser, asgi_server, group, anna_admin, mo_member
 ):
     context, page = open_as(browser, asgi_server, anna_admin, f"/groepen/{group.pk}/leden/")

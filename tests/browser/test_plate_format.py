@@ -31,7 +31,7 @@ def post(user, group, client_id, plate):
     )[0]
 
 
-def test_r13_an_unknown_plate_arrives_live_as_onbekend_formaat(
+def test_an_unknown_plate_arrives_live_as_onbekend_formaat(
     browser, asgi_server, group, anna_admin, mo_member, resident_on
 ):
     noor = resident_on("Noor Buur", TOUCHING, 0)

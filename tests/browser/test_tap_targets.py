@@ -165,7 +165,7 @@ def busy_group(group, anna_admin, mo_member, pieter_politie, resident_on):
     return group
 
 
-def test_r13_tap_targets_are_44_px_on_a_phone_for_visitors(browser, asgi_server, db, settings):
+def test_tap_targets_are_44_px_on_a_phone_for_visitors(browser, asgi_server, db, settings):
     settings.MAP_TILES_URL = ""  # no network
     context, page = phone(browser, asgi_server)
     try:
@@ -182,7 +182,7 @@ def test_r13_tap_targets_are_44_px_on_a_phone_for_visitors(browser, asgi_server,
     assert not found, report(found)
 
 
-def test_r13_tap_targets_are_44_px_on_a_phone_for_members_and_admins(
+def test_tap_targets_are_44_px_on_a_phone_for_members_and_admins(
     browser, asgi_server, busy_group, anna_admin, mo_member, settings
 ):
     settings.MAP_TILES_URL = ""  # no network

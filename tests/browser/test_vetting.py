@@ -74,7 +74,7 @@ def noon():
         yield
 
 
-def test_r13_vetting_round_with_two_requests(
+def test_vetting_round_with_two_requests(
     browser, asgi_server, noon, group, anna_admin, two_requests
 ):
     sara, tom = two_requests
@@ -127,7 +127,7 @@ def test_r13_vetting_round_with_two_requests(
         context.close()
 
 
-def test_r13_audit_log_reads_in_dutch_on_a_phone(
+def test_audit_log_reads_in_dutch_on_a_phone(
     browser, asgi_server, group, anna_admin, mo_member, resident_on
 ):
     """Every kind of entry a group gets in its first week, read at 360 px."""

@@ -74,7 +74,7 @@ def registration_data(born: dt.date) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("now", "born", "adult"), AGES)
-def test_r13_registration_counts_18_years_on_the_edge_dates(groningen_addresses, now, born, adult):
+def test_registration_counts_18_years_on_the_edge_dates(groningen_addresses, now, born, adult):
     with pinned(now):
         form = RegistrationForm(registration_data(born))
         form.is_valid()
@@ -82,7 +82,7 @@ def test_r13_registration_counts_18_years_on_the_edge_dates(groningen_addresses,
 
 
 @pytest.mark.parametrize(("now", "born", "adult"), AGES)
-def test_r13_the_join_action_counts_18_years_on_the_edge_dates(
+def test_the_join_action_counts_18_years_on_the_edge_dates(
     group, resident_on, now, born, adult
 ):
     # Registration refuses a minor: staff corrected the date of birth (as in tests/groups).
@@ -113,7 +113,7 @@ def test_r13_the_join_action_counts_18_years_on_the_edge_dates(
         ("2028-10-28T12:00", local(2028, 10, 30, 11)),  # winter time began: 11:00
     ],
 )
-def test_r13_the_follow_up_is_due_48_hours_after_the_report_also_across_dst(
+def test_the_follow_up_is_due_48_hours_after_the_report_also_across_dst(
     client, group, mo_member, typed, due
 ):
     """The police report form takes a local time; 48 hours are 48 hours, not the same
@@ -141,7 +141,7 @@ def test_r13_the_follow_up_is_due_48_hours_after_the_report_also_across_dst(
 # --- retention (R-RUL-6) ----------------------------------------------------------------
 
 
-def test_r13_retention_cut_off_counts_29_february_as_a_day(group, mo_member):
+def test_retention_cut_off_counts_29_february_as_a_day(group, mo_member):
     """Chat is kept 30 days: on 1 March 2028 at noon that reaches back to 31 January at
     noon (29 February included), to the minute."""
     made = {}
@@ -172,7 +172,7 @@ def test_r13_retention_cut_off_counts_29_february_as_a_day(group, mo_member):
         (local(2028, 1, 1, 0, 30), dt.date(2028, 1, 1)),  # UTC: still 31 December 2027
     ],
 )
-def test_r13_the_vetting_date_is_today_at_the_latest_in_local_time(
+def test_the_vetting_date_is_today_at_the_latest_in_local_time(
     group, anna_admin, resident_on, now, today
 ):
     lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
@@ -193,7 +193,7 @@ def test_r13_the_vetting_date_is_today_at_the_latest_in_local_time(
     assert request.contact_date == today
 
 
-def test_r13_the_earliest_vetting_date_is_1_january_2000(group, anna_admin, resident_on):
+def test_the_earliest_vetting_date_is_1_january_2000(group, anna_admin, resident_on):
     lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
     request = group_actions.request_to_join(user=lotte, group_id=group.pk, rules_accepted=True)
     vetting = dataclasses.replace(VETTED, contact_date=dt.date(2000, 1, 1))
@@ -215,7 +215,7 @@ def test_r13_the_earliest_vetting_date_is_1_january_2000(group, anna_admin, resi
         (local(2028, 2, 29, 12), local(2028, 2, 29, 12)),  # not inside: now
     ],
 )
-def test_r13_quiet_hours_end_at_7_local_time_on_the_edge_nights(now, until):
+def test_quiet_hours_end_at_7_local_time_on_the_edge_nights(now, until):
     prefs = Preferences(quiet_start=dt.time(23), quiet_end=dt.time(7))
     ends = after_quiet_hours(prefs, now.astimezone(dt.UTC))
     assert ends.astimezone(dt.UTC) == until.astimezone(dt.UTC)
@@ -225,7 +225,7 @@ def test_r13_quiet_hours_end_at_7_local_time_on_the_edge_nights(now, until):
 # --- the statistics' weeks (municipality, police) ---------------------------------------
 
 
-def test_r13_statistics_count_alerts_in_local_weeks_and_hours_around_new_year(group, anna_admin):
+def test_statistics_count_alerts_in_local_weeks_and_hours_around_new_year(group, anna_admin):
     """Weeks start on Monday at midnight in Amsterdam: an alert at 00:30 on Monday
     3 January 2028 (Sunday 23:30 in UTC) counts in that week, ISO week 1."""
     street = Street.objects.get(name=GROUP_STREET)

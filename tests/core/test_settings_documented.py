@@ -77,7 +77,7 @@ def documented_names() -> set[str]:
     return {name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]*)`", row.split("|")[1])}
 
 
-def test_r13_every_environment_variable_is_in_the_readme_table():
+def test_every_environment_variable_is_in_the_readme_table():
     read = environment_names(sorted((ROOT / "buurtwacht").rglob("*.py")))
     # The walk finds each way of reading one (direct, the helpers, a helper's helper).
     assert {"DATABASE_URL", "DEBUG", "CONN_MAX_AGE", "ALLOWED_HOSTS", "RETENTION_CHAT_DAYS"} <= read

@@ -100,7 +100,7 @@ def test_ten_registrations_with_one_address_at_once_make_one_account(groningen_a
     assert User.objects.filter(email="femke@example.nl").count() == 1
 
 
-def test_r13_two_accounts_taking_one_e_mail_address_at_once_get_a_dutch_refusal(
+def test_two_accounts_taking_one_e_mail_address_at_once_get_a_dutch_refusal(
     groningen_addresses, make_resident
 ):
     """The second change waits for the first one's transaction, then meets the unique index:

@@ -145,7 +145,7 @@ def test_r_rul_3_edited_name_and_description_go_through_the_language_screen(
     assert (record.place, record.text) == (Place.GROUP_NAME, "Klootzak")
 
 
-def test_r13_an_edited_group_name_is_one_line_as_on_creation(client, group, anna_admin):
+def test_an_edited_group_name_is_one_line_as_on_creation(client, group, anna_admin):
     """A line break in a name broke every e-mail header of the group (BadHeaderError);
     creating refuses one (tests/api/test_bad_input.py), and so does editing."""
     stored = "tekens die niet kunnen worden opgeslagen"

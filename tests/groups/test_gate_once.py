@@ -73,7 +73,7 @@ def alert_form(street, **extra):
         ("ik maak je af", 400, 0),  # blocked, recorded for the admins
     ],
 )
-def test_r13_gate_passed_once_per_request_alert_post(
+def test_gate_passed_once_per_request_alert_post(
     client, group, mo_member, street, gate_calls, text, status, stored
 ):
     client.force_login(mo_member)
@@ -85,7 +85,7 @@ def test_r13_gate_passed_once_per_request_alert_post(
     assert gate_calls == [(Action.POST_ALERT, group.pk)]
 
 
-def test_r13_gate_passed_once_per_request_alert_actions(
+def test_gate_passed_once_per_request_alert_actions(
     client, group, mo_member, alert, gate_calls
 ):
     client.force_login(mo_member)
@@ -112,7 +112,7 @@ def test_r13_gate_passed_once_per_request_alert_actions(
 
 
 @pytest.mark.parametrize(("text", "stored"), [("Wie heeft er een ladder?", 1), ("Godverdomme", 0)])
-def test_r13_gate_passed_once_per_request_chat_post(
+def test_gate_passed_once_per_request_chat_post(
     client, group, mo_member, gate_calls, text, stored
 ):
     client.force_login(mo_member)
@@ -123,7 +123,7 @@ def test_r13_gate_passed_once_per_request_chat_post(
     assert gate_calls == [(Action.POST_CHAT, group.pk)]
 
 
-def test_r13_gate_passed_once_per_request_police_and_forward(
+def test_gate_passed_once_per_request_police_and_forward(
     client, group, anna_admin, alert, gate_calls
 ):
     client.force_login(anna_admin)
@@ -139,7 +139,7 @@ def test_r13_gate_passed_once_per_request_police_and_forward(
     assert gate_calls == [(Action.FORWARD, group.pk)]
 
 
-def test_r13_gate_still_refuses_outsiders_with_404(client, group, bob_buiten, alert, street):
+def test_gate_still_refuses_outsiders_with_404(client, group, bob_buiten, alert, street):
     client.force_login(bob_buiten)
     for url, data in [
         (reverse("alert_post", args=[group.pk]), alert_form(street)),
@@ -150,7 +150,7 @@ def test_r13_gate_still_refuses_outsiders_with_404(client, group, bob_buiten, al
         assert client.post(url, data).status_code == 404, url
 
 
-def test_r13_an_action_takes_only_what_the_gate_answered(group, anna_admin, mo_member, alert):
+def test_an_action_takes_only_what_the_gate_answered(group, anna_admin, mo_member, alert):
     def close(access):
         return alert_actions.close_alert(
             user=anna_admin, alert_id=alert.pk, outcome="suspect_gone", access=access

@@ -169,7 +169,7 @@ def test_r_grp_5_admission_records_personal_contact(group, anna_admin, resident_
     ],
     ids=["tomorrow", "1999", "year 1"],
 )
-def test_r13_a_vetting_date_in_the_future_or_before_2000_is_refused_in_dutch(
+def test_a_vetting_date_in_the_future_or_before_2000_is_refused_in_dutch(
     client, group, anna_admin, resident_on, contact_date, message
 ):
     lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)

@@ -105,7 +105,7 @@ CLOSE = {  # role: (closes their own alert, closes someone else's)
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_r13_closing_an_alert_is_one_rule_in_policy(role):
+def test_closing_an_alert_is_one_rule_in_policy(role):
     own, others = CLOSE[role]
     assert can_close(role=role, is_author=True) is own
     assert can_close(role=role, is_author=False) is others

@@ -198,7 +198,7 @@ def test_official_municipality_address_is_accepted_after_email_confirmation(
     assert decision.decided_by is None
 
 
-def test_r13_the_official_address_is_normalised_as_account_addresses_are(
+def test_the_official_address_is_normalised_as_account_addresses_are(
     client, settings, gea_gemeente, groningen, committed
 ):
     """It was lower-cased with str.lower(), not normalize_email: a full-width spelling of

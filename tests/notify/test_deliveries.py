@@ -149,7 +149,7 @@ def test_email_transport_and_the_join_request_notice_for_admins(
     assert [m.to for m in mail.outbox] == [[anna_admin.email]]  # admins only, not members
 
 
-def test_r13_admins_are_told_the_applicants_name_with_a_join_request(
+def test_admins_are_told_the_applicants_name_with_a_join_request(
     noon, group, anna_admin, resident_on, settings
 ):
     """The admin must make personal contact (R-GRP-5): the notice names who asks."""

@@ -48,7 +48,7 @@ def membership_deliveries(user):
     return list(Delivery.objects.filter(user=user, kind="membership").order_by("transport"))
 
 
-def test_r13_admit_mail_goes_through_outbox(
+def test_admit_mail_goes_through_outbox(
     group, anna_admin, lotte, django_capture_on_commit_callbacks
 ):
     request = ask(lotte, group)
@@ -70,7 +70,7 @@ def test_r13_admit_mail_goes_through_outbox(
     assert delivery.state == "sent"
 
 
-def test_r13_denial_mail_goes_even_with_email_off_and_its_push_keeps_the_reason_private(
+def test_denial_mail_goes_even_with_email_off_and_its_push_keeps_the_reason_private(
     group, anna_admin, lotte, subscribe, local_service
 ):
     """Her e-mail preference is about alerts and chat; a decision about herself reaches
@@ -107,7 +107,7 @@ def test_r13_denial_mail_goes_even_with_email_off_and_its_push_keeps_the_reason_
     assert "Niet bereikt" not in str(payload)
 
 
-def test_r13_removal_and_staff_appointment_are_told_through_the_outbox(
+def test_removal_and_staff_appointment_are_told_through_the_outbox(
     group, anna_admin, mo_member, lotte
 ):
     group_actions.admit_member(admin=anna_admin, request_id=ask(lotte, group).pk, vetting=VETTED)
@@ -130,7 +130,7 @@ def test_r13_removal_and_staff_appointment_are_told_through_the_outbox(
     assert appointed.subject == f"Je bent nu beheerder van {group.name}"
 
 
-def test_r13_decision_mail_is_retried_after_a_transport_failure(
+def test_decision_mail_is_retried_after_a_transport_failure(
     group, anna_admin, lotte, settings, _noon
 ):
     request = ask(lotte, group)
@@ -153,7 +153,7 @@ def test_r13_decision_mail_is_retried_after_a_transport_failure(
     assert [m.to for m in mail.outbox] == [[lotte.email]]
 
 
-def test_r13_decision_mail_is_in_the_recipients_language(group, anna_admin, mo_member, lotte):
+def test_decision_mail_is_in_the_recipients_language(group, anna_admin, mo_member, lotte):
     """Written in the language the person chose, not in the admin's."""
     remember_language(user=lotte, language="en")
     request = ask(lotte, group)
@@ -171,7 +171,7 @@ def test_r13_decision_mail_is_in_the_recipients_language(group, anna_admin, mo_m
     assert told[mo_member.email].subject == f"Je bent geen lid meer van {group.name}"
 
 
-def test_r13_other_notifications_are_in_the_recipients_language_too(group, anna_admin, lotte):
+def test_other_notifications_are_in_the_recipients_language_too(group, anna_admin, lotte):
     """The applicant writes in Dutch; the admin who chose English is told in English."""
     remember_language(user=anna_admin, language="en")
     settle()
@@ -183,7 +183,7 @@ def test_r13_other_notifications_are_in_the_recipients_language_too(group, anna_
     assert "Lotte Jansen asks to join. Contact them before you decide." in message.body
 
 
-def test_r13_nothing_is_queued_when_the_decision_rolls_back(
+def test_nothing_is_queued_when_the_decision_rolls_back(
     group, anna_admin, lotte, django_capture_on_commit_callbacks
 ):
     request = ask(lotte, group)
@@ -206,7 +206,7 @@ def test_r13_nothing_is_queued_when_the_decision_rolls_back(
     assert mail.outbox == []
 
 
-def test_r13_the_language_switch_is_remembered_for_notifications(client, lotte):
+def test_the_language_switch_is_remembered_for_notifications(client, lotte):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})  # not logged in: a cookie
     lotte.refresh_from_db()
     assert lotte.language == ""

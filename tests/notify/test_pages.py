@@ -127,7 +127,7 @@ def test_mobile_numbers_are_normalised_to_e164(written, e164):
         "",
     ],
 )
-def test_r13_phonenumbers_refuses_what_is_not_a_mobile_number(written):
+def test_phonenumbers_refuses_what_is_not_a_mobile_number(written):
     with pytest.raises(ValueError):
         normalise_mobile(written)
 

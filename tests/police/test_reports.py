@@ -136,7 +136,7 @@ def test_r_fup_1_bad_report_is_refused_in_dutch_and_nothing_written(
     ],
     ids=["future", "year 1"],
 )
-def test_r13_a_report_time_in_the_future_or_year_1_is_refused_in_dutch(
+def test_a_report_time_in_the_future_or_year_1_is_refused_in_dutch(
     client, group, mo_member, moment, sent, message
 ):
     from buurtwacht.core.errors import ActionError

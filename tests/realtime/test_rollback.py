@@ -68,7 +68,7 @@ async def next_event(layer, channel, timeout: float):
 
 
 @pytest.mark.parametrize("kind", POSTS)
-async def test_r13_no_event_published_when_the_transaction_rolls_back(kind, group, mo_member):
+async def test_no_event_published_when_the_transaction_rolls_back(kind, group, mo_member):
     post, model = POSTS[kind]
     layer, channel = await listening(group)
 
@@ -86,7 +86,7 @@ async def test_r13_no_event_published_when_the_transaction_rolls_back(kind, grou
 
 
 @pytest.mark.parametrize("kind", POSTS)
-async def test_r13_the_event_is_published_once_the_transaction_commits(kind, group, mo_member):
+async def test_the_event_is_published_once_the_transaction_commits(kind, group, mo_member):
     post, model = POSTS[kind]
     layer, channel = await listening(group)
 

@@ -249,7 +249,7 @@ async def test_invalid_frames_get_an_error_with_their_ref_and_change_nothing(
     ],
     ids=["chat text", "alert text", "alert client_id"],
 )
-async def test_r13_a_nul_byte_on_the_socket_is_a_dutch_error_and_stores_nothing(
+async def test_a_nul_byte_on_the_socket_is_a_dutch_error_and_stores_nothing(
     connect, group, mo_member, server_errors, frame, code
 ):
     """PostgreSQL refuses a NUL byte: it crashed the consumer there (the HTTP API's

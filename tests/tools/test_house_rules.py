@@ -150,27 +150,27 @@ HARMLESS = {
 
 
 @pytest.mark.parametrize("case", FLAGGED)
-def test_r13_house_rules_catches_the_write(case):
+def test_house_rules_catches_the_write(case):
     assert writes(FLAGGED[case]), case
 
 
 @pytest.mark.parametrize("case", HARMLESS)
-def test_r13_house_rules_leaves_the_harmless_alone(case):
+def test_house_rules_leaves_the_harmless_alone(case):
     assert writes(HARMLESS[case]) == []
 
 
-def test_r13_house_rules_relation_names_come_from_the_models():
+def test_house_rules_relation_names_come_from_the_models():
     assert {"memberships", "streets", "acknowledgements", "group"} <= RELATIONS
     assert "+" not in RELATIONS
 
 
-def test_r13_house_rules_admin_files_are_checked_too():
+def test_house_rules_admin_files_are_checked_too():
     assert not _allowed_file(PACKAGE / "groups" / "admin.py")
     assert _allowed_file(PACKAGE / "groups" / "actions.py")
     assert _allowed_file(PACKAGE / "groups" / "migrations" / "0001_initial.py")
 
 
-def test_r13_house_rules_the_package_is_clean():
+def test_house_rules_the_package_is_clean():
     """No false positives on our own code (and no write outside actions.py)."""
     found = {
         str(path.relative_to(PACKAGE)): hits

@@ -22,7 +22,7 @@ def post(user, group, client_id, text):
     chat_actions.post_chat(user=user, group_id=group.pk, client_id=client_id, text=text)
 
 
-def test_r13_chat_messages_show_their_local_time_and_the_date_when_not_today(
+def test_chat_messages_show_their_local_time_and_the_date_when_not_today(
     client, group, anna_admin, mo_member
 ):
     with time_machine.travel(YESTERDAY, tick=False):

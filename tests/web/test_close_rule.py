@@ -32,7 +32,7 @@ def live_flags(page: str) -> dict[str, bool]:
 
 @pytest.mark.parametrize("author_name", ["anna_admin", "mo_member"])
 @pytest.mark.parametrize("reader_name", ["anna_admin", "mo_member", "liv_member", "pieter_politie"])
-def test_r13_close_view_action_and_page_agree_with_policy(
+def test_close_view_action_and_page_agree_with_policy(
     request, client, group, mo_member, liv_member, pieter_politie, author_name, reader_name
 ):
     author = request.getfixturevalue(author_name)

@@ -28,7 +28,7 @@ def initials_on(group):
     group.save(update_fields=["show_initials"])
 
 
-def test_r13_members_see_the_wijkagents_feedback_as_the_group_shows_names(
+def test_members_see_the_wijkagents_feedback_as_the_group_shows_names(
     client, group, anna_admin, mo_member, pieter_politie
 ):
     report, _created = police_actions.record_report(
@@ -44,7 +44,7 @@ def test_r13_members_see_the_wijkagents_feedback_as_the_group_shows_names(
     assert "Pieter" not in page
 
 
-def test_r13_admin_pages_name_people_in_full_and_deleted_accounts_as_such(
+def test_admin_pages_name_people_in_full_and_deleted_accounts_as_such(
     client, group, anna_admin, mo_member
 ):
     """The members page: full names also with initials on (the admin vets and contacts
@@ -60,7 +60,7 @@ def test_r13_admin_pages_name_people_in_full_and_deleted_accounts_as_such(
     assert "toegelaten door Verwijderd account" in page
 
 
-def test_r13_review_queue_names_a_deleted_reporter_as_deleted(client, group, anna_admin, mo_member):
+def test_review_queue_names_a_deleted_reporter_as_deleted(client, group, anna_admin, mo_member):
     message, _created = chat_actions.post_chat(
         user=anna_admin, group_id=group.pk, client_id="c", text="Kom allemaal naar de borrel"
     )
@@ -73,7 +73,7 @@ def test_r13_review_queue_names_a_deleted_reporter_as_deleted(client, group, ann
     assert "Gemeld door Verwijderd account" in page
 
 
-def test_r13_join_request_notice_names_the_applicant_in_full_for_the_admins(
+def test_join_request_notice_names_the_applicant_in_full_for_the_admins(
     group, anna_admin, resident_on, django_capture_on_commit_callbacks
 ):
     initials_on(group)
@@ -90,7 +90,7 @@ OWN_OR_STAFF = {"web/base.html", "accounts/profile.html", "verification/staff.ht
 NAME_READ = re.compile(r"\b(user|author|reporter|admin|by|subject|actor|proposed_by)\.name\b")
 
 
-def test_r13_no_template_shows_a_persons_name_itself():
+def test_no_template_shows_a_persons_name_itself():
     found = [
         f"{path.relative_to(TEMPLATES)}: {match.group(0)}"
         for path in TEMPLATES.rglob("*.html")

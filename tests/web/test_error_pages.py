@@ -37,7 +37,7 @@ def test_a_failed_csrf_check_is_a_dutch_403(anna_admin):
     assert "De veiligheidscontrole is mislukt" in response.text
 
 
-def test_r13_a_permission_denied_is_the_dutch_403_page(client, group, pieter_politie, settings):
+def test_a_permission_denied_is_the_dutch_403_page(client, group, pieter_politie, settings):
     """Not only a failed CSRF check: a real refusal of a logged-in account (a wijkagent reads
     along but never reports on the group's behalf) was Django's bare "403 Forbidden"."""
     settings.DEBUG = False

@@ -51,7 +51,7 @@ def plate_fact(group, alert):
     return next(f for f in shown["alert"]["facts"] if f["label"] == "Kenteken")
 
 
-def test_r13_abc_is_stored_as_an_unknown_plate_format_and_shown_as_onbekend_formaat(
+def test_abc_is_stored_as_an_unknown_plate_format_and_shown_as_onbekend_formaat(
     client, group, mo_member
 ):
     client.force_login(mo_member)
@@ -66,7 +66,7 @@ def test_r13_abc_is_stored_as_an_unknown_plate_format_and_shown_as_onbekend_form
     }
 
 
-def test_r13_a_dutch_plate_is_normalised_and_shown_as_dutch(client, group, mo_member):
+def test_a_dutch_plate_is_normalised_and_shown_as_dutch(client, group, mo_member):
     client.force_login(mo_member)
     alert = post_with_plate(client, group, "12abc3")
     assert alert.vehicle == {"plate": "12-ABC-3", "plate_kind": "dutch"}
@@ -74,7 +74,7 @@ def test_r13_a_dutch_plate_is_normalised_and_shown_as_dutch(client, group, mo_me
     assert plate_fact(group, alert) == {"label": "Kenteken", "value": "12-ABC-3", "note": ""}
 
 
-def test_r13_a_forwarded_unknown_plate_stays_onbekend_formaat(
+def test_a_forwarded_unknown_plate_stays_onbekend_formaat(
     client,
     group,
     anna_admin,
@@ -97,7 +97,7 @@ def test_r13_a_forwarded_unknown_plate_stays_onbekend_formaat(
     assert repost.vehicle == {"plate": "ABC", "plate_kind": "unknown"}
 
 
-def test_r13_the_migration_renames_foreign_or_partial_to_unknown_everywhere(
+def test_the_migration_renames_foreign_or_partial_to_unknown_everywhere(
     group,
     anna_admin,
     neighbourhood,  # noqa: F811
