@@ -165,7 +165,7 @@ urlpatterns = [
     path("account/bevestigen/<uidb64>/<token>/", accounts.confirm_email, name="confirm_email"),
     path(
         "account/inloggen/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        accounts.LoginView.as_view(),
         name="login",
     ),
     path("account/uitloggen/", accounts.logout_view, name="logout"),

@@ -16,7 +16,12 @@ WS_MAX_SIZE = 256 * 1024
 # goes to every socket as it is (realtime/fanout.py).  A frame above ws_max_size is cut
 # off by uvicorn (close 1009) before it is read whole; the consumer refuses frames above
 # protocol.MAX_FRAME_BYTES (64 KiB) itself.
+# The client's address is the connection's: behind PROXY_COUNT proxies
+# core/ratelimit.client_address reads X-Forwarded-For (and Django's SECURE_PROXY_SSL_HEADER
+# the scheme).  uvicorn's own proxy headers would trust the header from any client that
+# connects from 127.0.0.1.
 SOCKET_OPTIONS = {
+    "proxy_headers": False,
     "ws": "websockets-sansio",
     "ws_per_message_deflate": False,
     "ws_max_size": WS_MAX_SIZE,
@@ -62,7 +67,6 @@ class Command(BaseCommand):
             host=host,
             port=port,
             workers=workers,
-            proxy_headers=True,
             lifespan="off",
             **SOCKET_OPTIONS,  # type: ignore[arg-type]
         )
