@@ -1,5 +1,6 @@
 """Serve the ASGI app with uvicorn.  Refuses several workers on the in-memory channel
-layer, which only works inside one process."""
+layer, which only works inside one process, and a CHANNEL_PREFIX that another install
+holds on the same Redis (realtime/claim.py)."""
 
 import argparse
 import os
@@ -56,6 +57,17 @@ class Command(BaseCommand):
                 "Several workers need REDIS_URL: the in-memory channel layer only reaches "
                 "clients of its own process."
             )
+        if settings.REDIS_URL:
+            from django.db import connections
+
+            from buurtwacht.realtime.claim import PrefixTaken, claim_for_this_install
+
+            try:
+                claim_for_this_install()
+            except PrefixTaken as taken:
+                raise CommandError(str(taken)) from None
+            finally:
+                connections.close_all()
         if with_worker if with_worker is not None else not settings.REDIS_URL:
             start_worker_thread()
             self.stdout.write("Background worker runs in this process.")
