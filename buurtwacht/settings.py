@@ -293,6 +293,9 @@ SIGN_MIN_MEMBERS = env_number("SIGN_MIN_MEMBERS", "10")
 SIGN_MAX_SIGNS = env_number("SIGN_MAX_SIGNS", "10")
 SIGN_MAX_STICKERS = env_number("SIGN_MAX_STICKERS", "250")
 
+# The client's address (core/ratelimit.client_address): the connection's, unless PROXY_COUNT
+# trusted proxies stand in front of the app (then from X-Forwarded-For, counted from the right).
+PROXY_COUNT = max(0, env_number("PROXY_COUNT", "0"))
 # Login throttling (django-axes): lock a username+IP pair after 5 failures for 1 hour.
 AXES_FAILURE_LIMIT = env_number("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(hours=1)
@@ -300,7 +303,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "buurtwacht.accounts.models.normalized_login"
-AXES_IPWARE_PROXY_COUNT = env_number("PROXY_COUNT", "0") or None
+AXES_CLIENT_IP_CALLABLE = "buurtwacht.core.ratelimit.client_address"
+# And per account, from whatever address (web/views/accounts.LoginForm): after this many
+# wrong passwords each next try waits twice as long (2 s, 4 s, ...), at most
+# LOGIN_LONGEST_WAIT seconds.  A delay, not a lock-out: a stranger cannot lock the owner out.
+LOGIN_FREE_FAILURES = 10
+LOGIN_LONGEST_WAIT = 300
 
 # --- geo ------------------------------------------------------------------
 GEOCODER = os.environ.get("GEOCODER", "gazetteer")  # "gazetteer" (offline) or "pdok"

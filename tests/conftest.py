@@ -127,8 +127,12 @@ def _plain_http(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    """Rate-limit counters (core/ratelimit.py) start at zero in every test."""
+    """Rate-limit counters (core/ratelimit.py) start at zero in every test, and so do the
+    account buckets of this process (realtime/limits.py)."""
+    from buurtwacht.realtime.limits import ACCOUNTS
+
     cache.clear()
+    ACCOUNTS._buckets.clear()
 
 
 @pytest.fixture(autouse=True)

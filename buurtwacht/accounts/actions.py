@@ -174,7 +174,7 @@ def delete_account(*, user: User) -> None:
     from buurtwacht.realtime.actions import revoke_access
     from buurtwacht.realtime.models import Presence
 
-    orphaned = groups_left_without_admin(user=user)
+    orphaned = groups_left_without_admin(user=user, for_update=True)
     if orphaned:
         raise ActionError(
             "last_admin",

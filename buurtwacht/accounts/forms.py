@@ -4,10 +4,12 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from buurtwacht.core import clock
+from buurtwacht.core import clock, ratelimit
 from buurtwacht.core.errors import ActionError
 from buurtwacht.geo.geocoding import (
     AddressQuery,
@@ -20,7 +22,7 @@ from buurtwacht.geo.geocoding import (
 )
 
 from .age import check_date_of_birth
-from .models import User, normalize_email
+from .models import User, normalize_email, normalized_login
 
 
 class DateInput(forms.DateInput):
@@ -192,3 +194,42 @@ class DeleteAccountForm(PasswordConfirmedForm):
     confirm = forms.BooleanField(
         label=_("I understand that my account and personal data will be removed."),
     )
+
+
+LOGIN_SCOPE = "login_account"
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, slowed down per account from whatever address (django-axes
+    locks an account and address pair): after settings.LOGIN_FREE_FAILURES wrong
+    passwords each next try waits twice as long, at most settings.LOGIN_LONGEST_WAIT
+    seconds (core/ratelimit.py).  A try that is told to wait checks no password."""
+
+    throttled = False
+
+    def clean(self) -> dict[str, Any]:
+        account = normalized_login(None, {"username": self.data.get("username") or ""})
+        wait = ratelimit.throttle_wait(
+            scope=LOGIN_SCOPE,
+            key=account,
+            free=settings.LOGIN_FREE_FAILURES,
+            longest=settings.LOGIN_LONGEST_WAIT,
+        )
+        if account and wait > 0:
+            self.throttled = True
+            raise forms.ValidationError(
+                _(
+                    "Too many wrong passwords for this account. Wait %(seconds)d seconds "
+                    "and try again."
+                ),
+                code="throttled",
+                params={"seconds": max(1, round(wait))},
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError as error:
+            if account and error.code == "invalid_login":
+                ratelimit.throttle_failure(scope=LOGIN_SCOPE, key=account, forget_after=24 * 3600)
+            raise
+        ratelimit.throttle_reset(scope=LOGIN_SCOPE, key=account)
+        return cleaned

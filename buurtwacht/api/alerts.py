@@ -19,7 +19,7 @@ from buurtwacht.groups.access import access_group
 from buurtwacht.groups.policy import Action
 from buurtwacht.media.actions import PhotoDraft
 from buurtwacht.media.images import ImageRejected, prepare_image
-from buurtwacht.realtime import handlers
+from buurtwacht.realtime import handlers, limits
 
 from .schemas import (
     AckIn,
@@ -67,15 +67,18 @@ class EventsQuery(Schema):
 
 @router.get(
     "/groups/{group_id}/events",
-    response={200: EventsOut, **ERRORS},
+    response={200: EventsOut, 429: ErrorOut, **ERRORS},
     operation_id="events",
     tags=["stream"],
 )
 def events(request: HttpRequest, group_id: int, query: Query[EventsQuery]) -> dict[str, Any]:
     """The group's stream after `since`, in order (the replay a socket gets on subscribing).
-    Without `since`: the latest `limit` events, oldest first."""
+    Without `since`: the latest `limit` events, oldest first.  Rate-limited like a
+    socket's replay (the same bucket of the account): 429 with Retry-After."""
+    user = caller(request)
+    limits.ACCOUNTS.take_replay(user_id=user.pk, events=query.limit)
     found = handlers.events_since(
-        user=caller(request), group_id=group_id, since=query.since, limit=query.limit
+        user=user, group_id=group_id, since=query.since, limit=query.limit
     )
     position = found[-1]["id"] if found else (query.since or 0)
     return {"events": found, "position": position}

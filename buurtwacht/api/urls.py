@@ -29,6 +29,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from buurtwacht.core.errors import ActionError
+from buurtwacht.realtime.limits import RateLimited
 
 from .alerts import router as alerts_router
 from .police import router as police_router
@@ -65,6 +66,15 @@ def _error(
 def refused(request: HttpRequest, exc: ActionError) -> HttpResponse:
     # The action translated its message while the request's language was active.
     return _error(request, 400, exc.code, exc.message)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = _error(
+        request, 429, "rate_limited", _("Too many requests at once. Wait a moment and try again.")
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)

@@ -6,12 +6,18 @@
   through at once: reconnect, subscribe to its groups, page through a replay, tap buttons.
 - Sockets: at most `settings.SOCKETS_PER_ACCOUNT` open sockets per account.
 
-Both are counted per server process (this module's memory), not install-wide: with N
+- Replay over HTTP (GET /api/groups/{id}/events): the same account bucket as the
+  account's sockets, one token per replay page of `handlers.REPLAY_LIMIT` events asked
+  for (`take_replay`); without the tokens the API answers 429 with Retry-After.
+
+All are counted per server process (this module's memory), not install-wide: with N
 processes behind a proxy an account may hold N x the cap, and its frames get N x the rate.
 That bounds what one account can cost each process, which is what the limits are for; an
 install-wide count would need a shared store that forgets the sockets of a process that died.
 """
 
+import math
+import threading
 import time
 import weakref
 from dataclasses import dataclass, field
@@ -24,12 +30,16 @@ ACCOUNT_BURST = 60  # the same for all sockets of one account together
 ACCOUNT_RATE = 20.0
 
 
+def _now() -> float:
+    return time.monotonic()  # a function of its own, so tests can hold the clock still
+
+
 @dataclass
 class TokenBucket:
     capacity: float
     rate: float  # tokens per second
     tokens: float = -1.0  # -1: start full
-    stamp: float = field(default_factory=time.monotonic)
+    stamp: float = field(default_factory=lambda: _now())
 
     def __post_init__(self) -> None:
         if self.tokens < 0:
@@ -40,16 +50,29 @@ class TokenBucket:
         self.stamp = now
 
 
-def take(*buckets: TokenBucket) -> bool:
-    """One token from every bucket, or none from any when one of them is empty."""
-    now = time.monotonic()
-    for bucket in buckets:
-        bucket.refill(now)
-    if any(bucket.tokens < 1 for bucket in buckets):
-        return False
-    for bucket in buckets:
-        bucket.tokens -= 1
-    return True
+# The event loop takes tokens, and so do the HTTP API's requests (in Django's sync thread).
+_LOCK = threading.Lock()
+
+
+def take(*buckets: TokenBucket, tokens: int = 1) -> bool:
+    """`tokens` from every bucket, or none from any when one of them has too few."""
+    with _LOCK:
+        now = _now()
+        for bucket in buckets:
+            bucket.refill(now)
+        if any(bucket.tokens < tokens for bucket in buckets):
+            return False
+        for bucket in buckets:
+            bucket.tokens -= tokens
+        return True
+
+
+class RateLimited(Exception):
+    """Refused for want of tokens; `retry_after`: seconds until there are enough."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"rate limited, retry after {retry_after} s")
+        self.retry_after = retry_after
 
 
 def socket_bucket() -> TokenBucket:
@@ -80,7 +103,33 @@ class Accounts:
         sockets.discard(socket)
         if not sockets:
             del self._sockets[user_id]
-            self._buckets.pop(user_id, None)
+            self._forget_if_full(user_id)
+
+    def _forget_if_full(self, user_id: int) -> None:
+        """Drop the bucket of an account without sockets once it is full again (a fresh
+        one would be the same); a bucket still in use stays, so closing a socket does not
+        refill what the API took."""
+        with _LOCK:
+            bucket = self._buckets.get(user_id)
+            if bucket is None:
+                return
+            bucket.refill(_now())
+            if bucket.tokens >= bucket.capacity:
+                del self._buckets[user_id]
+
+    def take_replay(self, *, user_id: int, events: int) -> None:
+        """Tokens for a replay over HTTP of up to `events` events: one per replay page a
+        socket would need.  Raises RateLimited."""
+        from .handlers import REPLAY_LIMIT
+
+        tokens = max(1, math.ceil(events / REPLAY_LIMIT))
+        if len(self._buckets) > 10_000:  # accounts that only use the API: forget full ones
+            for idle in [uid for uid in list(self._buckets) if uid not in self._sockets]:
+                self._forget_if_full(idle)
+        bucket = self.bucket(user_id=user_id)
+        if not take(bucket, tokens=tokens):
+            missing = tokens - bucket.tokens
+            raise RateLimited(retry_after=max(1, math.ceil(missing / bucket.rate)))
 
     def bucket(self, *, user_id: int) -> TokenBucket:
         bucket = self._buckets.get(user_id)

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, re_path, reverse_lazy
+from django.urls import path, re_path, register_converter, reverse_lazy
 
 from buurtwacht.bulletin.feeds import GroupNoticesFeed
 
@@ -18,26 +18,30 @@ from .views import (
     signage,
     verification,
 )
+from .converters import TokenConverter
 from .views import notify as notify_views
+
+# Every token or code in a path goes through this converter (no `str`: see converters.py).
+register_converter(TokenConverter, "token")
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("zoeken/", register.search_page, name="register_search"),
     path("kaart/", register.map_page, name="register_map"),
-    path("kaart/gemeente/<str:code>/", register.municipality_page, name="register_municipality"),
+    path("kaart/gemeente/<token:code>/", register.municipality_page, name="register_municipality"),
     path("kaart/groep/<int:group_id>/", register.public_group, name="register_group"),
     path("kaart/groep/<int:group_id>/foto/", register.public_photo, name="register_photo"),
     path("kaart/groep/<int:group_id>/berichten.atom", GroupNoticesFeed(), name="bulletin_feed"),
     path("kaart/groep/<int:group_id>/nieuwsbrief/", bulletin.subscribe, name="bulletin_subscribe"),
-    path("nieuwsbrief/bevestigen/<str:token>/", bulletin.confirm, name="bulletin_confirm"),
-    path("nieuwsbrief/afmelden/<str:token>/", bulletin.unsubscribe, name="bulletin_unsubscribe"),
+    path("nieuwsbrief/bevestigen/<token:token>/", bulletin.confirm, name="bulletin_confirm"),
+    path("nieuwsbrief/afmelden/<token:token>/", bulletin.unsubscribe, name="bulletin_unsubscribe"),
     path("groepen/<int:group_id>/berichten/", bulletin.notices, name="group_notices"),
     path(
         "groepen/<int:group_id>/berichten/<int:notice_id>/intrekken/",
         bulletin.withdraw,
         name="group_notice_withdraw",
     ),
-    path("kaart/widget/<str:code>/", register.widget, name="register_widget"),
+    path("kaart/widget/<token:code>/", register.widget, name="register_widget"),
     path("groepen/", groups.my_groups, name="my_groups"),
     path("groepen/nieuw/", groups.create_group, name="group_create"),
     path("groepen/gebied/", groups.street_area, name="group_street_area"),
@@ -61,7 +65,7 @@ urlpatterns = [
     path("groepen/<int:group_id>/logboek/", groups.audit_log, name="group_audit"),
     path("groepen/<int:group_id>/werven/", recruiting.recruit, name="group_recruit"),
     path("groepen/<int:group_id>/werven/flyer.pdf", recruiting.flyer, name="group_flyer"),
-    path("doe-mee/<str:token>/", recruiting.share_link, name="share_link"),
+    path("doe-mee/<token:token>/", recruiting.share_link, name="share_link"),
     path("groepen/<int:group_id>/moderatie/", moderation.queue, name="group_moderation"),
     path(
         "groepen/<int:group_id>/moderatie/<int:record_id>/laten-staan/",
@@ -144,7 +148,7 @@ urlpatterns = [
     ),
     path("account/verificatie/", verification.request_page, name="verification"),
     path(
-        "account/verificatie/bevestigen/<str:token>/",
+        "account/verificatie/bevestigen/<token:token>/",
         verification.confirm,
         name="verification_confirm",
     ),
@@ -162,10 +166,14 @@ urlpatterns = [
     # Django's language switch, which also remembers a logged-in person's choice.
     path("i18n/setlang/", accounts.set_language, name="set_language"),
     path("account/registreren/", accounts.register, name="register"),
-    path("account/bevestigen/<uidb64>/<token>/", accounts.confirm_email, name="confirm_email"),
+    path(
+        "account/bevestigen/<token:uidb64>/<token:token>/",
+        accounts.confirm_email,
+        name="confirm_email",
+    ),
     path(
         "account/inloggen/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        accounts.LoginView.as_view(),
         name="login",
     ),
     path("account/uitloggen/", accounts.logout_view, name="logout"),
@@ -194,7 +202,7 @@ urlpatterns = [
         name="password_reset_done",
     ),
     path(
-        "account/wachtwoord-herstellen/<uidb64>/<token>/",
+        "account/wachtwoord-herstellen/<token:uidb64>/<token:token>/",
         accounts.PasswordResetConfirmView.as_view(
             success_url=reverse_lazy("password_reset_complete")
         ),

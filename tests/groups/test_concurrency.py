@@ -10,7 +10,7 @@ from buurtwacht.accounts.models import User
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups import actions
 from buurtwacht.groups.models import JoinRequestStatus, Membership, MembershipRole, MembershipStatus
-from tests.conftest import GROUP_STREET, VETTED, run_together
+from tests.conftest import GROUP_STREET, VETTED, admit, run_together
 
 pytestmark = [
     pytest.mark.postgres,
@@ -144,3 +144,46 @@ def test_two_accounts_taking_one_e_mail_address_at_once_get_a_dutch_refusal(
     assert User.objects.get(email="samen@example.nl") == femke
     joost.refresh_from_db()
     assert joost.email.startswith("joost")
+
+
+def test_two_admins_deleting_their_accounts_at_once_leave_every_group_an_admin(
+    group, anna_admin, mo_member, resident_on, group_street_ids
+):
+    """Each saw the other as admin and went: groups with members and no admin.  The
+    last-admin check now holds the groups' rows (in id order) until the deletion commits,
+    so the second one sees the first one gone."""
+    from buurtwacht.accounts import actions as account_actions
+    from buurtwacht.groups.selectors import groups_without_admin
+
+    lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
+    groups = [group]
+    for n in range(5):
+        groups.append(
+            actions.create_group(
+                founder=anna_admin,
+                new=actions.NewGroup(
+                    name=f"Buurtpreventie Beerstraat {n}",
+                    description="Samen letten we op elkaar.",
+                    municipality_code=group.municipality_code,
+                    street_ids=group_street_ids,
+                ),
+                overlaps_confirmed=True,
+            )
+        )
+    for each in groups:
+        for resident in (mo_member, lotte):
+            if not Membership.objects.filter(group=each, user=resident, status="active"):
+                admit(each, anna_admin, resident)
+        actions.change_role(
+            admin=anna_admin, group_id=each.pk, user_id=mo_member.pk, role=MembershipRole.ADMIN
+        )
+
+    results = run_together(
+        lambda: account_actions.delete_account(user=User.objects.get(pk=anna_admin.pk)),
+        lambda: account_actions.delete_account(user=User.objects.get(pk=mo_member.pk)),
+    )
+    assert list(groups_without_admin()) == []
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == 1, results
+    assert isinstance(refused[0], ActionError) and refused[0].code == "last_admin"
+    assert User.objects.filter(deleted_at__isnull=False).count() == 1

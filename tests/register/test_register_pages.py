@@ -316,7 +316,7 @@ def test_r_reg_1_widget_may_be_framed_other_pages_not(client, listed_group):
 
 
 def test_r_reg_1_rate_limit_counts_the_visitor_behind_the_proxy(client, listed_group, settings):
-    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.PROXY_COUNT = 1
     url = reverse("register_group", args=[listed_group.pk])
     data = {"name": "Buur", "email": "buur@example.nl", "body": "Vraagje"}
     for visitor in ("203.0.113.1", "203.0.113.2"):
@@ -324,4 +324,23 @@ def test_r_reg_1_rate_limit_counts_the_visitor_behind_the_proxy(client, listed_g
             response = client.post(url, data, HTTP_X_FORWARDED_FOR=visitor)
             assert response.status_code == 302, visitor
     refused = client.post(url, data, HTTP_X_FORWARDED_FOR="203.0.113.1")
+    assert "meerdere berichten" in visible_text(refused.content.decode())
+
+
+def test_r_reg_1_a_forged_forwarded_for_per_try_does_not_escape_the_contact_limit(
+    client, listed_group, settings
+):
+    """Without a proxy (PROXY_COUNT=0) the visitor is the connection, whatever the
+    header says: a new forged address per message makes no new visitor."""
+    settings.PROXY_COUNT = 0
+    url = reverse("register_group", args=[listed_group.pk])
+    data = {"name": "Buur", "email": "buur@example.nl", "body": "Vraagje"}
+    for n in range(3):
+        sent = client.post(
+            url, data, REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}"
+        )
+        assert sent.status_code == 302
+    refused = client.post(
+        url, data, REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.99"
+    )
     assert "meerdere berichten" in visible_text(refused.content.decode())

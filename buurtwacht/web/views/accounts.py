@@ -24,7 +24,12 @@ from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from buurtwacht.accounts import actions, emails
-from buurtwacht.accounts.forms import ChangeEmailForm, DeleteAccountForm, RegistrationForm
+from buurtwacht.accounts.forms import (
+    ChangeEmailForm,
+    DeleteAccountForm,
+    LoginForm,
+    RegistrationForm,
+)
 from buurtwacht.accounts.models import User
 from buurtwacht.accounts.selectors import personal_data
 from buurtwacht.core import ratelimit
@@ -129,6 +134,19 @@ def change_email(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/form_page.html", {"form": form, "title": _("Change e-mail address")}
     )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login; 429 while the account has to wait (accounts.forms.LoginForm)."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_invalid(form)
+        if form.throttled:
+            response.status_code = 429
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST
 
 from buurtwacht.bulletin import actions, selectors
 from buurtwacht.bulletin.forms import NoticeForm, SubscribeForm
+from buurtwacht.core import ratelimit
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.access import access_group
 from buurtwacht.groups.policy import Action
 from buurtwacht.moderation.actions import LanguageWarning
 
 from .accounts import _user
-from .register import client_ip
 
 
 @login_required
@@ -79,7 +79,7 @@ def subscribe(request: HttpRequest, group_id: int) -> HttpResponse:
             actions.subscribe(
                 group_id=group_id,
                 email=form.cleaned_data["email"],
-                ip_address=client_ip(request),
+                ip_address=ratelimit.client_address(request),
             )
         except ActionError as error:
             messages.error(request, error.message)

@@ -13,6 +13,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 
 from buurtwacht.bulletin.forms import SubscribeForm
 from buurtwacht.bulletin.selectors import published_notices
+from buurtwacht.core import ratelimit
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.models import Group
 from buurtwacht.register import actions, selectors
@@ -115,7 +116,7 @@ def public_group(request: HttpRequest, group_id: int) -> HttpResponse:
                     email=form.cleaned_data["email"],
                     body=form.cleaned_data["body"],
                 ),
-                ip_address=client_ip(request),
+                ip_address=ratelimit.client_address(request),
             )
         except ActionError as error:
             form.add_error(None, error.message)
@@ -141,15 +142,6 @@ def public_group(request: HttpRequest, group_id: int) -> HttpResponse:
             **map_context(bounds=bounds, outline=public.outline),
         },
     )
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The visitor's address, behind PROXY_COUNT trusted proxies (as django-axes reads it)."""
-    proxies = settings.AXES_IPWARE_PROXY_COUNT or 0
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    if proxies and len(forwarded) >= proxies and forwarded[-proxies]:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def public_photo(request: HttpRequest, group_id: int) -> FileResponse:

@@ -1,5 +1,6 @@
 """Serve the ASGI app with uvicorn.  Refuses several workers on the in-memory channel
-layer, which only works inside one process."""
+layer, which only works inside one process, and a CHANNEL_PREFIX that another install
+holds on the same Redis (realtime/claim.py)."""
 
 import argparse
 import os
@@ -16,7 +17,12 @@ WS_MAX_SIZE = 256 * 1024
 # goes to every socket as it is (realtime/fanout.py).  A frame above ws_max_size is cut
 # off by uvicorn (close 1009) before it is read whole; the consumer refuses frames above
 # protocol.MAX_FRAME_BYTES (64 KiB) itself.
+# The client's address is the connection's: behind PROXY_COUNT proxies
+# core/ratelimit.client_address reads X-Forwarded-For (and Django's SECURE_PROXY_SSL_HEADER
+# the scheme).  uvicorn's own proxy headers would trust the header from any client that
+# connects from 127.0.0.1.
 SOCKET_OPTIONS = {
+    "proxy_headers": False,
     "ws": "websockets-sansio",
     "ws_per_message_deflate": False,
     "ws_max_size": WS_MAX_SIZE,
@@ -51,6 +57,17 @@ class Command(BaseCommand):
                 "Several workers need REDIS_URL: the in-memory channel layer only reaches "
                 "clients of its own process."
             )
+        if settings.REDIS_URL:
+            from django.db import connections
+
+            from buurtwacht.realtime.claim import PrefixTaken, claim_for_this_install
+
+            try:
+                claim_for_this_install()
+            except PrefixTaken as taken:
+                raise CommandError(str(taken)) from None
+            finally:
+                connections.close_all()
         if with_worker if with_worker is not None else not settings.REDIS_URL:
             start_worker_thread()
             self.stdout.write("Background worker runs in this process.")
@@ -62,7 +79,6 @@ class Command(BaseCommand):
             host=host,
             port=port,
             workers=workers,
-            proxy_headers=True,
             lifespan="off",
             **SOCKET_OPTIONS,  # type: ignore[arg-type]
         )
