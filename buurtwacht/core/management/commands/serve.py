@@ -64,6 +64,9 @@ class Command(BaseCommand):
             workers=workers,
             proxy_headers=True,
             lifespan="off",
+            # LOG_FORMAT=json: uvicorn's own lines through our JSON log too, and no access
+            # line of its own (ObserveMiddleware logs each request, with its id).
+            **({"log_config": None, "access_log": False} if settings.LOG_FORMAT == "json" else {}),
             **SOCKET_OPTIONS,  # type: ignore[arg-type]
         )
 
@@ -72,6 +75,7 @@ def start_worker_thread() -> None:
     """The embedded mode's task worker: django-tasks-db's loop in a daemon thread."""
     from django_tasks_db.management.commands.db_worker import Worker
 
+    from buurtwacht.core.tasks import schedule_heartbeat
     from buurtwacht.notify.tasks import deliver_due
     from buurtwacht.police.tasks import follow_up_overdue
     from buurtwacht.privacy.tasks import schedule_purge
@@ -79,6 +83,7 @@ def start_worker_thread() -> None:
     deliver_due.enqueue()  # recovery: whatever is pending gets a look now
     schedule_purge()  # retention: what expired while no worker ran goes now
     follow_up_overdue.enqueue()  # and whatever police follow-up fell due meanwhile
+    schedule_heartbeat()  # /readyz: the worker runs tasks
     worker = Worker(
         queue_names=["default"],
         interval=0.5,
