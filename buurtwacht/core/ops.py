@@ -73,6 +73,7 @@ class ObserveMiddleware:
                 status,
                 extra={
                     "fields": {
+                        "request_id": rid,
                         "method": request.method,
                         "path": request.path,
                         "view": view,
