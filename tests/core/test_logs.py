@@ -23,9 +23,7 @@ def json_lines(caplog, logger: str) -> list[dict]:
     return [json.loads(formatter.format(r)) for r in caplog.records if r.name == logger]
 
 
-def test_one_json_line_per_request_with_its_id_user_duration_and_status(
-    client, caplog, femke
-):
+def test_one_json_line_per_request_with_its_id_user_duration_and_status(client, caplog, femke):
     client.force_login(femke)
     with caplog.at_level(logging.INFO, logger="buurtwacht.request"):
         response = client.get("/account/", HTTP_X_REQUEST_ID="proxy-abc.123")

@@ -60,15 +60,16 @@ def test_every_secret_setting_and_the_vapid_key_read_their_file(tmp_path):
     key.generate_keys()
     (tmp_path / "vapid.pem").write_bytes(key.private_pem())
     env["VAPID_PRIVATE_KEY_FILE"] = str(tmp_path / "vapid.pem")
-    script = """
+    names = sorted(set(SECRETS.values()) - {"DATABASES"})
+    script = f"""
 import json, django
 django.setup()
 from django.conf import settings
 from buurtwacht.notify import keys
-print(json.dumps({name: str(getattr(settings, name)) for name in %r}
-                 | {"DB": str(settings.DATABASES["default"]["NAME"]),
-                    "VAPID": keys.vapid().private_pem().decode()}))
-""" % sorted(set(SECRETS.values()) - {"DATABASES"})
+print(json.dumps({{name: str(getattr(settings, name)) for name in {names!r}}}
+                 | {{"DB": str(settings.DATABASES["default"]["NAME"]),
+                    "VAPID": keys.vapid().private_pem().decode()}}))
+"""
     done = subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT,
