@@ -426,8 +426,6 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # In JSON, buurtwacht.task has the line per task: django-tasks' own only for failures.
-    "loggers": {"django_tasks": {"level": "WARNING"}} if LOG_FORMAT == "json" else {},
 }
 # /metrics: from these addresses (or networks), or anywhere with the bearer METRICS_TOKEN.
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")

@@ -9,14 +9,14 @@ import shutil
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from buurtwacht.alerts import actions as alert_actions
 from buurtwacht.geo import actions as geo_actions
 from buurtwacht.geo.models import Address, Street
 from buurtwacht.realtime.models import Presence
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.conftest import GROUP_STREET, PASSWORD, free_port
+from tests.conftest import GROUP_STREET, PASSWORD, free_port, run_together
 from tests.core.scrape import samples, value
 
 from .topology import NGINX, get, start_topology
@@ -58,7 +58,7 @@ def topology(tmp_path, transactional_db):
     running = start_topology(folder=tmp_path, database_url=url, free_port=free_port)
     yield running
     running.stop()
-    time.sleep(0.5)  # the processes' connections close before the test database goes
+    time.sleep(0.5)  # the processes' database sessions end before the test database goes
 
 
 def log_in(browser, topology, user, path, geolocation=None):
@@ -123,16 +123,19 @@ def test_deploy_topology_browser_keeps_its_alerts_when_a_web_process_is_killed(
         victim = pids[server_of(mo_member)]
         killed_at = time.monotonic()
         topology.kill(victim)
-        alert_actions.post_alert(
-            user=anna_admin,
-            group_id=group.pk,
-            draft=alert_actions.AlertDraft(
-                client_id="deploy-2",
-                kind="suspicious_person",
-                what="Tweede: gepost terwijl de verbinding weg was",
-                street_id=street.pk,
-            ),
+        (posted,) = run_together(  # in a thread: Playwright's event loop runs in this one
+            lambda: alert_actions.post_alert(
+                user=anna_admin,
+                group_id=group.pk,
+                draft=alert_actions.AlertDraft(
+                    client_id="deploy-2",
+                    kind="suspicious_person",
+                    what="Tweede: gepost terwijl de verbinding weg was",
+                    street_id=street.pk,
+                ),
+            )
         )
+        assert not isinstance(posted, Exception), posted
         cards.filter(has_text="Tweede: gepost terwijl de verbinding weg was").wait_for()
         replayed_after = time.monotonic() - killed_at
         watcher.get_by_text(LIVE).wait_for()
@@ -183,3 +186,4 @@ def test_deploy_topology_browser_keeps_its_alerts_when_a_web_process_is_killed(
     finally:
         watcher_context.close()
         poster_context.close()
+        connections.close_all()  # this context's; the flush after the test opens its own

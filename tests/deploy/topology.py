@@ -18,6 +18,7 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
+from email.message import Message
 from pathlib import Path
 
 from cryptography import x509
@@ -102,13 +103,14 @@ http {{
     return main
 
 
-def get(url: str, timeout: float = 5, headers: dict | None = None) -> tuple[int, bytes, dict]:
+def get(url: str, timeout: float = 5, headers: dict | None = None) -> tuple[int, bytes, Message]:
+    """(status, body, headers: case-insensitive)."""
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=timeout, context=UNVERIFIED) as answer:
-            return answer.status, answer.read(), dict(answer.headers)
+            return answer.status, answer.read(), answer.headers
     except urllib.error.HTTPError as error:
-        return error.code, error.read(), dict(error.headers)
+        return error.code, error.read(), error.headers
 
 
 def wait_for(url: str, *, status: int = 200, timeout: float = 60) -> bytes:
