@@ -5,6 +5,7 @@ import argparse
 import os
 import threading
 import uuid
+from typing import Any
 
 import uvicorn
 from django.conf import settings
@@ -57,6 +58,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Buurtwacht on http://{host}:{port}/ ({workers} worker(s))")
         # Each worker process builds the public register's index when it starts (asgi.py).
         os.environ["BUURTWACHT_WARM_REGISTER"] = "1"
+        # LOG_FORMAT=json: uvicorn's own lines through our JSON log too, and no access line
+        # of its own (core/ops.py logs each request, with its id).
+        logs: dict[str, Any] = (
+            {"log_config": None, "access_log": False} if settings.LOG_FORMAT == "json" else {}
+        )
         uvicorn.run(
             "buurtwacht.asgi:application",
             host=host,
@@ -64,9 +70,7 @@ class Command(BaseCommand):
             workers=workers,
             proxy_headers=True,
             lifespan="off",
-            # LOG_FORMAT=json: uvicorn's own lines through our JSON log too, and no access
-            # line of its own (ObserveMiddleware logs each request, with its id).
-            **({"log_config": None, "access_log": False} if settings.LOG_FORMAT == "json" else {}),
+            **logs,
             **SOCKET_OPTIONS,  # type: ignore[arg-type]
         )
 
