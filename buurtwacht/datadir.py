@@ -10,6 +10,23 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name)
 
 
+def env_secret(name: str, default: str = "") -> str:
+    """A secret setting: NAME from the environment, else the contents of the file named by
+    NAME_FILE (systemd credentials, container secrets; one trailing newline dropped), else
+    `default`.  A NAME_FILE that cannot be read stops the start."""
+    if value := os.environ.get(name):
+        return value
+    if path := os.environ.get(f"{name}_FILE"):
+        try:
+            text = Path(path).read_text()
+        except OSError as error:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(f"{name}_FILE={path!r}: {error.strerror}.") from None
+        return text.removesuffix("\n").removesuffix("\r")
+    return default
+
+
 def data_dir() -> Path:
     return Path(os.environ.get("DATA_DIR") or PROJECT_DIR / "data").resolve()
 
@@ -21,7 +38,7 @@ def prepare() -> None:
     for path in (folder, folder / "static", folder / "media"):
         path.mkdir(parents=True, exist_ok=True)
     key = folder / SECRET_KEY_FILE
-    if os.environ.get("SECRET_KEY") or key.exists():
+    if env_secret("SECRET_KEY") or key.exists():
         return
     draft = folder / f".{SECRET_KEY_FILE}.{os.getpid()}"
     fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -36,9 +53,10 @@ def prepare() -> None:
 
 
 def secret_key() -> str:
-    """SECRET_KEY from the environment, else the one prepare() kept; without either (a test
-    run, a tool that only imports the settings) a key for this process only."""
-    if key := os.environ.get("SECRET_KEY"):
+    """SECRET_KEY (or SECRET_KEY_FILE) from the environment, else the one prepare() kept;
+    without either (a test run, a tool that only imports the settings) a key for this
+    process only."""
+    if key := env_secret("SECRET_KEY"):
         return key
     path = data_dir() / SECRET_KEY_FILE
     if path.exists():

@@ -97,6 +97,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: request id, the JSON request log and metrics; /healthz, /readyz and /metrics
+    # answered before host checks, https redirects, sessions and rate limits (core/ops.py).
+    "buurtwacht.core.ops.ObserveMiddleware",
+    "buurtwacht.core.ops.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -138,7 +142,7 @@ FORM_RENDERER = "buurtwacht.web.forms.FormRenderer"
 SQLITE_PATH = DATA_DIR / "buurtwacht.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"), conn_health_checks=True
+        datadir.env_secret("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"), conn_health_checks=True
     )
 }
 # Keep connections open between requests: opening one (and SQLite's PRAGMAs) costs
@@ -156,7 +160,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- real time ------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = datadir.env_secret("REDIS_URL")  # may hold a password
 
 
 def default_channel_prefix(database: Mapping[str, object]) -> str:
@@ -217,7 +221,7 @@ NOTIFY_LEASE_SECONDS = env_number("NOTIFY_LEASE_SECONDS", "15", float)
 NOTIFY_CONCURRENCY = env_number("NOTIFY_CONCURRENCY", "8")  # sends in flight
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_USER = os.environ.get("SMS_GATEWAY_USER", "")
-SMS_GATEWAY_PASSWORD = os.environ.get("SMS_GATEWAY_PASSWORD", "")
+SMS_GATEWAY_PASSWORD = datadir.env_secret("SMS_GATEWAY_PASSWORD")
 SMS_TEMPLATE = os.environ.get("SMS_TEMPLATE", "Buurtwacht: {title}. {body}")
 
 # --- photos on alerts and retention (R-RUL-6) ---------------------------------
@@ -372,7 +376,7 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_number("EMAIL_PORT", "25")
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_HOST_PASSWORD = datadir.env_secret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Buurtwacht <noreply@localhost>")
@@ -410,9 +414,28 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- operations: logs, health, metrics (docs/OPERATING.md) ------------------------
+# LOG_FORMAT=json: one JSON object per line (a line per request and per task among them).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "buurtwacht.core.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+# /metrics: from these addresses (or networks), or anywhere with the bearer METRICS_TOKEN.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+METRICS_TOKEN = datadir.env_secret("METRICS_TOKEN")
+# /readyz: the worker's heartbeat (a task it runs every WORKER_HEARTBEAT_SECONDS) must be
+# younger than READY_WORKER_SECONDS, and no due notification older than READY_OUTBOX_SECONDS.
+WORKER_HEARTBEAT_SECONDS = env_number("WORKER_HEARTBEAT_SECONDS", "15", float)
+READY_WORKER_SECONDS = env_number("READY_WORKER_SECONDS", "60", float)
+READY_OUTBOX_SECONDS = env_number("READY_OUTBOX_SECONDS", "300", float)

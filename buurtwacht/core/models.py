@@ -9,3 +9,14 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's latest heartbeat (core/tasks.py): /readyz and /metrics read it."""
+
+    worker = models.CharField(max_length=100, primary_key=True)  # host:pid
+    seen_at = models.DateTimeField()
+    lag_seconds = models.FloatField(default=0.0)  # how late after it was due the task ran
+
+    def __str__(self) -> str:
+        return f"heartbeat of {self.worker}"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from buurtwacht.accounts.models import User
 from buurtwacht.alerts.models import Alert, AlertUpdate
 from buurtwacht.chat.models import ChatMessage
-from buurtwacht.core import clock
+from buurtwacht.core import clock, metrics
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import clean_text
 from buurtwacht.groups.access import GroupAccess, access_group, passed_gate
@@ -100,6 +100,7 @@ def screen(
     `access`: what the gate answered the posting action, if it asked already."""
     texts = list(texts)
     verdict = check_texts(texts)
+    metrics.MODERATION.labels(outcome=str(verdict.outcome)).inc()
     if verdict.outcome == Outcome.BLOCK:
         with transaction.atomic():
             group = passed_gate(access, user=user, group_id=group_id, action=action).group
@@ -122,6 +123,7 @@ def screen_outside_group(*, texts: Iterable[str], confirmed: bool) -> Verdict:
     """For text written before there is a group (a new group's name and description):
     block is refused (there are no admins yet to queue it for), warn asks to confirm."""
     verdict = check_texts(texts)
+    metrics.MODERATION.labels(outcome=str(verdict.outcome)).inc()
     if verdict.outcome == Outcome.BLOCK:
         raise LanguageBlocked(verdict)
     if verdict.outcome == Outcome.WARN and not confirmed:

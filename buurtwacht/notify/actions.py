@@ -42,7 +42,7 @@ from buurtwacht.accounts.models import User
 from buurtwacht.alerts.models import Alert, Forward
 from buurtwacht.alerts.selectors import full_name
 from buurtwacht.chat.models import ChatMessage
-from buurtwacht.core import clock
+from buurtwacht.core import clock, metrics
 from buurtwacht.core.text import clean_text
 from buurtwacht.groups.models import (
     Group,
@@ -514,6 +514,10 @@ def _send(delivery: Delivery) -> Exception | None:
 
 def _record(delivery: Delivery, error: Exception | None, *, token: str) -> int:
     """Record how a send went; 1 if the delivery was handed over."""
+    result = (
+        "sent" if error is None else "failed" if isinstance(error, PermanentFailure) else "retry"
+    )
+    metrics.NOTIFICATIONS.labels(transport=delivery.transport, result=result).inc()
     if error is None:
         _finish(delivery, token=token)
         return 1

@@ -1,5 +1,6 @@
 """The VAPID key pair that signs Web Push requests: VAPID_PRIVATE_KEY (PEM) from the
-environment, else generated on first use and kept in DATA_DIR (like the secret key)."""
+environment (or the file VAPID_PRIVATE_KEY_FILE), else generated on first use and kept in
+DATA_DIR (like the secret key)."""
 
 import base64
 import functools
@@ -9,6 +10,8 @@ import threading
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from py_vapid import Vapid
+
+from buurtwacht import datadir
 
 _lock = threading.Lock()
 
@@ -20,7 +23,7 @@ def vapid() -> Vapid:
 
 @functools.cache
 def _load_or_create() -> Vapid:
-    if pem := os.environ.get("VAPID_PRIVATE_KEY"):
+    if pem := datadir.env_secret("VAPID_PRIVATE_KEY"):
         return Vapid.from_pem(pem.encode())
     path = settings.DATA_DIR / "vapid_private.pem"
     if not path.exists():

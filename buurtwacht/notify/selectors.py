@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Min, Q
+from django.db.models import Count, Min, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -58,3 +58,20 @@ def look_waiting(*, by: dt.datetime | None) -> bool:
         queue_name=deliver_due.queue_name,
         backend_name=backend.alias,
     ).exists()
+
+
+def outbox_depth() -> tuple[int, int]:
+    """(due now, pending in all) notifications that are not sent yet."""
+    pending = Delivery.objects.filter(state=DeliveryState.PENDING)
+    found = pending.aggregate(
+        due=Count("id", filter=Q(due_at__lte=timezone.now())), pending=Count("id")
+    )
+    return found["due"], found["pending"]
+
+
+def oldest_due() -> dt.datetime | None:
+    """When the oldest notification that is due and not sent became due."""
+    found = Delivery.objects.filter(
+        state=DeliveryState.PENDING, due_at__lte=timezone.now()
+    ).aggregate(first=Min("due_at"))
+    return found["first"]  # type: ignore[no-any-return]

@@ -8,6 +8,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +21,7 @@ from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from buurtwacht.core import clock
+from buurtwacht.core import clock, metrics
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import clean_text
 from buurtwacht.groups.models import Group
@@ -72,7 +73,13 @@ def record_event(*, group: Group, type: str, payload: dict[str, Any]) -> Event:
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             wire[text_key(code)] = json.dumps(present_event(event, names))
-    transaction.on_commit(lambda: _send(group_channel(group.pk), "stream.event", wire))
+
+    def publish() -> None:
+        wire["published_at"] = time.time()  # the delivery lag is measured from here
+        metrics.EVENTS_PUBLISHED.labels(type=type).inc()
+        _send(group_channel(group.pk), "stream.event", wire)
+
+    transaction.on_commit(publish)
     return event
 
 

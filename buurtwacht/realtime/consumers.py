@@ -50,6 +50,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
 from pydantic import ValidationError
 
+from buurtwacht.core import metrics
 from buurtwacht.core.errors import ActionError
 
 from . import fanout, handlers, limits, liveness, protocol
@@ -141,6 +142,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         }
         await self.channel_layer.group_add(user_channel(self.user.pk), self.channel_name)
         await self.accept()
+        metrics.SOCKETS_OPEN.inc()
         liveness.register(self)  # presence, heartbeats, and 1012 if the layer fails
 
     async def disconnect(self, code: int) -> None:
@@ -148,6 +150,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         presence rows that are left are removed at the next heartbeat tick."""
         if getattr(self, "positions", None) is None:
             return
+        metrics.SOCKETS_OPEN.dec()
         liveness.unregister(self)
         for group_id in self.positions:
             fanout.fanout().leave(group_id, self)

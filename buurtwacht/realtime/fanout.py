@@ -19,6 +19,7 @@ anywhere else (another server, the tests' communicator) the socket uses the ASGI
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,8 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
+
+from buurtwacht.core import metrics
 
 from . import actions
 
@@ -147,7 +150,11 @@ class Fanout:
                 self.deliver(message)
 
     def deliver(self, event: dict[str, Any]) -> None:
-        for consumer in list(self.members.get(event["group"], ())):
+        consumers = list(self.members.get(event["group"], ()))
+        if "published_at" in event:
+            metrics.DELIVERY_LAG.observe(max(0.0, time.time() - event["published_at"]))
+        metrics.EVENTS_DELIVERED.inc(len(consumers))
+        for consumer in consumers:
             try:
                 consumer.push(event)
             except Exception:  # one socket's trouble is not the others'

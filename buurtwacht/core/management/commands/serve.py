@@ -6,6 +6,7 @@ import argparse
 import os
 import threading
 import uuid
+from typing import Any
 
 import uvicorn
 from django.conf import settings
@@ -74,12 +75,18 @@ class Command(BaseCommand):
         self.stdout.write(f"Buurtwacht on http://{host}:{port}/ ({workers} worker(s))")
         # Each worker process builds the public register's index when it starts (asgi.py).
         os.environ["BUURTWACHT_WARM_REGISTER"] = "1"
+        # LOG_FORMAT=json: uvicorn's own lines through our JSON log too, and no access line
+        # of its own (core/ops.py logs each request, with its id).
+        logs: dict[str, Any] = (
+            {"log_config": None, "access_log": False} if settings.LOG_FORMAT == "json" else {}
+        )
         uvicorn.run(
             "buurtwacht.asgi:application",
             host=host,
             port=port,
             workers=workers,
             lifespan="off",
+            **logs,
             **SOCKET_OPTIONS,  # type: ignore[arg-type]
         )
 
@@ -88,6 +95,7 @@ def start_worker_thread() -> None:
     """The embedded mode's task worker: django-tasks-db's loop in a daemon thread."""
     from django_tasks_db.management.commands.db_worker import Worker
 
+    from buurtwacht.core.tasks import schedule_heartbeat
     from buurtwacht.notify.tasks import deliver_due
     from buurtwacht.police.tasks import follow_up_overdue
     from buurtwacht.privacy.tasks import schedule_purge
@@ -95,6 +103,7 @@ def start_worker_thread() -> None:
     deliver_due.enqueue()  # recovery: whatever is pending gets a look now
     schedule_purge()  # retention: what expired while no worker ran goes now
     follow_up_overdue.enqueue()  # and whatever police follow-up fell due meanwhile
+    schedule_heartbeat()  # /readyz: the worker runs tasks
     worker = Worker(
         queue_names=["default"],
         interval=0.5,

@@ -6,6 +6,7 @@ then exits, e.g. from cron)."""
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from buurtwacht.core.tasks import schedule_heartbeat
 from buurtwacht.notify.tasks import deliver_due
 from buurtwacht.police.tasks import follow_up_overdue
 from buurtwacht.privacy.tasks import schedule_purge
@@ -22,4 +23,5 @@ class Command(BaseCommand):
         deliver_due.enqueue()  # recovery: whatever is pending gets a look now
         schedule_purge()  # and whatever expired while no worker ran is deleted now
         follow_up_overdue.enqueue()  # and whatever police follow-up fell due meanwhile
+        schedule_heartbeat()  # /readyz: this worker runs tasks
         call_command("db_worker", interval=interval, startup_delay=False, batch=batch)
