@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from py_vapid import Vapid
 
+VAPID_KEY_FILE = "vapid_private.pem"  # in DATA_DIR (a backup takes it along)
 _lock = threading.Lock()
 
 
@@ -22,7 +23,7 @@ def vapid() -> Vapid:
 def _load_or_create() -> Vapid:
     if pem := os.environ.get("VAPID_PRIVATE_KEY"):
         return Vapid.from_pem(pem.encode())
-    path = settings.DATA_DIR / "vapid_private.pem"
+    path = settings.DATA_DIR / VAPID_KEY_FILE
     if not path.exists():
         key = Vapid()
         key.generate_keys()
