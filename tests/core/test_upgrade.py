@@ -218,6 +218,7 @@ def main(out: Path) -> None:
             getattr(old, field),
             getattr(model._default_manager.get(pk=old.pk), field),
         ]
+    executor = MigrationExecutor(connection)  # what is applied now
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     out.write_text(
         json.dumps(
