@@ -168,9 +168,7 @@ def _pg_conninfo() -> tuple[str, dict[str, str]]:
         "host": db.get("HOST") or "",
         "port": str(db.get("PORT") or ""),
     }
-    params.update(
-        {k: str(v) for k, v in (db.get("OPTIONS") or {}).items() if k in LIBPQ_OPTIONS}
-    )
+    params.update({k: str(v) for k, v in (db.get("OPTIONS") or {}).items() if k in LIBPQ_OPTIONS})
     env = dict(os.environ)
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = str(db["PASSWORD"])
@@ -363,6 +361,9 @@ def read_archive(archive: Path, into: Path) -> dict[str, Any]:
                     % {"found": manifest.get("format_version"), "ours": FORMAT_VERSION}
                 )
             expected: dict[str, dict[str, Any]] = manifest.get("files") or {}
+            database = (manifest.get("database") or {}).get("file")
+            if database not in expected or not isinstance(manifest.get("tables"), dict):
+                raise BackupError(damaged % {"path": archive, "why": _("no database")})
             seen = set()
             for member in tar:
                 if member is first:
@@ -375,7 +376,8 @@ def read_archive(archive: Path, into: Path) -> dict[str, Any]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 digest = hashlib.sha256()
                 source = tar.extractfile(member)
-                assert source is not None  # a regular file
+                if source is None:  # not a regular file after all
+                    raise BackupError(damaged % {"path": archive, "why": name})
                 with target.open("wb") as out:
                     while chunk := source.read(CHUNK):
                         digest.update(chunk)
@@ -388,7 +390,8 @@ def read_archive(archive: Path, into: Path) -> dict[str, Any]:
                     raise BackupError(damaged % {"path": archive, "why": why})
                 seen.add(name)
     except (tarfile.TarError, EOFError, zlib.error, ValueError, KeyError, TypeError) as error:
-        raise BackupError(damaged % {"path": archive, "why": str(error) or type(error).__name__})
+        why = str(error) or type(error).__name__
+        raise BackupError(damaged % {"path": archive, "why": why}) from error
     missing = sorted(set(expected) - seen)
     if missing:
         why = _("missing %(names)s") % {"names": ", ".join(missing[:5])}

@@ -50,12 +50,8 @@ class Install:
     """DATA_DIR + database of one install, as the processes of that install see them."""
 
     def __init__(self, data_dir: Path, database_url: str, vendor: str, db_name: str) -> None:
-        self.data_dir, self.database_url, self.vendor, self.db_name = (
-            data_dir,
-            database_url,
-            vendor,
-            db_name,
-        )
+        self.data_dir, self.database_url = data_dir, database_url
+        self.vendor, self.db_name = vendor, db_name
 
     @property
     def env(self) -> dict[str, str]:
@@ -64,8 +60,8 @@ class Install:
             for k, v in os.environ.items()
             if k not in ("SECRET_KEY", "VAPID_PRIVATE_KEY", "REDIS_URL", "DATABASE_URL")
         }
-        return {**env, "DATA_DIR": str(self.data_dir), "DATABASE_URL": self.database_url,
-                "HTTPS": "0"}  # fmt: skip
+        env.update(DATA_DIR=str(self.data_dir), DATABASE_URL=self.database_url, HTTPS="0")
+        return env
 
     def manage(self, *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -117,7 +113,7 @@ class Install:
 
     def counts(self) -> dict[str, int]:
         if self.vendor == "sqlite":
-            tables = "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            tables = "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite%'"
         else:
             tables = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
         names = [name for (name,) in self.rows(tables)]
@@ -166,7 +162,8 @@ class Poster(threading.Thread):
 
     def __init__(self, server: str, cookie: str, group_id: int, street_id: int) -> None:
         super().__init__(daemon=True)
-        self.server, self.cookie, self.group_id, self.street_id = server, cookie, group_id, street_id
+        self.server, self.cookie = server, cookie
+        self.group_id, self.street_id = group_id, street_id
         self.done: list[tuple[int, int, float]] = []
         self.alert_times: list[tuple[int, float]] = []
         self.errors: list[object] = []
@@ -275,7 +272,8 @@ def test_backup_while_serving_and_restore_bring_back_every_committed_alert(
         if alert in alerts[:-1] or (alert, update, _at) in committed_before:
             assert updates.get(update) == alert  # each alert with its update
     assert set(updates.values()) <= set(alerts)
-    seqs = [s for (s,) in target.rows(f"SELECT seq FROM realtime_event WHERE group_id = {group.pk} ORDER BY seq")]  # noqa: S608, E501
+    stream = f"SELECT seq FROM realtime_event WHERE group_id = {group.pk} ORDER BY seq"  # noqa: S608
+    seqs = [s for (s,) in target.rows(stream)]
     assert seqs == list(range(1, len(seqs) + 1))  # the stream without holes
     created = target.rows("SELECT count(*) FROM realtime_event WHERE type = 'alert.created'")
     assert created[0][0] == len(alerts)

@@ -27,8 +27,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 
 PREVIOUS_RELEASE = [
@@ -204,7 +202,7 @@ def main(out: Path) -> None:
     executor.migrate(PREVIOUS_RELEASE)
     old_apps = executor.loader.project_state(PREVIOUS_RELEASE).apps
     made = fill(old_apps)
-    assert USED == set(REAL), f"REAL names no field of the old state: {set(REAL) - USED}"
+    assert set(REAL) == USED, f"REAL names no field of the old state: {set(REAL) - USED}"
     tables = sorted(set(connection.introspection.table_names()) - {"django_migrations"})
     before = restored_counts(tables)
     executor = MigrationExecutor(connection)  # reads the graph and the applied state again
@@ -223,9 +221,7 @@ def main(out: Path) -> None:
     out.write_text(
         json.dumps(
             {
-                "model_tables": sorted(
-                    old_apps.get_model(label)._meta.db_table for label in made
-                ),
+                "model_tables": sorted(old_apps.get_model(label)._meta.db_table for label in made),
                 "tables": tables,
                 "before": before,
                 "after": after,
