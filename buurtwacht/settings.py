@@ -412,6 +412,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = HTTPS
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
     SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+    SECURE_HSTS_PRELOAD = HTTPS  # `check --deploy` clean; the list itself is opt-in
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- operations: logs, health, metrics (docs/OPERATING.md) ------------------------

@@ -13,6 +13,7 @@ from py_vapid import Vapid
 
 from buurtwacht import datadir
 
+VAPID_KEY_FILE = "vapid_private.pem"  # in DATA_DIR (a backup takes it along)
 _lock = threading.Lock()
 
 
@@ -25,7 +26,7 @@ def vapid() -> Vapid:
 def _load_or_create() -> Vapid:
     if pem := datadir.env_secret("VAPID_PRIVATE_KEY"):
         return Vapid.from_pem(pem.encode())
-    path = settings.DATA_DIR / "vapid_private.pem"
+    path = settings.DATA_DIR / VAPID_KEY_FILE
     if not path.exists():
         key = Vapid()
         key.generate_keys()
