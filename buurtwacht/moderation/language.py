@@ -26,10 +26,11 @@ from collections.abc import Callable, Iterable
 
 from . import patterns_nl as patterns
 from .lexicon import names as _names
+from .lexicon import words as _words
 from .normalise import fold
 from .profiling import descriptors, origin_described
 from .reasons import CLEAN, OUTCOME_OF, RANK, Hit, Outcome, Reason, Rule, Verdict
-from .words import TOKEN, Token, read, squeeze
+from .words import TOKEN, Token, read, read_all, squeeze
 
 __all__ = ["CLEAN", "Hit", "Outcome", "Reason", "Rule", "Verdict", "check", "hits", "profiled"]
 
@@ -60,6 +61,8 @@ def _place_index() -> dict[str, list[tuple[str, ...]]]:
 
 
 _PLACES = _place_index()
+# Where the profiling rule applies outside the alert form: a description of someone seen.
+_SIGHTING = frozenset(_words("sighting"))
 
 
 def _known(tokens: list[Token], names: Names | None) -> set[int]:
@@ -86,7 +89,11 @@ def profiled(text: str) -> Hit | None:
     """The profiling hit, if the text describes a person by origin or skin colour with
     fewer than two other concrete details (the alert form's rule, issue 11)."""
     folded = fold(text)
-    if origin_described(folded) and len(descriptors(folded)) < 2:
+    if (
+        origin_described(folded)
+        and len(descriptors(folded)) < 2
+        and not _SIGHTING.isdisjoint(TOKEN.findall(folded))
+    ):
         return Hit(Reason.PROFILING, "", Rule.ORIGIN)
     return None
 
@@ -98,14 +105,17 @@ def hits(text: str, *, names: Names | None = None, profiling: bool = True) -> li
     folded = fold(text)
     sentences = []
     for part in _SENTENCE.split(folded):
-        tokens = [t for t in map(read, TOKEN.findall(part)) if t is not None]
+        tokens = [t for raw in TOKEN.findall(part) for t in read_all(raw)]
         if tokens:
             sentences.append((part, tokens))
     call = patterns.calls_to_go(" ".join(t.word for _p, ts in sentences for t in ts))
     found: list[Hit] = []
+    group_before = False
     for part, tokens in sentences:
         known = _known(tokens, names)
-        patterns.sentence(tokens, found, known=known, call=call, folded=part)
+        group_before = patterns.sentence(
+            tokens, found, known=known, call=call, folded=part, group_before=group_before
+        )
     if profiling and (hit := profiled(text)) is not None:
         found.append(hit)
     return found

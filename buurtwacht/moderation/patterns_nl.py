@@ -145,6 +145,7 @@ _GROUP_PHRASES = _joined(
         r"\bsinds (?:die |de |er |al die |hier )?(?:\w+ )?(?:hier )?(?:wonen|zijn komen|gekomen"
         r"|in de buurt|in de straat|er wonen)\b",
         r"\bniks dan (?:ellende|problemen|overlast)\b|\balleen maar (?:ellende|problemen)\b",
+        r"\bdoen er niet toe\b|\bmensenrechten\b",
     ]
 )
 _INSINUATIONS = [
@@ -160,7 +161,7 @@ _INSINUATIONS = [
         r"\bweer eens (?:die )?$",
         r"\b(?:zeker|natuurlijk|alweer|waarschijnlijk|ongetwijfeld) (?:wel |weer )?(?:die |een "
         r"|zon |van die |zulke )?$",
-        r"\bzal (?:wel )?(?:weer )?(?:een |die )?$",
+        r"\bzal wel (?:weer )?(?:een |die )?$",
         r"\bweer (?:zon|zulke) $",
         r"\bzoals altijd (?:die )?$",
         r"\b(?:omdat|want) (?:het|hij|zij|ze) (?:een |die )?$",
@@ -211,6 +212,35 @@ _GO_AWAY = squeezed("go_away")
 _ALL = squeezed("all_words")
 _INTENSIFIED = squeezed("intensified")
 _UNLESS = squeezed("unless")
+_CONDEMN = squeezed("counter_cues")
+_SPEECH = frozenset(
+    squeeze(w) for w in ("zeggen", "zegt", "zei", "zeg", "noemen", "noemt", "gezegd", "beweerd")
+)
+_QUOTES = frozenset("\"“”„«»'‘’")
+_POSITIVE = squeezed("positive_traits")
+_PRONOUNS = squeezed("group_pronouns")
+_GROUP_VIOLENCE = squeezed("group_violence")
+_ABOUT_GROUPS = _DEHUMANISING | _GROUP_HATE | _GROUP_VIOLENCE
+_NEGATIVE_WITH_NIET = frozenset({squeeze("uitstaan")})  # "ik kan X niet uitstaan"
+_GROUP_VIOLENT_PHRASES = _joined(
+    [
+        r"\been einde (?:\w+ )?maken aan\b",
+        r"\bnek(?:ken)? (?:\w+ ){0,2}breken\b",
+        r"\bpijn (?:\w+ )?doen\b",
+        r"\bleven (?:\w+ ){0,4}beeindigen\b",
+        r"\bop de brandstapel\b",
+    ]
+)
+_GROUP_HOSTILE_PHRASES = _joined(
+    [
+        r"\bmaakt? me (?:\w+ )?(?:ziek|woedend|boos|misselijk|kotsmisselijk|pissig|razend)\b",
+        r"\bvan woede\b|\bmet (?:zo ?veel |veel )?woede\b",
+        r"\bbeter af (?:\w+ ){0,2}zonder\b",
+        r"\bhet zat\b|\bspuugzat\b|\bkotsbeu\b",
+        r"\bvertrouw (?:\w+ )?nooit\b|\bnooit (?:\w+ ){0,2}vertrouwen\b",
+    ]
+)
+_DENY = frozenset(squeeze(w) for w in ("niet", "nooit"))
 _AMBIGUOUS = _ILLNESS_WORDS | _FLIKKER | _EIKEL | _DOG_WORDS | {_IDIOOT}
 
 
@@ -271,7 +301,7 @@ def _phrases(line: _Line, found: list[Hit], bad: set[int]) -> None:
             found.append(Hit(reason, line.shown(first, last), rule, strong))
 
 
-def _words_in_context(line: _Line, found: list[Hit], known: set[int]) -> None:
+def _words_in_context(line: _Line, found: list[Hit], known: set[int], *, counter: bool) -> None:
     words, n = line.words, len(line.words)
     present = set(words)
     ambiguous = not present.isdisjoint(_AMBIGUOUS)
@@ -309,16 +339,68 @@ def _words_in_context(line: _Line, found: list[Hit], known: set[int]) -> None:
             or (w in _DOG_WORDS and any(x in _DOG for x in words))
         ) or (w == _IDIOOT and i + 1 < n and words[i + 1] in _INTENSIFIED):
             reason = Reason.CLEAN
+        if reason in (Reason.INSULT, Reason.CURSING) and counter and w in _ABOUT_GROUPS:
+            continue  # "uitspraken als 'X zijn uitschot' zijn kwetsend": counter-speech
         if reason != Reason.CLEAN:
             found.append(Hit(reason, tok.shown, Rule.WORD, tok.strong and reason == tok.reason))
 
 
-def _groups(line: _Line, found: list[Hit], bad: set[int], known: set[int]) -> None:
+def _triggers(words: list[str], lo: int, hi: int, vocabulary: frozenset[str]) -> bool:
+    """A word of `vocabulary` in words[lo:hi] not negated ("geen haat", "haat ze niet")."""
+    ends_negated = bool(words) and words[-1] in _NEGATIONS
+    for j in range(lo, hi):
+        if words[j] in vocabulary:
+            if words[j] in _NEGATIVE_WITH_NIET:
+                return True
+            if any(w in _NEGATIONS for w in words[max(0, j - 2) : j]):
+                continue
+            if ends_negated and j >= len(words) - 4:
+                continue  # "ik haat ze niet"
+            return True
+    return False
+
+
+def _counter_speech(line: _Line, folded: str) -> bool:
+    """The sentence condemns or quotes what others say about a group."""
+    words = line.words
+    present = set(words)
+    if not present.isdisjoint(_CONDEMN):
+        return True
+    if any(  # "ik heb nooit gezegd dat ..."
+        w in _SPEECH and any(x in _NEGATIONS for x in words[max(0, i - 2) : i])
+        for i, w in enumerate(words)
+    ):
+        return True
+    return not present.isdisjoint(_SPEECH) and not _QUOTES.isdisjoint(folded)
+
+
+def _referred(line: _Line, found: list[Hit]) -> None:
+    """A group named in the sentence before, referred to as "ze": "Ik haat ze."."""
+    words = line.words
+    for i, w in enumerate(words):
+        if w in _PRONOUNS and (
+            _triggers(words, 0, len(words), _DEHUMANISING)
+            or _triggers(words, 0, len(words), _GROUP_HATE)
+        ):
+            found.append(Hit(Reason.GENERALISATION, line.shown(i, i), Rule.GROUP_HOSTILE))
+            return
+
+
+def _groups(
+    line: _Line, found: list[Hit], bad: set[int], known: set[int], *, group_before: bool, folded: str
+) -> bool:
+    """Statements about groups of people; whether the sentence names a group."""
     words, n = line.words, len(line.words)
     present = set(words)
     if present.isdisjoint(GROUP) and present.isdisjoint(_GROUP_ADJ):
-        return
+        if group_before and not _counter_speech(line, folded):
+            _referred(line, found)
+        return False
+    if _counter_speech(line, folded):
+        return True
     frame = _GROUP_PHRASES.search(line.text) is not None
+    violent = _GROUP_VIOLENT_PHRASES.search(line.text) is not None
+    hostile = _GROUP_HOSTILE_PHRASES.search(line.text) is not None
     for i, w in enumerate(words):
         width = 1
         if i in known:
@@ -341,12 +423,21 @@ def _groups(line: _Line, found: list[Hit], bad: set[int], known: set[int]) -> No
         head = " ".join(words[max(0, i - 4) : i]) + " "
         said = line.shown(i, i + width - 1)
         after = words[i + width] if i + width < n else ""
-        if any(x in _DEHUMANISING for x in window) or (i and words[i - 1] in _GROUP_ADJ_HATE):
+        denied = any(  # "X zijn nooit intelligent", "kunnen nooit zo slim zijn"
+            words[k] in _DENY and any(w in _POSITIVE for w in words[k + 1 : k + 4])
+            for k in range(i + width, hi)
+        )
+        if violent or _triggers(words, lo, hi, _GROUP_VIOLENCE):
+            found.append(Hit(Reason.THREAT, said, Rule.VIOLENCE))
+        elif _triggers(words, lo, hi, _DEHUMANISING) or (i and words[i - 1] in _GROUP_ADJ_HATE):
             found.append(Hit(Reason.SLUR, said, Rule.GROUP_DEHUMANISED))
-        elif any(x in _GROUP_HATE for x in window) or any(lo <= j < hi for j in bad):
+        elif (
+            hostile or _triggers(words, lo, hi, _GROUP_HATE) or any(lo <= j < hi for j in bad)
+        ):
             found.append(Hit(Reason.GENERALISATION, said, Rule.GROUP_HOSTILE))
         elif (
             frame
+            or denied
             or (
                 any(x in _GROUP_CRIME for x in window)
                 and (any(x in _GENERALISERS for x in window) or after in _COPULA)
@@ -357,22 +448,32 @@ def _groups(line: _Line, found: list[Hit], bad: set[int], known: set[int]) -> No
             )
         ):
             found.append(Hit(Reason.GENERALISATION, said, Rule.GROUP_FRAME))
+    return True
 
 
 def sentence(
-    tokens: list[Token], found: list[Hit], *, known: set[int], call: bool, folded: str
-) -> None:
+    tokens: list[Token],
+    found: list[Hit],
+    *,
+    known: set[int],
+    call: bool,
+    folded: str,
+    group_before: bool = False,
+) -> bool:
     """The hits of one sentence into `found`.  `known`: positions of words that are part of
     a known name (a street, a place): never abuse.  `call`: the text calls to go
-    somewhere (for an address in another sentence).  `folded`: the sentence as read."""
+    somewhere (for an address in another sentence).  `folded`: the sentence as read.
+    `group_before`: the sentence before named a group of people.  Returns whether this
+    sentence names one."""
     line = _Line(tokens)
     _violence(line, found)
     _doxxing(line, found, call=call, folded=folded)
     bad: set[int] = set()
     _phrases(line, found, bad)
-    _words_in_context(line, found, known)
+    counter = not set(line.words).isdisjoint(GROUP) and _counter_speech(line, folded)
+    _words_in_context(line, found, known, counter=counter)
     bad.update(i for i, t in enumerate(tokens) if t.reason != Reason.CLEAN and i not in known)
-    _groups(line, found, bad, known)
+    return _groups(line, found, bad, known, group_before=group_before, folded=folded)
 
 
 def calls_to_go(text: str) -> bool:

@@ -140,6 +140,69 @@ def word_reason(word: str, raw: str = "") -> tuple[Reason, bool]:
     return Reason.CLEAN, False
 
 
+# Misspellings of the words that make a statement about a group hostile ("verchtelijk",
+# "immigrnten", "bederiging"): one letter dropped or two swapped, for words of seven letters
+# or more, unless the misspelling is itself a word of our lists.
+_GROUP_VOCABULARY = frozenset(
+    squeeze(w)
+    for name in (
+        "group_nouns",
+        "group_adjectives",
+        "group_hate",
+        "group_dehumanising",
+        "group_violence",
+        "slur_words",
+    )
+    for w in _list(name)
+)
+_KNOWN = _GROUP_VOCABULARY | CURSE | INSULT | SLUR | EXCEPTIONS
+
+
+def _typos() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for word in _GROUP_VOCABULARY:
+        if len(word) < 7:
+            continue
+        for k in range(len(word)):
+            table.setdefault(word[:k] + word[k + 1 :], word)
+            if k + 1 < len(word):
+                table.setdefault(word[:k] + word[k + 1] + word[k] + word[k + 2 :], word)
+    return {typo: word for typo, word in table.items() if typo not in _KNOWN}
+
+
+TYPOS = _typos()
+_FUNCTION_WORDS = frozenset(_list("function_words"))
+
+
+def _split(word: str) -> tuple[str, str] | None:
+    """A short word run into a word of the group lists: "ikhaat", "zijnongedierte"."""
+    for k in range(2, len(word) - 1):
+        a, b = word[:k], word[k:]
+        if (a in _FUNCTION_WORDS and (b in _GROUP_VOCABULARY or b in _FUNCTION_WORDS)) or (
+            b in _FUNCTION_WORDS and a in _GROUP_VOCABULARY
+        ):
+            return a, b
+    return None
+
+
+@lru_cache(maxsize=65536)
+def read_all(raw: str) -> tuple[Token, ...]:
+    """The tokens of one written word: usually one, two when two words were run together,
+    a misspelt group word read as the word."""
+    token = read(raw)
+    if token is None:
+        return ()
+    if token.reason != Reason.CLEAN or token.word in _KNOWN or len(token.word) < 5:
+        return (token,)
+    if token.word in TYPOS:
+        word = TYPOS[token.word]
+        reason, strong = word_reason(word)
+        return (Token(shown=token.shown, word=word, reason=reason, strong=strong),)
+    if len(token.word) >= 7 and (parts := _split(token.shown)) is not None:
+        return tuple(t for part in parts if (t := read(part)) is not None)
+    return (token,)
+
+
 @lru_cache(maxsize=65536)
 def read(raw: str) -> Token | None:
     """The worst reading of one written word, or None for no letters."""
