@@ -111,9 +111,10 @@ def hatecheck(research: Path, show_misses: bool) -> list[str]:
     for r in rows:
         if r["label_gold"] == "hateful":
             by_func.setdefault(r["functionality"], []).append(not check(r["test_case"]).ok)
-    print("  recall per functionality: " + ", ".join(
-        f"{f} {sum(v) / len(v):.2f}" for f, v in sorted(by_func.items())
-    ))
+    print(
+        "  recall per functionality: "
+        + ", ".join(f"{f} {sum(v) / len(v):.2f}" for f, v in sorted(by_func.items()))
+    )
     all_nh = [t for texts in other.values() for t in texts]
     flagged = [t for t in all_nh if not check(t).ok]
     print(f"HateCheck-NL non-hateful: {len(all_nh)}, flagged {len(flagged) / len(all_nh):.1%}")

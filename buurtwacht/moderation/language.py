@@ -43,9 +43,7 @@ Names = Callable[[str], Iterable[str]]
 
 
 def _name_words(name: str) -> tuple[str, ...]:
-    return tuple(
-        t.word for t in (read(raw) for raw in TOKEN.findall(fold(name))) if t is not None
-    )
+    return tuple(t.word for t in (read(raw) for raw in TOKEN.findall(fold(name))) if t is not None)
 
 
 def _place_index() -> dict[str, list[tuple[str, ...]]]:
@@ -78,8 +76,10 @@ def _known(tokens: list[Token], names: Names | None) -> set[int]:
         for name in candidates:
             for k, word in enumerate(name):
                 start = i - k
-                if word == token.word and 0 <= start and words[start : start + len(name)] == list(
-                    name
+                if (
+                    word == token.word
+                    and start >= 0
+                    and words[start : start + len(name)] == list(name)
                 ):
                     known.update(range(start, start + len(name)))
     return known
@@ -132,9 +132,9 @@ def verdict_of(found: list[Hit]) -> Verdict:
     outcome = _outcome(worst)
     words: list[str] = []
     for hit in found:
-        if hit.reason == worst.reason and _outcome(hit) == outcome and hit.shown:
-            if hit.shown not in words:
-                words.append(hit.shown)
+        same = hit.reason == worst.reason and _outcome(hit) == outcome
+        if same and hit.shown and hit.shown not in words:
+            words.append(hit.shown)
     return Verdict(outcome, worst.reason, tuple(words), worst.rule)
 
 

@@ -69,6 +69,9 @@ class ModerationRecord(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["group", "resolved_at"], name="moderation_queue")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.place} {self.reason}"
+
     @property
     def reason_label(self) -> str:
         """The category in the reader's language (never the raw code on a page)."""
@@ -82,6 +85,3 @@ class ModerationRecord(models.Model):
         from .actions import rule_explanation
 
         return rule_explanation(self.rule)
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.place} {self.reason}"

@@ -8,7 +8,7 @@ lower-case letters.  Language-independent.
    text is stored);
 2. NFKC: full-width letters, ligatures, mathematical and circled letters become letters;
 3. case folded;
-4. look-alike letters folded to the Latin letter they imitate (Cyrillic "а", Greek "ο",
+4. look-alike letters folded to the Latin letter they imitate (Cyrillic a, Greek omicron,
    ...) from the Unicode confusables data shipped in the `confusable-homoglyphs` package
    (Unicode TR39 `confusables.txt`, MIT-licensed package).  Only in a word that already has
    a Latin letter, or whose every letter has a Latin look-alike: a Russian or Greek

@@ -216,7 +216,7 @@ _CONDEMN = squeezed("counter_cues")
 _SPEECH = frozenset(
     squeeze(w) for w in ("zeggen", "zegt", "zei", "zeg", "noemen", "noemt", "gezegd", "beweerd")
 )
-_QUOTES = frozenset("\"“”„«»'‘’")
+_QUOTES = frozenset("\"“”„«»'\u2018\u2019")
 _POSITIVE = squeezed("positive_traits")
 _PRONOUNS = squeezed("group_pronouns")
 _GROUP_VIOLENCE = squeezed("group_violence")
@@ -387,7 +387,13 @@ def _referred(line: _Line, found: list[Hit]) -> None:
 
 
 def _groups(
-    line: _Line, found: list[Hit], bad: set[int], known: set[int], *, group_before: bool, folded: str
+    line: _Line,
+    found: list[Hit],
+    bad: set[int],
+    known: set[int],
+    *,
+    group_before: bool,
+    folded: str,
 ) -> bool:
     """Statements about groups of people; whether the sentence names a group."""
     words, n = line.words, len(line.words)
@@ -431,9 +437,7 @@ def _groups(
             found.append(Hit(Reason.THREAT, said, Rule.VIOLENCE))
         elif _triggers(words, lo, hi, _DEHUMANISING) or (i and words[i - 1] in _GROUP_ADJ_HATE):
             found.append(Hit(Reason.SLUR, said, Rule.GROUP_DEHUMANISED))
-        elif (
-            hostile or _triggers(words, lo, hi, _GROUP_HATE) or any(lo <= j < hi for j in bad)
-        ):
+        elif hostile or _triggers(words, lo, hi, _GROUP_HATE) or any(lo <= j < hi for j in bad):
             found.append(Hit(Reason.GENERALISATION, said, Rule.GROUP_HOSTILE))
         elif (
             frame

@@ -23,13 +23,13 @@ from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import clean_text
 from buurtwacht.geo.models import Area, AreaKind, Street
 from buurtwacht.groups.models import AuditEntry, Membership, MembershipRole, MembershipStatus
+from buurtwacht.moderation.actions import screen_outside_group
 from buurtwacht.notify.actions import (
     notify_municipality_message,
     notify_verification,
     notify_wijkagent_ended,
 )
 from buurtwacht.realtime.actions import end_sockets, revoke_access
-from buurtwacht.moderation.actions import screen_outside_group
 
 from .models import (
     Decision,

@@ -20,9 +20,9 @@ from buurtwacht.core.text import check_moment, clean_text
 from buurtwacht.groups.access import GroupAccess, passed_gate, role_in
 from buurtwacht.groups.models import Membership, MembershipRole, MembershipStatus
 from buurtwacht.groups.policy import Action, Role, can_read
+from buurtwacht.moderation.actions import screen_outside_group
 from buurtwacht.notify.actions import notify_police_follow_up
 from buurtwacht.realtime.actions import clean_client_id, record_event
-from buurtwacht.moderation.actions import screen_outside_group
 
 from .models import FOLLOW_UP_AFTER, PoliceReport, ReportChannel
 

@@ -19,8 +19,8 @@ from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import clean_text
 from buurtwacht.groups.models import Group
-from buurtwacht.notify.actions import notify_contact_message
 from buurtwacht.moderation.actions import screen_outside_group
+from buurtwacht.notify.actions import notify_contact_message
 
 from .models import ContactMessage
 

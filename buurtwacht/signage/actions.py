@@ -17,10 +17,10 @@ from buurtwacht.core.text import clean_text
 from buurtwacht.groups.access import access_group
 from buurtwacht.groups.models import AuditEntry
 from buurtwacht.groups.policy import Action
+from buurtwacht.moderation.actions import screen_outside_group
 from buurtwacht.municipality.access import access_municipality
 from buurtwacht.municipality.selectors import coordinators_of
 from buurtwacht.notify.actions import notify_sign_request
-from buurtwacht.moderation.actions import screen_outside_group
 
 from . import selectors
 from .models import SignRequest, SignStatus

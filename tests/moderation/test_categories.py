@@ -156,8 +156,9 @@ DISGUISES = {
     "isolates": "kloot\u2066\u2069zak",
     "cyrillic_look_alikes": "kl\u043e\u043etz\u0430k",
     "greek_look_alikes": "kl\u03bf\u03bftzak",
-    "full_width": "ｋｌｏｏｔｚａｋ",
-    "mathematical_bold": "𝐤𝐥𝐨𝐨𝐭𝐳𝐚𝐤",
+    "full_width": "\uff4b\uff4c\uff4f\uff4f\uff54\uff5a\uff41\uff4b",
+    "mathematical_bold": "\U0001d424\U0001d425\U0001d428\U0001d428"
+    "\U0001d42d\U0001d433\U0001d41a\U0001d424",
     "leet": "kl00tz@k",
     "spacing": "k l o o t z a k",
     "stars": "kl**tzak",
@@ -174,7 +175,7 @@ def test_r_rul_3_disguise_is_seen_through(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["n\u200beger", "n\u0435ger", "\u202eneger", "ｎｅｇｅｒ"],
+    ["n\u200beger", "n\u0435ger", "\u202eneger", "\uff4e\uff45\uff47\uff45\uff52"],
     ids=["zero_width", "cyrillic", "override", "full_width"],
 )
 def test_r_rul_3_disguise_of_a_slur_still_blocks(text):
@@ -189,7 +190,10 @@ def test_r_rul_3_disguise_stored_text_has_no_invisible_characters():
 
 
 def test_r_rul_3_disguise_text_in_another_script_is_left_alone():
-    assert verdict("Добрый вечер, соседи").ok  # Russian: "good evening, neighbours"
+    russian = "\u0414\u043e\u0431\u0440\u044b\u0439 \u0432\u0435\u0447\u0435\u0440"
+    assert verdict(
+        russian + ", \u0441\u043e\u0441\u0435\u0434\u0438"
+    ).ok  # "good evening, neighbours"
 
 
 @pytest.mark.parametrize("text", ["Fietstocht naar Bronneger", "We rijden door Kuttekoven"])
