@@ -61,6 +61,7 @@ def _place_index() -> dict[str, list[tuple[str, ...]]]:
 _PLACES = _place_index()
 # Where the profiling rule applies outside the alert form: a description of someone seen.
 _SIGHTING = frozenset(_words("sighting"))
+_STATEMENT = frozenset(_words("statement_verbs"))
 
 
 def _known(tokens: list[Token], names: Names | None) -> set[int]:
@@ -85,6 +86,14 @@ def _known(tokens: list[Token], names: Names | None) -> set[int]:
     return known
 
 
+def _describes_someone_seen(words: list[str]) -> bool:
+    """A sighting ("gezien", "bij de school", "verdachte"), or a short description
+    without a statement about oneself or a group ("Donkere man, Marokkaans uiterlijk")."""
+    if not _SIGHTING.isdisjoint(words):
+        return True
+    return len(words) <= 8 and _STATEMENT.isdisjoint(words)
+
+
 def profiled(text: str) -> Hit | None:
     """The profiling hit, if the text describes a person by origin or skin colour with
     fewer than two other concrete details (the alert form's rule, issue 11)."""
@@ -92,7 +101,7 @@ def profiled(text: str) -> Hit | None:
     if (
         origin_described(folded)
         and len(descriptors(folded)) < 2
-        and not _SIGHTING.isdisjoint(TOKEN.findall(folded))
+        and _describes_someone_seen(TOKEN.findall(folded))
     ):
         return Hit(Reason.PROFILING, "", Rule.ORIGIN)
     return None

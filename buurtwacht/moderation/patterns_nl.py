@@ -74,6 +74,11 @@ _THREATS = _joined(
         r"|knal|beuk|opdonder|rammel|pak slaag)\b",
         r"\b(?:verdient|verdienen|krijgt|krijgen|moet|moeten) (?:\w+ )?(?:een )?kogel\b",
         r"\b(?:zal|gaat|zullen|gaan) (?:hij|ze|je|jij|jullie) (?:\w+ )?wat beleven\b",
+        r"\b(?:sla|slaan|trap|trappen|ram|rammen|beuk|beuken|schop|schoppen) (?:ik |we )?"
+        r"(?:je|jouw|zijn|haar|hun|die|z n) (?:kop|hoofd|smoel|bek|tanden|schedel|harses) in\b",
+        r"\b(?:is|ben|bent|zijn) (?:hij|ze|zij|je|jij|jullie) er (?:\w+ )?geweest\b",
+        rf"\b(?:huis|auto|deur|tent|winkel|woning|caravan|schuur|{_alt('house_words')}) "
+        r"(?:\w+ )?in (?:de fik|brand) (?:steken|zetten|gooien)\b",
         # A house or property of someone as the target.
         rf"\b(?:ik|we|wij|gaan|moeten|laten|zullen)\b(?: \w+){{0,4}} (?:zijn|haar|hun|je|jouw"
         rf"|die|dat) (?:\w+ )?(?:{_alt('house_words')}) (?:\w+ )?(?:{_alt('violent_property')})\b",
@@ -102,6 +107,8 @@ _EIGENRICHTING = _joined(
         rf"\b(?:neem|nemen|pak|pakken|breng|brengen|meenemen|mee) (?:\w+ ){{0,3}}"
         rf"(?:{_alt('weapons')}) (?:\w+ )?mee\b",
         rf"\b(?:{_alt('weapons')}) mee(?:nemen)?\b",
+        rf"\bmet (?:een |je |jullie |hun )?(?:{_alt('weapons')}) (?:\w+ )?(?:naar|erheen|langs)\b",
+        rf"\b(?:we|wij|ik) (?:wachten|wacht) (?:{_P}|die \w+|de daders?) (?:\w+ ){{0,3}}op\b",
         r"\b(?:verdient|verdienen) (?:\w+ )?(?:een )?(?:pak slaag|klappen|aframmeling|afstraffing"
         r"|een lesje)\b",
     ]
@@ -161,7 +168,7 @@ _INSINUATIONS = [
         r"\bweer eens (?:die )?$",
         r"\b(?:zeker|natuurlijk|alweer|waarschijnlijk|ongetwijfeld) (?:wel |weer )?(?:die |een "
         r"|zon |van die |zulke )?$",
-        r"\bzal wel (?:weer )?(?:een |die )?$",
+        r"\b(?:zal|zullen) wel (?:weer )?(?:een |die )?$",
         r"\bweer (?:zon|zulke) $",
         r"\bzoals altijd (?:die )?$",
         r"\b(?:omdat|want) (?:het|hij|zij|ze) (?:een |die )?$",
@@ -170,7 +177,8 @@ _INSINUATIONS = [
 # Doxxing: an address, and a call to go there or a suspect living there.
 _STREET_ENDS = "|".join(sorted(_list("street_suffixes"), key=len, reverse=True))
 _ADDRESS = re.compile(  # on the folded text, not squeezed: numbers are not words
-    rf"\b(?:[a-z]+(?:{_STREET_ENDS})|nummer|nr|no|huisnummer|postcode) \d{{1,4}}(?: ?[a-z])?\b"
+    rf"\b(?:[a-z]*(?:{_STREET_ENDS})|nummer|nr|no|huisnummer|postcode) \d{{1,4}}(?: ?[a-z])?\b"
+    r"|\b(?:woont|wonen|woonde|zit|zitten|verblijft) (?:op|aan|in) (?:de |het )?[a-z]+ \d{1,4}\b"
     r"|\b\d{4} ?[a-z]{2} \d{1,4}\b|\b\d{4} ?[a-z]{2}\b"
 )
 _GO_THERE = _joined(
@@ -179,6 +187,13 @@ _GO_THERE = _joined(
         r"\b(?:ga|gaan|gaat|kom|komen|allemaal|iedereen|we|wij) (?:\w+ ){0,3}(?:naar|bij) "
         r"(?:hem|haar|ze|hen|daar|dat adres|die)\b",
         r"\bmet zn allen\b|\bstaan we (?:\w+ )?voor de deur\b|\bvoor de deur staan\b",
+        r"\biedereen (?:\w+ )?(?:erheen|daarheen)\b",
+    ]
+)
+_GO_THERE_WEAK = _joined(
+    [
+        rf"\b(?:{_alt('go_there_weak')})\b",
+        r"\bkom (?:\w+ )?allemaal\b|\biedereen (?:\w+ )?(?:langs|komen)\b",
     ]
 )
 _LIVES = re.compile(squeeze(r"\b(?:woont|wonen|woonde|zit|zitten|verblijft) (?:op|aan|in|bij)\b"))
@@ -280,12 +295,13 @@ def _violence(line: _Line, found: list[Hit]) -> None:
             found.append(Hit(Reason.THREAT, line.shown(first, last), rule))
 
 
-def _doxxing(line: _Line, found: list[Hit], *, call: bool, folded: str) -> None:
+def _doxxing(line: _Line, found: list[Hit], *, call: str, folded: str) -> None:
     m = _ADDRESS.search(folded)
     if m is None:
         return
-    suspect = _LIVES.search(line.text) is not None and any(w in _SUSPECT for w in line.words)
-    if call or suspect:
+    about_suspect = any(w in _SUSPECT for w in line.words)
+    lives = _LIVES.search(line.text) is not None
+    if call == "strong" or (about_suspect and (call or lives)):
         found.append(Hit(Reason.DOXXING, m.group(), Rule.ADDRESS_CALL))
 
 
@@ -460,13 +476,14 @@ def sentence(
     found: list[Hit],
     *,
     known: set[int],
-    call: bool,
+    call: str,
     folded: str,
     group_before: bool = False,
 ) -> bool:
     """The hits of one sentence into `found`.  `known`: positions of words that are part of
-    a known name (a street, a place): never abuse.  `call`: the text calls to go
-    somewhere (for an address in another sentence).  `folded`: the sentence as read.
+    a known name (a street, a place): never abuse.  `call`: how surely the text calls to
+    go somewhere ("strong", "weak", "": see `calls_to_go`; for an address in another
+    sentence).  `folded`: the sentence as read.
     `group_before`: the sentence before named a group of people.  Returns whether this
     sentence names one."""
     line = _Line(tokens)
@@ -480,6 +497,9 @@ def sentence(
     return _groups(line, found, bad, known, group_before=group_before, folded=folded)
 
 
-def calls_to_go(text: str) -> bool:
-    """Whether the (folded, squeezed) text calls people to go somewhere."""
-    return _GO_THERE.search(text) is not None
+def calls_to_go(text: str) -> str:
+    """Whether the (folded, squeezed) text calls people to go somewhere: "strong"
+    ("allemaal erheen"), "weak" ("ga even langs") or ""."""
+    if _GO_THERE.search(text) is not None:
+        return "strong"
+    return "weak" if _GO_THERE_WEAK.search(text) is not None else ""
