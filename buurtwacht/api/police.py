@@ -30,6 +30,7 @@ class ReportIn(Schema):
 
 class FeedbackIn(Schema):
     text: str
+    confirm_language: bool = False  # post anyway after a `language_warning` answer (R-RUL-3)
 
 
 class ReportOut(Schema):
@@ -117,7 +118,12 @@ def record_report(request: HttpRequest, group_id: int, body: ReportIn) -> Status
 )
 def record_feedback(request: HttpRequest, report_id: int, body: FeedbackIn) -> dict[str, Any]:
     """The police's feedback: only by a verified wijkagent of the group."""
-    report = actions.record_feedback(user=caller(request), report_id=report_id, text=body.text)
+    report = actions.record_feedback(
+        user=caller(request),
+        report_id=report_id,
+        text=body.text,
+        confirm_language=body.confirm_language,
+    )
     return _out(report)
 
 

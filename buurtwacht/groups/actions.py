@@ -419,10 +419,13 @@ def admit_member(*, admin: User, request_id: int, vetting: Vetting) -> Membershi
 
 
 @transaction.atomic
-def deny_request(*, admin: User, request_id: int, reason: str) -> JoinRequest:
+def deny_request(
+    *, admin: User, request_id: int, reason: str, confirm_language: bool = False
+) -> JoinRequest:
     reason = clean_text(reason, code="reason")
     if not reason:
         raise ActionError("reason", _("Give a reason."))
+    screen_outside_group(texts=[reason], confirmed=confirm_language)  # R-RUL-3
     join_request = _locked_pending_request(admin=admin, request_id=request_id, action=Action.VET)
     join_request.status = JoinRequestStatus.DENIED
     join_request.decided_by = admin
@@ -489,11 +492,14 @@ def _active_membership(group: Group, user_id: int) -> Membership:
 
 
 @transaction.atomic
-def remove_member(*, admin: User, group_id: int, user_id: int, reason: str) -> None:
+def remove_member(
+    *, admin: User, group_id: int, user_id: int, reason: str, confirm_language: bool = False
+) -> None:
     access = access_group(user=admin, group_id=group_id, action=Action.REMOVE, for_update=True)
     reason = clean_text(reason, code="reason")
     if not reason:
         raise ActionError("reason", _("Give a reason."))
+    screen_outside_group(texts=[reason], confirmed=confirm_language)  # R-RUL-3
     if user_id == admin.pk:
         raise ActionError("self", _("To stop yourself, leave the group."))
     membership = _active_membership(access.group, user_id)

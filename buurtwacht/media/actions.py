@@ -40,6 +40,9 @@ def check_reason(*, reason: str, reason_text: str) -> tuple[str, str]:
         )
     if len(text) > MAX_REASON:
         raise ActionError("too_long", _("Keep the reason for the photo short: 300 characters."))
+    from buurtwacht.moderation.actions import screen_outside_group
+
+    screen_outside_group(texts=[text])  # R-RUL-3: members see the reason with the photo
     return reason, text
 
 

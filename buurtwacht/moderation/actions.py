@@ -22,33 +22,84 @@ from buurtwacht.groups.access import GroupAccess, access_group, passed_gate
 from buurtwacht.groups.models import AuditEntry, Group
 from buurtwacht.groups.policy import Action
 
-from .language import Outcome, Reason, Verdict, check
+from .language import Outcome, Reason, Rule, Verdict, check, hits, profiled, verdict_of
 from .models import ModerationRecord, Place, RecordKind
 
 MAX_REASON = 500
 
-_WHY = {
+# The category, in the reader's language (the writer's explanation and the review queue).
+REASON_LABELS = {
     Reason.CURSING: gettext_lazy("cursing"),
     Reason.INSULT: gettext_lazy("an insult"),
     Reason.SLUR: gettext_lazy("a slur"),
-    Reason.THREAT: gettext_lazy("a threat"),
+    Reason.GENERALISATION: gettext_lazy("a generalisation about a group of people"),
     Reason.DISCRIMINATION: gettext_lazy("a generalisation about a group of people"),
+    Reason.THREAT: gettext_lazy("a threat or a call to take the law into your own hands"),
+    Reason.DOXXING: gettext_lazy("an address with a call to go there"),
+    Reason.PROFILING: gettext_lazy("a description by origin or skin colour"),
+}
+# Which pattern matched, so the explanation says why.
+_RULE_WHY = {
+    Rule.DISEASE_WISH: gettext_lazy("It wishes an illness on someone."),
+    Rule.GROUP_FRAME: gettext_lazy(
+        "It says something about a whole group of people (a nationality, religion, origin "
+        "or orientation): judge what someone does, not who they are."
+    ),
+    Rule.GROUP_HOSTILE: gettext_lazy("It speaks with hostility about a group of people."),
+    Rule.GROUP_DEHUMANISED: gettext_lazy(
+        "It speaks of a group of people as animals, vermin or waste."
+    ),
+    Rule.VIOLENCE: gettext_lazy("It threatens violence against a person or their home."),
+    Rule.EIGENRICHTING: gettext_lazy(
+        "It calls on people to act against someone themselves, or to bring weapons. Never "
+        "act yourself: call 112, or the police on 0900-8844."
+    ),
+    Rule.ADDRESS_CALL: gettext_lazy(
+        "It names where someone lives and calls people to go there, or names a suspect's "
+        "address. Give the police the address, not the group."
+    ),
+    Rule.ORIGIN: gettext_lazy(
+        "If you mention skin colour, also give at least two other concrete details "
+        "(clothing, height, build, hair, features). Describe behaviour first."
+    ),
 }
 
 
+def reason_label(reason: str) -> str:
+    """A stored category code in the reader's language ("" for none)."""
+    try:
+        return str(REASON_LABELS[Reason(reason)])
+    except (ValueError, KeyError):
+        return ""
+
+
+def rule_explanation(rule: str) -> str:
+    """A stored rule code in the reader's language ("" for a word or none)."""
+    try:
+        return str(_RULE_WHY.get(Rule(rule), ""))
+    except ValueError:
+        return ""
+
+
 def why(verdict: Verdict) -> str:
-    """What the writer is told, in their language."""
+    """What the writer is told, in their language: the category, the words, the rule."""
     words = ", ".join(f"“{w}”" for w in verdict.words)
+    label = REASON_LABELS.get(verdict.reason, "")
+    rule = str(_RULE_WHY.get(verdict.rule, ""))
+    if verdict.reason == Reason.PROFILING:
+        return rule
     if verdict.outcome == Outcome.BLOCK:
-        return _(
+        text = _(
             "This cannot be posted: it contains %(why)s (%(words)s). Our house rules ask for "
             "polite language: no threats, insults, discrimination or racist remarks. The "
             "group's admins see this attempt."
-        ) % {"why": _WHY[verdict.reason], "words": words}
-    return _(
-        "Please check your words: %(words)s reads as %(why)s. Our house rules ask for polite "
-        "language. Rephrase it, or post it anyway: the admins will then look at it."
-    ) % {"why": _WHY[verdict.reason], "words": words}
+        ) % {"why": label, "words": words}
+    else:
+        text = _(
+            "Please check your words: %(words)s reads as %(why)s. Our house rules ask for "
+            "polite language. Rephrase it, or post it anyway: the admins will then look at it."
+        ) % {"why": label, "words": words}
+    return f"{text} {rule}" if rule else text
 
 
 class LanguageError(ActionError):
@@ -67,21 +118,34 @@ class LanguageWarning(LanguageError):
 
 
 class LanguageBlocked(LanguageError):
-    """`block`: never posted; the attempt is in the admins' review queue."""
+    """`block`: never posted; the attempt is in the admins' review queue.  Profiling keeps
+    the code the alert form has always answered with (`profiling`)."""
 
     def __init__(self, verdict: Verdict) -> None:
-        super().__init__("language_blocked", verdict)
+        code = "profiling" if verdict.reason == Reason.PROFILING else "language_blocked"
+        super().__init__(code, verdict)
+
+
+def gazetteer(word: str) -> list[str]:
+    """The street and area names of the gazetteer that contain `word` (a flagged word: the
+    check asks only for those, so this runs rarely)."""
+    from buurtwacht.geo.models import Area, Street
+
+    if len(word) < 4:
+        return []
+    streets = Street.objects.filter(name__icontains=word).values_list("name", flat=True)[:50]
+    areas = Area.objects.filter(name__icontains=word).values_list("name", flat=True)[:50]
+    return [*streets, *areas]
 
 
 def check_texts(texts: Iterable[str]) -> Verdict:
-    """The worst verdict over several fields of one post."""
-    worst = Verdict(Outcome.OK, Reason.CLEAN)
-    order = [Outcome.OK, Outcome.WARN, Outcome.BLOCK]
-    for text in texts:
-        verdict = check(text or "")
-        if order.index(verdict.outcome) > order.index(worst.outcome):
-            worst = verdict
-    return worst
+    """The worst verdict over several fields of one post: each field on its own, and the
+    profiling rule over them together (a description's details may be in other fields)."""
+    texts = [t for t in texts if t]
+    found = [hit for t in texts for hit in hits(t, names=gazetteer, profiling=False)]
+    if texts and (hit := profiled("\n".join(texts))) is not None:
+        found.append(hit)
+    return verdict_of(found)
 
 
 def screen(
@@ -94,24 +158,30 @@ def screen(
     confirmed: bool,
     access: GroupAccess | None = None,
 ) -> Verdict:
-    """Before a post is stored.  `block`: the attempt is recorded for the admins and
-    LanguageBlocked raised; `warn` without `confirmed`: LanguageWarning.  Returns the verdict
-    (ok, or warn confirmed: pass it to `flag_posted` inside the posting transaction).
-    `access`: what the gate answered the posting action, if it asked already."""
+    """Before a post is stored.  `block`: the attempt is recorded for the admins (a threat:
+    they are told at once) and LanguageBlocked raised; `warn` without `confirmed`:
+    LanguageWarning.  Returns the verdict (ok, or warn confirmed: pass it to `flag_posted`
+    inside the posting transaction).  `access`: what the gate answered the posting action,
+    if it asked already."""
     texts = list(texts)
     verdict = check_texts(texts)
     metrics.MODERATION.labels(outcome=str(verdict.outcome)).inc()
     if verdict.outcome == Outcome.BLOCK:
         with transaction.atomic():
             group = passed_gate(access, user=user, group_id=group_id, action=action).group
-            _record(
-                group=group,
-                kind=RecordKind.BLOCKED,
-                place=place,
-                author=user,
-                text="\n".join(t for t in texts if t),
-                verdict=verdict,
-            )
+            if verdict.reason != Reason.PROFILING:  # the writer rephrases, as on the form
+                record = _record(
+                    group=group,
+                    kind=RecordKind.BLOCKED,
+                    place=place,
+                    author=user,
+                    text="\n".join(t for t in texts if t),
+                    verdict=verdict,
+                )
+                if verdict.reason == Reason.THREAT:
+                    from buurtwacht.notify.actions import notify_moderation_threat
+
+                    notify_moderation_threat(record=record)
         raise LanguageBlocked(verdict)
     if verdict.outcome == Outcome.WARN and not confirmed:
         passed_gate(access, user=user, group_id=group_id, action=action)  # outsiders: 404
@@ -119,9 +189,11 @@ def screen(
     return verdict
 
 
-def screen_outside_group(*, texts: Iterable[str], confirmed: bool) -> Verdict:
-    """For text written before there is a group (a new group's name and description):
-    block is refused (there are no admins yet to queue it for), warn asks to confirm."""
+def screen_outside_group(*, texts: Iterable[str], confirmed: bool = False) -> Verdict:
+    """For text written outside a group's own posting paths: a new group's name and
+    description (there are no admins yet to queue it for), a visitor's message, the
+    police's feedback, a municipality's message, reasons and notes.  The same check:
+    block is refused, warn asks to confirm (`confirmed`)."""
     verdict = check_texts(texts)
     metrics.MODERATION.labels(outcome=str(verdict.outcome)).inc()
     if verdict.outcome == Outcome.BLOCK:
@@ -150,6 +222,7 @@ def _record(
         outcome=str(verdict.outcome) if verdict else "",
         reason=str(verdict.reason) if verdict else "",
         words=list(verdict.words) if verdict else [],
+        rule=str(verdict.rule) if verdict else "",
         **targets,
     )
 
@@ -181,12 +254,13 @@ def _audit(
     )
 
 
-def _reason(value: str) -> str:
+def _reason(value: str, *, confirmed: bool = False) -> str:
     value = clean_text(value, code="reason")
     if not value:
         raise ActionError("reason", _("Say why: the author sees this reason."))
     if len(value) > MAX_REASON:
         raise ActionError("reason", _("Keep the reason short: at most 500 characters."))
+    screen_outside_group(texts=[value], confirmed=confirmed)
     return value
 
 

@@ -26,6 +26,11 @@ class Place(models.TextChoices):
     OWN_RULES = "own_rules", _("Own rules")
     JOIN_MESSAGE = "join_message", _("Join message")
     NOTICE = "notice", _("Public notice")
+    POLICE_NOTE = "police_note", _("Police feedback")
+    CONTACT_MESSAGE = "contact_message", _("Message from a visitor")
+    REASON = "reason", _("Reason given by an admin")
+    SIGN_REQUEST = "sign_request", _("Sign request")
+    MUNICIPALITY_MESSAGE = "municipality_message", _("Message from the municipality")
 
 
 class ModerationRecord(models.Model):
@@ -43,6 +48,7 @@ class ModerationRecord(models.Model):
     outcome = models.CharField(max_length=8, blank=True, default="")  # warn | block
     reason = models.CharField(max_length=24, blank=True, default="")  # language.Reason
     words = models.JSONField(default=list, blank=True)
+    rule = models.CharField(max_length=24, blank=True, default="")  # language.Rule
     note = models.TextField(blank=True, default="")  # a reporter's words
     chat_message = models.ForeignKey(
         "chat.ChatMessage", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -65,3 +71,17 @@ class ModerationRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.place} {self.reason}"
+
+    @property
+    def reason_label(self) -> str:
+        """The category in the reader's language (never the raw code on a page)."""
+        from .actions import reason_label
+
+        return reason_label(self.reason)
+
+    @property
+    def explanation(self) -> str:
+        """Which pattern matched, in the reader's language ("" for a plain word)."""
+        from .actions import rule_explanation
+
+        return rule_explanation(self.rule)

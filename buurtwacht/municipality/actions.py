@@ -23,6 +23,7 @@ from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import clean_text
 from buurtwacht.geo.models import Area, AreaKind, Street
 from buurtwacht.groups.models import AuditEntry, Membership, MembershipRole, MembershipStatus
+from buurtwacht.moderation.actions import screen_outside_group
 from buurtwacht.notify.actions import (
     notify_municipality_message,
     notify_verification,
@@ -366,7 +367,9 @@ MAX_MESSAGE = 1000
 
 
 @transaction.atomic
-def message_group_admins(*, coordinator: User, group_id: int, text: str) -> AuditEntry:
+def message_group_admins(
+    *, coordinator: User, group_id: int, text: str, confirm_language: bool = False
+) -> AuditEntry:
     """The municipality coordinator writes to a group's admins through the notify outbox
     (push and e-mail); the coordinator never learns who they are.  In the group's log."""
     from .access import access_municipality_group
@@ -378,6 +381,7 @@ def message_group_admins(*, coordinator: User, group_id: int, text: str) -> Audi
         raise ActionError("message", _("Write a message to the group's admins."))
     if len(text) > MAX_MESSAGE:
         raise ActionError("too_long", _("Keep it short: at most 1000 characters."))
+    screen_outside_group(texts=[text], confirmed=confirm_language)  # R-RUL-3
     entry = AuditEntry.objects.create(
         group=group, actor=coordinator, action="municipality_message", reason=text
     )

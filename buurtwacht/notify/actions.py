@@ -57,6 +57,7 @@ from . import content
 
 if TYPE_CHECKING:
     from buurtwacht.groups.models import AuditEntry
+    from buurtwacht.moderation.models import ModerationRecord
     from buurtwacht.municipality.models import Decision
     from buurtwacht.register.models import ContactMessage
     from buurtwacht.signage.models import SignRequest
@@ -363,6 +364,24 @@ def notify_municipality_message(*, entry: "AuditEntry", municipality: str) -> in
             source=f"municipality_message:{entry.pk}",
             texts=texts,
             due_at=after_quiet_hours(preferences_of(user=admin), clock.now()),
+            transports=(Transport.WEBPUSH, Transport.EMAIL),
+        )
+    return _enqueue(made)
+
+
+def notify_moderation_threat(*, record: "ModerationRecord") -> int:
+    """R-RUL-3: a threat or a call for eigenrichting was blocked in the group: its admins
+    are told at once (push and e-mail, also at night: it may be about tonight).  The
+    message says where and points to the review queue; the words stay in the queue."""
+    texts = _in_languages(lambda: content.for_moderation_threat(record))
+    made: list[Delivery] = []
+    for admin in _group_admins(record.group_id):
+        made += _deliveries(
+            admin,
+            kind="moderation_threat",
+            source=f"moderation_threat:{record.pk}",
+            texts=texts,
+            due_at=clock.now(),
             transports=(Transport.WEBPUSH, Transport.EMAIL),
         )
     return _enqueue(made)

@@ -14,6 +14,7 @@ from buurtwacht.groups.models import Group, Membership
 
 if TYPE_CHECKING:
     from buurtwacht.groups.models import AuditEntry
+    from buurtwacht.moderation.models import ModerationRecord
     from buurtwacht.municipality.models import Decision
     from buurtwacht.police.models import PoliceReport
     from buurtwacht.register.models import ContactMessage
@@ -184,6 +185,24 @@ def for_municipality_message(group: Group, *, municipality: str, text: str) -> d
         "body": f"{group.name}: {text}",
         "url": reverse("group", args=[group.pk]),
         "tag": f"municipality-{group.pk}",
+    }
+
+
+def for_moderation_threat(record: "ModerationRecord") -> dict[str, Any]:
+    """A blocked threat or call for eigenrichting: where, by whom; the words in the queue."""
+    return {
+        "title": _("%(group)s: a threat was blocked") % {"group": record.group.name},
+        "body": _(
+            "%(author)s tried to post a threat or a call to take the law into one's own hands "
+            "(%(place)s). It was not posted. See the review queue, and call 112 if someone is "
+            "in danger."
+        )
+        % {
+            "author": full_name(user=record.author),
+            "place": record.get_place_display(),
+        },
+        "url": reverse("group_moderation", args=[record.group_id]),
+        "tag": f"moderation-{record.pk}",
     }
 
 

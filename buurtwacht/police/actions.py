@@ -20,6 +20,7 @@ from buurtwacht.core.text import check_moment, clean_text
 from buurtwacht.groups.access import GroupAccess, passed_gate, role_in
 from buurtwacht.groups.models import Membership, MembershipRole, MembershipStatus
 from buurtwacht.groups.policy import Action, Role, can_read
+from buurtwacht.moderation.actions import screen_outside_group
 from buurtwacht.notify.actions import notify_police_follow_up
 from buurtwacht.realtime.actions import clean_client_id, record_event
 
@@ -108,7 +109,12 @@ def _report_for(
 
 @transaction.atomic
 def record_feedback(
-    *, user: User, report_id: int, text: str, access: GroupAccess | None = None
+    *,
+    user: User,
+    report_id: int,
+    text: str,
+    access: GroupAccess | None = None,
+    confirm_language: bool = False,
 ) -> PoliceReport:
     """The police's feedback, by a verified wijkagent of the group (nobody else: an
     unverified one is an outsider, see groups/access.py).  The first feedback sets the
@@ -121,6 +127,7 @@ def record_feedback(
         raise ActionError("feedback", _("Write the police's feedback."))
     if len(text) > MAX_FEEDBACK:
         raise ActionError("too_long", _("Keep it short: at most 2000 characters."))
+    screen_outside_group(texts=[text], confirmed=confirm_language)  # R-RUL-3
     now = clock.now()
     report.feedback = text
     report.feedback_by = user

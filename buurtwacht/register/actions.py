@@ -19,6 +19,7 @@ from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import clean_text
 from buurtwacht.groups.models import Group
+from buurtwacht.moderation.actions import screen_outside_group
 from buurtwacht.notify.actions import notify_contact_message
 
 from .models import ContactMessage
@@ -42,7 +43,9 @@ def sender_key(ip_address: str) -> str:
 
 
 @transaction.atomic
-def send_contact_message(*, group_id: int, contact: Contact, ip_address: str) -> ContactMessage:
+def send_contact_message(
+    *, group_id: int, contact: Contact, ip_address: str, confirm_language: bool = False
+) -> ContactMessage:
     group = Group.objects.filter(pk=group_id).first()
     if group is None:
         raise Http404
@@ -55,6 +58,7 @@ def send_contact_message(*, group_id: int, contact: Contact, ip_address: str) ->
         raise ActionError(
             "too_long", _("Keep your message under %(max)s characters.") % {"max": MAX_BODY}
         )
+    screen_outside_group(texts=[name, body], confirmed=confirm_language)  # R-RUL-3
     key = sender_key(ip_address)
     since = clock.now() - WINDOW
     recent = ContactMessage.objects.filter(created_at__gte=since)

@@ -17,6 +17,7 @@ from buurtwacht.core.text import clean_text
 from buurtwacht.groups.access import access_group
 from buurtwacht.groups.models import AuditEntry
 from buurtwacht.groups.policy import Action
+from buurtwacht.moderation.actions import screen_outside_group
 from buurtwacht.municipality.access import access_municipality
 from buurtwacht.municipality.selectors import coordinators_of
 from buurtwacht.notify.actions import notify_sign_request
@@ -35,6 +36,7 @@ class SignOrder:
     signs: int = 0
     stickers: int = 0
     note: str = ""
+    confirm_language: bool = False  # post a note anyway after a language warning
 
 
 def _audit(sign_request: SignRequest, *, actor: User, action: str, reason: str = "") -> None:
@@ -103,6 +105,7 @@ def request_signs(*, admin: User, group_id: int, order: SignOrder) -> SignReques
             _("There is already a request under way; wait until it is placed or declined."),
         )
     note = _text(order.note, code="note", limit=MAX_NOTE)
+    screen_outside_group(texts=[note], confirmed=order.confirm_language)  # R-RUL-3
     try:
         with transaction.atomic():
             sign_request = SignRequest.objects.create(

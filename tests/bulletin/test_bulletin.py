@@ -213,7 +213,7 @@ def test_r_rul_7_moderation_applies_a_blocked_notice_is_never_published(
         confirmed_at="2026-11-01T10:00:00Z",
     )
     blocked = actions.NoticeDraft(
-        kind="tip", title="Let op", body="Dat zijn vast weer van die buitenlanders"
+        kind="tip", title="Let op", body="Dat zijn vast weer van die vuile buitenlanders"
     )
     for confirm in (False, True):
         with pytest.raises(LanguageBlocked), django_capture_on_commit_callbacks(execute=True):

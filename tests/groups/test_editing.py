@@ -122,7 +122,11 @@ def test_r_rul_3_edited_name_and_description_go_through_the_language_screen(
     blocked = settings_post(
         client,
         group,
-        {"do": "group", "name": name, "description": "Dat zijn vast weer van die buitenlanders"},
+        {
+            "do": "group",
+            "name": name,
+            "description": "Dat zijn vast weer van die vuile buitenlanders",
+        },
     )
     assert blocked.status_code == 200
     group.refresh_from_db()

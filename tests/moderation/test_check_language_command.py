@@ -35,7 +35,7 @@ def test_r_rul_3_check_language_prints_outcome_tab_reason_per_line():
         "block\tthreat",
         "ok\tclean",
         "ok\tclean",
-        "block\tdiscrimination",
+        "warn\tgeneralisation",
         "warn\tcursing",
         "ok\tclean",
     ]

@@ -12,7 +12,7 @@ def outcome(text: str) -> str:
 
 @pytest.mark.parametrize(
     "text",
-    ["klootzak", "Godverdomme", "kankerlijer", "Wat een eikel", "Die hufter weer", "shit"],
+    ["klootzak", "Godverdomme", "kutwijf", "Wat een eikel", "Die hufter weer", "shit"],
 )
 def test_r_rul_3_cursing_and_insults_warn(text):
     verdict = check(text)
@@ -24,12 +24,10 @@ def test_r_rul_3_cursing_and_insults_warn(text):
 @pytest.mark.parametrize(
     ("text", "word"),
     [
-        ("Wat een kankerlijer", "kankerlijer"),
         ("Dat kutwijf van nummer 3", "kutwijf"),
         ("Klotebuurt is dit", "klotebuurt"),
         ("Die teringherrie weer", "teringherrie"),
         ("Stelletje klootzakken", "klootzakken"),
-        ("Wat een tyfuslijers", "tyfuslijers"),
         ("randdebiel", "randdebiel"),
     ],
 )
@@ -120,7 +118,6 @@ def test_r_rul_3_nationalities_mentioned_neutrally_pass(text):
         "Man met donkere huidskleur, ongeveer 1.80, zwarte jas met capuchon, witte sneakers",
         "Blanke vrouw met blond haar in een paardenstaart, roze jas, ongeveer 50",
         "Getinte man met zwarte baard, rode trui en een grote sporttas",
-        "Donkere man, Marokkaans uiterlijk",  # refused by the profiling guard, not here
         "Er is iemand in elkaar geslagen bij de supermarkt",  # a report, not a threat
         "Ga hem niet zelf in elkaar slaan, bel 112",
         "Iemand heeft met een mes de banden lek gestoken",
@@ -157,16 +154,21 @@ def test_r_rul_3_threats_block(text):
         "al die Marokkanen zijn criminelen",
         "Die asielzoekers moeten terug naar hun eigen land",
         "Typisch Marokkanen, altijd stelen",
-        "Vuile buitenlanders",
-        "Die kutmarokkanen weer",
         "Ik haat moslims",
         "Roemenen zijn dieven",
     ],
 )
-def test_r_rul_3_discriminating_generalisations_block(text):
+def test_r_rul_3_generalisation_about_a_group_warns(text):
     verdict = check(text)
-    assert verdict.outcome == Outcome.BLOCK
-    assert verdict.reason in (Reason.DISCRIMINATION, Reason.SLUR)
+    assert (verdict.outcome, verdict.reason) == (Outcome.WARN, Reason.GENERALISATION)
+
+
+@pytest.mark.parametrize(
+    "text", ["Vuile buitenlanders", "Die kutmarokkanen weer", "Marokkanen zijn ratten"]
+)
+def test_r_rul_3_slur_dehumanising_a_group_blocks(text):
+    verdict = check(text)
+    assert (verdict.outcome, verdict.reason) == (Outcome.BLOCK, Reason.SLUR)
 
 
 @pytest.mark.parametrize("text", ["Die negers van de flat", "roetmoppen", "Nog zo'n kansenparel"])

@@ -56,7 +56,7 @@ def test_r_rul_3_chat_block_is_never_stored_and_queued(group, mo_member):
                 user=mo_member,
                 group_id=group.pk,
                 client_id=f"c{confirm}",
-                text="Dat zijn vast weer van die buitenlanders",
+                text="Dat zijn vast weer van die vuile buitenlanders",
                 confirm_language=confirm,
             )
         assert blocked.value.code == "language_blocked"
@@ -64,8 +64,8 @@ def test_r_rul_3_chat_block_is_never_stored_and_queued(group, mo_member):
     assert Event.objects.count() == events_before
     records = ModerationRecord.objects.filter(kind=RecordKind.BLOCKED)
     assert records.count() == 2
-    assert records.first().text == "Dat zijn vast weer van die buitenlanders"
-    assert records.first().reason == "discrimination"
+    assert records.first().text == "Dat zijn vast weer van die vuile buitenlanders"
+    assert records.first().reason == "slur"
 
 
 def test_r_rul_3_alert_warn_and_block(group, mo_member, street_id):

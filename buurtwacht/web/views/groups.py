@@ -409,7 +409,10 @@ def decide(request: HttpRequest, group_id: int, request_id: int) -> HttpResponse
             _attempt(
                 request,
                 lambda: actions.deny_request(
-                    admin=user, request_id=request_id, reason=form.cleaned_data["reason"]
+                    admin=user,
+                    request_id=request_id,
+                    reason=form.cleaned_data["reason"],
+                    confirm_language=request.POST.get("confirm_language") == "1",
                 ),
                 _("The request has been denied."),
             )
@@ -449,6 +452,7 @@ def member_action(request: HttpRequest, group_id: int, user_id: int) -> HttpResp
                 group_id=group_id,
                 user_id=user_id,
                 reason=request.POST.get("reason", ""),
+                confirm_language=request.POST.get("confirm_language") == "1",
             ),
             _("The member has been removed."),
         )

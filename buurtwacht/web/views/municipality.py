@@ -113,7 +113,10 @@ def message(request: HttpRequest, group_id: int) -> HttpResponse:
     else:
         try:
             actions.message_group_admins(
-                coordinator=user, group_id=group.pk, text=form.cleaned_data["text"]
+                coordinator=user,
+                group_id=group.pk,
+                text=form.cleaned_data["text"],
+                confirm_language=request.POST.get("confirm_language") == "1",
             )
         except ActionError as error:
             messages.error(request, error.message)

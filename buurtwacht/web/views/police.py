@@ -106,7 +106,11 @@ def feedback(request: HttpRequest, report_id: int) -> HttpResponse:
     else:
         try:
             actions.record_feedback(
-                user=user, report_id=report.pk, text=form.cleaned_data["text"], access=access
+                user=user,
+                report_id=report.pk,
+                text=form.cleaned_data["text"],
+                access=access,
+                confirm_language=request.POST.get("confirm_language") == "1",
             )
         except ActionError as error:
             messages.error(request, error.message)

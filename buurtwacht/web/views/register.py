@@ -117,6 +117,7 @@ def public_group(request: HttpRequest, group_id: int) -> HttpResponse:
                     body=form.cleaned_data["body"],
                 ),
                 ip_address=ratelimit.client_address(request),
+                confirm_language=request.POST.get("confirm_language") == "1",
             )
         except ActionError as error:
             form.add_error(None, error.message)

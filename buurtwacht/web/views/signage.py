@@ -28,7 +28,10 @@ def group_signs(request: HttpRequest, group_id: int) -> HttpResponse:
                 admin=admin,
                 group_id=group.pk,
                 order=actions.SignOrder(
-                    signs=data["signs"], stickers=data["stickers"], note=data["note"]
+                    signs=data["signs"],
+                    stickers=data["stickers"],
+                    note=data["note"],
+                    confirm_language=request.POST.get("confirm_language") == "1",
                 ),
             )
         except ActionError as error:

@@ -1,8 +1,9 @@
 """`manage.py check_language`: the polite-language verdict (R-RUL-3) for each line on stdin.
 
 Reads UTF-8, one message per line; prints one line per message: the outcome (`ok`, `warn` or
-`block`), a tab, and the reason code: `clean` for ok; `cursing` or `insult` for warn;
-`slur`, `threat` or `discrimination` for block.  The same function as every posting path
+`block`), a tab, and the category code: `clean` for ok; `cursing`, `insult` or
+`generalisation` for warn; `insult` (a strong one), `slur`, `threat`, `doxxing` or
+`profiling` for block.  The same function as every posting path
 (moderation.language.check); nothing else happens (nothing is stored).
 """
 
