@@ -302,12 +302,27 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "buurtwacht.accounts.models.normalized_login"
 AXES_IPWARE_PROXY_COUNT = env_number("PROXY_COUNT", "0") or None
 
+# --- countries (core/countries.py) ---------------------------------------------
+# The instance's own country, for what belongs to no municipality, and the countries it
+# serves (a municipality's country follows from its code: GM0014 NL, 44021 BE).
+COUNTRY = os.environ.get("COUNTRY", "NL")
+COUNTRIES = env_list("COUNTRIES", COUNTRY)
+if COUNTRY not in COUNTRIES or not set(COUNTRIES) <= {"NL", "BE"}:
+    raise ImproperlyConfigured("COUNTRY must be one of COUNTRIES, and COUNTRIES of NL, BE")
+
 # --- geo ------------------------------------------------------------------
-GEOCODER = os.environ.get("GEOCODER", "gazetteer")  # "gazetteer" (offline) or "pdok"
+# "gazetteer" (offline), "pdok" (the Netherlands), "vlaanderen" (Flanders' Basisregisters
+# address API) or "pdok+vlaanderen" (each postcode to the country it belongs to).
+GEOCODER = os.environ.get("GEOCODER", "gazetteer")
 PDOK_LOCATIESERVER_URL = os.environ.get(
     "PDOK_LOCATIESERVER_URL", "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
 )
 PDOK_TIMEOUT_SECONDS = env_number("PDOK_TIMEOUT_SECONDS", "5", float)
+# Basisregisters Vlaanderen, the Flemish address register's public API (v2).
+VLAANDEREN_ADDRESS_URL = os.environ.get(
+    "VLAANDEREN_ADDRESS_URL", "https://api.basisregisters.vlaanderen.be/v2"
+)
+VLAANDEREN_TIMEOUT_SECONDS = env_number("VLAANDEREN_TIMEOUT_SECONDS", "5", float)
 
 # Where `manage.py download_open_data` fetches the CBS areas, PC4 areas and BAG addresses
 # (PDOK's OGC API Features).
@@ -346,7 +361,7 @@ OPEN_DATA_DIR = Path(
 
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LANGUAGES = [("nl", _("Dutch")), ("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
