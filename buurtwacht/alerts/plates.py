@@ -7,11 +7,12 @@ is kept as typed but marked `PlateKind.UNKNOWN`, and the card shows it as "onbek
 never as a Dutch plate (issue 13: "ABC" looked like a plate).
 
 Belgian plates (`PlateKind.BELGIAN`, the card says "Belgisch kenteken").  Since 2010 a digit,
-three letters and three digits, "1-ABC-123" (the first digit is the series: it began at 1
-in 2010 and is at 2 now, so 1-3 are accepted; "4-TXZ-789" stays a misread Dutch plate); before that three letters and three digits, "ABC-123" (1973-2010), or three
-digits and three letters, "123-ABC" (the older series).  Neither six-character pattern
-(XXX999, 999XXX) is a Dutch sidecode, so no plate is both.  Belgian plates are shown with
-their dashes where the DIV puts them, whatever the witness typed.
+three letters and three digits, "1-ABC-123": the digit is the series, which began at 1 in
+2010 and is at 2 now, so 1-3 are accepted ("4-TXZ-789" stays a misread Dutch plate).  Before
+that three letters and three digits, "ABC-123" (1973-2010), or three digits and three
+letters, "123-ABC" (the older series).  Neither six-character pattern (XXX999, 999XXX) is a
+Dutch sidecode, so no plate is both.  Belgian plates are shown with their dashes where the
+DIV puts them, whatever the witness typed.
 
 Dutch plates.  Spaces, dashes and dots are removed and the rest is upper-cased.  When exactly
 six characters A-Z/0-9 remain, their letter/digit pattern is looked up in the sidecode table

@@ -107,6 +107,14 @@ BELGIUM = Country(
 COUNTRIES: dict[str, Country] = {c.code: c for c in (NETHERLANDS, BELGIUM)}
 
 
+# Any country's municipality code, for URLs (web/urls.py) and forms.
+MUNICIPALITY_CODE_PATTERN = r"GM[0-9]{4}|[1-9][0-9]{4}"
+
+
+def is_municipality_code(code: str) -> bool:
+    return any(c.municipality_code_re.match(code) for c in COUNTRIES.values())
+
+
 def country_of(municipality_code: str) -> Country:
     """The country of a municipality code; the instance's default when it is neither
     (empty, or a code from before countries)."""

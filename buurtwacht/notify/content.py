@@ -178,7 +178,10 @@ def for_wijkagent_ended(membership: Membership) -> dict[str, Any]:
             "%(name)s is no longer a verified police officer and no longer reads along as "
             "%(officer)s."
         )
-        % {"name": full_name(user=membership.user), "officer": membership.group.country.officer},  # to the admins: the full name
+        % {
+            "name": full_name(user=membership.user),
+            "officer": membership.group.country.officer,
+        },  # to the admins: the full name
         "url": reverse("group_members", args=[membership.group_id]),
         "tag": f"wijkagent-{membership.group_id}",
     }

@@ -327,9 +327,7 @@ def card_template(request: HttpRequest, *, group: Group, role: Role) -> str:
         "forwarded_called_112": False,
     }
     forwards = forwards_from(group=group, role=role)
-    return _render_card(
-        request, alert=blank, group=group, role=role, event=0, forwards=forwards
-    )
+    return _render_card(request, alert=blank, group=group, role=role, event=0, forwards=forwards)
 
 
 def _render_card(
