@@ -405,8 +405,8 @@ class VlaanderenGeocoder:
             raise GeocoderUnavailable("Basisregisters address detail is not an object")
         street = _spelling(data.get("straatnaam"), "straatnaam")
         city = _spelling(data.get("gemeente"), "gemeentenaam")
-        gemeente = data.get("gemeente") if isinstance(data.get("gemeente"), dict) else {}
-        nis = str(gemeente.get("objectId") or "").strip()
+        gemeente = data.get("gemeente")
+        nis = str(gemeente.get("objectId") or "").strip() if isinstance(gemeente, dict) else ""
         if not street or not city:
             raise GeocoderUnavailable("Basisregisters address lacks a street or municipality")
         lon, lat = self._position(data.get("adresPositie"))
