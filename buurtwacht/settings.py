@@ -314,12 +314,27 @@ AXES_CLIENT_IP_CALLABLE = "buurtwacht.core.ratelimit.client_address"
 LOGIN_FREE_FAILURES = 10
 LOGIN_LONGEST_WAIT = 300
 
+# --- countries (core/countries.py) ---------------------------------------------
+# The instance's own country, for what belongs to no municipality, and the countries it
+# serves (a municipality's country follows from its code: GM0014 NL, 44021 BE).
+COUNTRY = os.environ.get("COUNTRY", "NL")
+COUNTRIES = env_list("COUNTRIES", COUNTRY)
+if COUNTRY not in COUNTRIES or not set(COUNTRIES) <= {"NL", "BE"}:
+    raise ImproperlyConfigured("COUNTRY must be one of COUNTRIES, and COUNTRIES of NL, BE")
+
 # --- geo ------------------------------------------------------------------
-GEOCODER = os.environ.get("GEOCODER", "gazetteer")  # "gazetteer" (offline) or "pdok"
+# "gazetteer" (offline), "pdok" (the Netherlands), "vlaanderen" (Flanders' Basisregisters
+# address API) or "pdok+vlaanderen" (each postcode to the country it belongs to).
+GEOCODER = os.environ.get("GEOCODER", "gazetteer")
 PDOK_LOCATIESERVER_URL = os.environ.get(
     "PDOK_LOCATIESERVER_URL", "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
 )
 PDOK_TIMEOUT_SECONDS = env_number("PDOK_TIMEOUT_SECONDS", "5", float)
+# Basisregisters Vlaanderen, the Flemish address register's public API (v2).
+VLAANDEREN_ADDRESS_URL = os.environ.get(
+    "VLAANDEREN_ADDRESS_URL", "https://api.basisregisters.vlaanderen.be/v2"
+)
+VLAANDEREN_TIMEOUT_SECONDS = env_number("VLAANDEREN_TIMEOUT_SECONDS", "5", float)
 
 # Where `manage.py download_open_data` fetches the CBS areas, PC4 areas and BAG addresses
 # (PDOK's OGC API Features).
@@ -354,7 +369,7 @@ OPEN_DATA_DIR = Path(os.environ.get("OPEN_DATA_DIR") or DATA_DIR / "open-data")
 
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LANGUAGES = [("nl", _("Dutch")), ("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True

@@ -37,6 +37,9 @@ from buurtwacht.groups.models import Group, VettingMethod
 from buurtwacht.municipality.actions import grant_role
 from buurtwacht.municipality.models import VerifiedRole
 
+# The Belgian demo area and personas (tests/belgium.py).
+pytest_plugins = ["tests.belgium"]
+
 # The in-process test server (asgi_server) shares the test database with the test thread.
 # Connections are closed after each request, as the test runner expects.
 settings.DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -7,7 +7,8 @@
   update, get_or_create, ...; add/remove/clear/set) called on the database, and raw SQL
   that writes (``cursor.execute("UPDATE ...")``);
 - the Dutch catalogue is in step with the code: every message of the code is in
-  ``locale/nl/.../django.po`` and translated (``--po``; runs makemessages).
+  ``locale/nl/.../django.po`` and translated (``--po``; runs makemessages), and the French
+  one (``locale/fr``) holds at least 95 % of them.
 
 "The database" is a manager (``Model.objects``, ``*_set``, a relation of the models such
 as ``group.memberships``), a queryset made from one (``.filter()``, ...), or a name that a
@@ -251,9 +252,36 @@ def check_po() -> int:
         if untranslated or "fuzzy" in entry.flags:
             print(f"{po_path.relative_to(ROOT)}: no Dutch for {entry.msgid[:70]!r}")
             errors += 1
+    errors += check_french(catalogue)
     if errors:
         print("Run makemessages (README), translate, `make messages`, and commit the .po files.")
     return errors
+
+
+FRENCH_AT_LEAST = 0.95  # of the code's messages; new strings may wait a little for French
+
+
+def check_french(dutch: list) -> int:  # polib.POFile: a list of entries
+    """The French catalogue (Belgium) holds at least FRENCH_AT_LEAST of the messages."""
+    import polib
+
+    path = PACKAGE / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+    if not path.exists():
+        return 0
+    french = {
+        (e.msgctxt, e.msgid)
+        for e in polib.pofile(str(path))
+        if (e.msgstr or any(e.msgstr_plural.values())) and "fuzzy" not in e.flags
+    }
+    wanted = [(e.msgctxt, e.msgid) for e in dutch]
+    done = sum(1 for key in wanted if key in french)
+    if wanted and done / len(wanted) < FRENCH_AT_LEAST:
+        print(
+            f"{path.relative_to(ROOT)}: {done} of {len(wanted)} messages in French "
+            f"({done / len(wanted):.0%}); at least {FRENCH_AT_LEAST:.0%} is asked"
+        )
+        return 1
+    return 0
 
 
 def main() -> int:

@@ -13,8 +13,10 @@ from buurtwacht.core import clock, ratelimit
 from buurtwacht.core.errors import ActionError
 from buurtwacht.geo.geocoding import (
     AddressQuery,
+    AmbiguousAddress,
     GeocodedAddress,
     GeocoderUnavailable,
+    belgium_served,
     get_geocoder,
     normalize_addition,
     normalize_letter,
@@ -43,8 +45,21 @@ class AddressFields(forms.Form):
     house_number = forms.IntegerField(label=_("House number"), min_value=1, max_value=99999)
     house_letter = forms.CharField(label=_("Letter"), max_length=1, required=False)
     house_addition = forms.CharField(label=_("Addition"), max_length=4, required=False)
+    # Only where Belgium is served: a Belgian postcode covers a town, where several
+    # streets may have the same number (geo/geocoding.py AmbiguousAddress).
+    street = forms.CharField(
+        label=_("Street (Belgium)"),
+        max_length=200,
+        required=False,
+        help_text=_("Needed when your postcode has this house number in several streets."),
+    )
 
     address: GeocodedAddress | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not belgium_served():
+            del self.fields["street"]
 
     def resolved_address(self) -> GeocodedAddress:
         """The geocoded address of a valid form."""
@@ -54,6 +69,14 @@ class AddressFields(forms.Form):
 
     def clean_postcode(self) -> str:
         postcode = normalize_postcode(self.cleaned_data["postcode"])
+        if postcode is None and belgium_served():
+            raise forms.ValidationError(
+                _(
+                    "Enter a valid postcode: in the Netherlands four digits and two letters "
+                    "(9712 KB), in Belgium four digits (9000)."
+                ),
+                code="invalid_postcode",
+            )
         if postcode is None:
             raise forms.ValidationError(
                 _("Enter a valid Dutch postcode: four digits and two letters, e.g. 9712 KB."),
@@ -79,9 +102,19 @@ class AddressFields(forms.Form):
             number=cleaned["house_number"],
             letter=cleaned.get("house_letter", ""),
             addition=cleaned.get("house_addition", ""),
+            street=cleaned.get("street", ""),
         )
         try:
             self.address = get_geocoder().lookup(query)
+        except AmbiguousAddress as ambiguous:
+            raise forms.ValidationError(
+                _(
+                    "This house number is in several streets of %(postcode)s: %(streets)s. "
+                    "Fill in your street."
+                )
+                % {"postcode": query.postcode, "streets": ", ".join(ambiguous.streets)},
+                code="address_ambiguous",
+            ) from ambiguous
         except GeocoderUnavailable as exc:
             raise forms.ValidationError(
                 _(
@@ -138,6 +171,7 @@ class RegistrationForm(AddressFields):
         "house_number",
         "house_letter",
         "house_addition",
+        "street",
         "password1",
         "password2",
     ]

@@ -59,6 +59,8 @@ VEHICLE_LABELS = {
 # Beside a licence plate in no known format (alerts/plates.py PlateKind.UNKNOWN): it may be
 # foreign, partial or misread, and is never shown as a Dutch plate.
 PLATE_UNKNOWN_FORMAT = _("unknown format")
+# Beside a plate in a Belgian format (PlateKind.BELGIAN).
+PLATE_BELGIAN = _("Belgian plate")
 
 
 class Alert(models.Model):

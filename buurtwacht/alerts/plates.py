@@ -2,9 +2,17 @@
 
 ``normalize_plate(raw)`` turns what someone typed into an alert ("12abc3", "ab 12 34",
 "B-123-XYZ") into a `Plate`: the text to show and search on, what kind of plate it is and,
-for a Dutch plate, its RDW sidecode.  Only Dutch formats are known; any other plate is kept
-as typed but marked `PlateKind.UNKNOWN`, and the card shows it as "onbekend formaat", never
-as a Dutch plate (issue 13: "ABC" looked like a plate).
+for a Dutch plate, its RDW sidecode.  Dutch and Belgian formats are known; any other plate
+is kept as typed but marked `PlateKind.UNKNOWN`, and the card shows it as "onbekend formaat",
+never as a Dutch plate (issue 13: "ABC" looked like a plate).
+
+Belgian plates (`PlateKind.BELGIAN`, the card says "Belgisch kenteken").  Since 2010 a digit,
+three letters and three digits, "1-ABC-123": the digit is the series, which began at 1 in
+2010 and is at 2 now, so 1-3 are accepted ("4-TXZ-789" stays a misread Dutch plate).  Before
+that three letters and three digits, "ABC-123" (1973-2010), or three digits and three
+letters, "123-ABC" (the older series).  Neither six-character pattern (XXX999, 999XXX) is a
+Dutch sidecode, so no plate is both.  Belgian plates are shown with their dashes where the
+DIV puts them, whatever the witness typed.
 
 Dutch plates.  Spaces, dashes and dots are removed and the rest is upper-cased.  When exactly
 six characters A-Z/0-9 remain, their letter/digit pattern is looked up in the sidecode table
@@ -42,6 +50,7 @@ MAX_PLATE_LENGTH = 16
 
 class PlateKind(StrEnum):
     DUTCH = "dutch"
+    BELGIAN = "belgian"
     UNKNOWN = "unknown"  # foreign, partial or misread: "onbekend formaat" on the card
     EMPTY = "empty"
 
@@ -103,6 +112,9 @@ def normalize_plate(raw: str) -> Plate:
     dutch = _as_dutch(compact)
     if dutch is not None:
         return dutch
+    belgian = _as_belgian(compact)
+    if belgian is not None:
+        return belgian
     if len(text) > MAX_PLATE_LENGTH:
         raise PlateTooLongError(length=len(text))
     return Plate(text=text, kind=PlateKind.UNKNOWN, sidecode=None)
@@ -134,6 +146,25 @@ def _collapse_separators(text: str) -> str:
             pending = None
             parts.append(char)
     return "".join(parts)
+
+
+# Belgian formats (X = letter, 9 = digit, 1 = the series digit), with their dashes.
+_BELGIAN_FORMATS = ("1-XXX-999", "XXX-999", "999-XXX")
+_BELGIAN_SERIES = frozenset("123")
+
+
+def _as_belgian(compact: str) -> Plate | None:
+    for fmt in _BELGIAN_FORMATS:
+        slots = fmt.replace("-", "")
+        if len(compact) != len(slots) or not all(
+            char in {"X": _LETTERS, "9": _DIGITS, "1": _BELGIAN_SERIES}[slot]
+            for char, slot in zip(compact, slots, strict=True)
+        ):
+            continue
+        chars = iter(compact)
+        text = "".join("-" if slot == "-" else next(chars) for slot in fmt)
+        return Plate(text=text, kind=PlateKind.BELGIAN, sidecode=None)
+    return None
 
 
 def _as_dutch(compact: str) -> Plate | None:

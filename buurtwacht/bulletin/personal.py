@@ -74,7 +74,7 @@ def personal_data(text: str) -> list[Finding]:
     for match in PLATE_LIKE.finditer(stripped):
         token = match.group()
         mixed = any(c.isalpha() for c in token) and any(c.isdigit() for c in token)
-        if mixed and normalize_plate(token).kind == PlateKind.DUTCH:
+        if mixed and normalize_plate(token).kind in {PlateKind.DUTCH, PlateKind.BELGIAN}:
             found.append(Finding.PLATE)
             break
     return found

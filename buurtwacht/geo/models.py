@@ -71,20 +71,28 @@ class Street(models.Model):
 
 
 class Address(models.Model):
-    """One address from the BAG (or a similar CSV).  Letter and suffix are '' when absent."""
+    """One address from the BAG, Belgium's BeST (or a similar CSV).  Letter and suffix are
+    '' when absent; a Belgian box number (busnummer) is the suffix.
+
+    A Dutch postcode + house number names one address; a Belgian postcode covers a town,
+    where several streets have a number 12.  So a Belgian address also carries its
+    street's key (geocoding.street_key), and a Dutch one '' there: unique either way,
+    with one constraint both databases can name as a conflict target."""
 
     street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="addresses")
     number = models.PositiveIntegerField()
     letter = models.CharField(max_length=4, blank=True, default="")
     suffix = models.CharField(max_length=8, blank=True, default="")
     postcode = models.CharField(max_length=6)
+    street_key = models.CharField(max_length=200, blank=True, default="")
     lon = models.FloatField()
     lat = models.FloatField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["postcode", "number", "letter", "suffix"], name="address_unique"
+                fields=["postcode", "number", "letter", "suffix", "street_key"],
+                name="address_unique_by_street",
             )
         ]
         indexes = [models.Index(fields=["postcode", "number"], name="address_lookup")]

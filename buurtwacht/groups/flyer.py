@@ -25,6 +25,9 @@ class FlyerContent:
     streets: list[str]
     own_rules: str
     link: str
+    # The country's official scheme, as the heading (Belgium: "Buurtinformatienetwerk
+    # (BIN)"); '' for the plain "Neighbourhood watch".
+    scheme: str = ""
 
 
 def _latin1(text: str) -> str:
@@ -84,7 +87,7 @@ def _text_part(content: FlyerContent, fit: _Fit) -> FPDF:
         pdf.multi_cell(width, size * 0.45, _latin1(line), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap * fit.scale)
 
-    text(_("Neighbourhood watch"), size=14, style="B")
+    text(content.scheme or _("Neighbourhood watch"), size=14, style="B")
     text(content.group_name, size=24, style="B", gap=4)
     text(
         _(

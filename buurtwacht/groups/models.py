@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from buurtwacht.core.countries import Country, country_of
 from buurtwacht.core.models import TimeStampedModel
 from buurtwacht.geo.models import Street
 
@@ -56,6 +57,11 @@ class Group(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def country(self) -> Country:
+        """Its municipality's country (core/countries.py): numbers, police naming, BIN."""
+        return country_of(self.municipality_code)
 
 
 class GroupStreet(models.Model):

@@ -3,7 +3,6 @@ transaction that changes the role.  Revoking ends the role at once: a police off
 wijkagent memberships end, the groups' admins are told, and the person's open sockets
 close (after commit, 4401: a socket was authorized when it opened)."""
 
-import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from buurtwacht.accounts.models import User, normalize_email
 from buurtwacht.core import clock
+from buurtwacht.core.countries import is_municipality_code
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import clean_text
 from buurtwacht.geo.models import Area, AreaKind, Street
@@ -41,7 +41,6 @@ from .models import (
 )
 
 MAX_TEXT = 2000
-_GM_CODE = re.compile(r"^GM[0-9]{4}$")
 _SIGNING_SALT = "buurtwacht.municipality.email"  # a salt, not a secret
 
 
@@ -70,7 +69,7 @@ def _codes(values: list[str]) -> list[str]:
             Area.objects.filter(kind=AreaKind.GEMEENTE, code=code).exists()
             or Street.objects.filter(municipality_code=code).exists()
         )
-        if not _GM_CODE.match(code) or not known:
+        if not is_municipality_code(code) or not known:
             raise ActionError(
                 "municipality_codes",
                 _("Unknown municipality code %(code)s: use the CBS code, such as GM0014.")

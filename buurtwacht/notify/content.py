@@ -152,14 +152,21 @@ def for_contact_push(message: "ContactMessage") -> dict[str, Any]:
 def for_police_follow_up(report: "PoliceReport") -> dict[str, Any]:
     """R-FUP-1: no feedback 48 hours after a report.  Says when and how, never what."""
     when = formats.date_format(timezone.localtime(report.reported_at), "j F, H:i")
+    country = report.group.country
     return {
         "title": _("No feedback from the police yet"),
         "body": _(
             "%(group)s: the report to the police of %(when)s (%(channel)s) has had no "
-            "feedback for 48 hours. Call the community police officer via 0900-8844, then "
-            "tap here to record that you did."
+            "feedback for 48 hours. Call %(officer)s via %(number)s, then tap here to "
+            "record that you did."
         )
-        % {"group": report.group.name, "when": when, "channel": report.get_channel_display()},
+        % {
+            "group": report.group.name,
+            "when": when,
+            "channel": report.channel_label,
+            "officer": country.the_officer,
+            "number": country.police_number,
+        },
         "url": reverse("police_called", args=[report.pk]),
         "tag": f"police-follow-up-{report.pk}",
     }
@@ -170,9 +177,12 @@ def for_wijkagent_ended(membership: Membership) -> dict[str, Any]:
         "title": membership.group.name,
         "body": _(
             "%(name)s is no longer a verified police officer and no longer reads along as "
-            "community police officer."
+            "%(officer)s."
         )
-        % {"name": full_name(user=membership.user)},  # to the admins: the full name
+        % {
+            "name": full_name(user=membership.user),
+            "officer": membership.group.country.officer,
+        },  # to the admins: the full name
         "url": reverse("group_members", args=[membership.group_id]),
         "tag": f"wijkagent-{membership.group_id}",
     }

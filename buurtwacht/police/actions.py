@@ -63,7 +63,14 @@ def record_report(
         if alert is None:
             raise Http404
     if draft.channel not in ReportChannel.values:
-        raise ActionError("channel", _("Choose how you reported it: 112, 0900-8844 or online."))
+        raise ActionError(
+            "channel",
+            _("Choose how you reported it: %(emergency)s, %(police)s or online.")
+            % {
+                "emergency": group.country.emergency_number,
+                "police": group.country.police_number,
+            },
+        )
     now = clock.now()
     reported_at = check_moment(draft.reported_at or now, code="reported_at", now=now)
     number = clean_text(draft.number, code="number", single_line=True)

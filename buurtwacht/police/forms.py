@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from buurtwacht.core.countries import Country, default_country
+
 from .actions import MAX_FEEDBACK, MAX_NUMBER
 from .models import ReportChannel
 
@@ -30,9 +32,13 @@ class ReportForm(forms.Form):
         label=_("I mentioned the neighbourhood watch group"), required=False, initial=True
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, country: Country | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("client_id", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
+        country = country or default_country()
+        self.fields["channel"].choices = [  # type: ignore[attr-defined]
+            (code, country.channel_label(code)) for code in ReportChannel.values
+        ]
 
 
 class FeedbackForm(forms.Form):

@@ -1,6 +1,8 @@
 """Police reports (R-FUP-1): a member records that they reported something to the police,
 mentioning the group; a verified wijkagent records the police's feedback; 48 hours without
-feedback bring a reminder to call the wijkagent via 0900-8844."""
+feedback bring a reminder to call the wijkagent via 0900-8844 (in Belgium the
+wijkinspecteur via 101: core/countries.py).  Channel codes are the Dutch numbers in either
+country; `channel_label` says them as the group's country does."""
 
 import datetime as dt
 
@@ -71,3 +73,8 @@ class PoliceReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} report {self.pk} in group {self.group_id}"
+
+    @property
+    def channel_label(self) -> str:
+        """How it was reported, as the group's country says it (101 in Belgium)."""
+        return self.group.country.channel_label(self.channel)

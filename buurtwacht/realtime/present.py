@@ -11,6 +11,7 @@ from django.urls import reverse
 from buurtwacht.accounts.models import User
 from buurtwacht.alerts.models import (
     PERSON_LABELS,
+    PLATE_BELGIAN,
     PLATE_UNKNOWN_FORMAT,
     VEHICLE_LABELS,
     AlertKind,
@@ -87,8 +88,13 @@ def _label(choices: type[Any], value: str) -> str:
 
 
 def plate_note(kind: str) -> str:
-    """'onbekend formaat' beside a plate that is not in a Dutch format, '' beside one that is."""
-    return "" if kind == PlateKind.DUTCH else str(PLATE_UNKNOWN_FORMAT)
+    """'onbekend formaat' beside a plate in no known format, 'Belgische kenteken' beside a
+    Belgian one, '' beside a Dutch one."""
+    if kind == PlateKind.DUTCH:
+        return ""
+    if kind == PlateKind.BELGIAN:
+        return str(PLATE_BELGIAN)
+    return str(PLATE_UNKNOWN_FORMAT)
 
 
 def present_photo(photo: dict[str, Any] | None, names: Names) -> dict[str, Any] | None:
@@ -180,7 +186,9 @@ def present_report(report: dict[str, Any], names: Names) -> dict[str, Any]:
         "by": names.person(report["reporter"]),
         "at": report["at"],
         "channel": report["channel"],
-        "channel_label": _label(ReportChannel, report["channel"]),
+        "channel_label": names.group.country.channel_label(report["channel"])
+        if report["channel"] in ReportChannel.values
+        else report["channel"],
         "number": report["number"],
         "group_mentioned": report["group_mentioned"],
         "feedback": feedback,

@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 
 from buurtwacht.geo.geocoding import (
     AddressQuery,
+    AmbiguousAddress,
     GeocodedAddress,
     GeocoderUnavailable,
     Place,
+    belgium_served,
     get_geocoder,
     normalize_postcode,
 )
@@ -33,6 +35,12 @@ _PC6_NUMBER = re.compile(
 )
 _PC6 = re.compile(r"^\s*[1-9][0-9]{3}\s*[A-Za-z]{2}\s*$")
 _PC4 = re.compile(r"^\s*([1-9][0-9]{3})\s*$")
+# Belgium (where served): "9000 12", "9000, 12a", "9000 12 bus 3", "9000 12/3"
+_BE_NUMBER = re.compile(
+    r"^\s*(?:B\s*-\s*)?([1-9][0-9]{3})[\s,]+([0-9]{1,5})\s*([A-Za-z]?)"
+    r"\s*(?:(?:bus|bte|boîte|box|/)\s*([A-Za-z0-9]{1,8}))?\s*$",
+    re.IGNORECASE,
+)
 _LOOKS_LIKE_POSTCODE = re.compile(r"^\s*[0-9]")
 MAX_TEXT = 100
 
@@ -72,6 +80,8 @@ def search(text: str) -> SearchResult:
         )
     if match := _PC4.match(text):
         return _by_pc4(match.group(1))
+    if belgium_served() and (match := _BE_NUMBER.match(text)):
+        return _by_belgian_address(match)
     if _LOOKS_LIKE_POSTCODE.match(text):
         raise SearchError(
             "invalid_postcode",
@@ -108,26 +118,66 @@ def _by_address(match: re.Match[str]) -> SearchResult:
                 "and the letter or addition if your address has one."
             ),
         )
-    index = register_index()
-    by_street = set(
-        GroupStreet.objects.filter(
-            street__name=address.street, street__city=address.city
-        ).values_list("group_id", flat=True)
-    )
-    found = {g.id: g for g in index.at_point(lon=address.lon, lat=address.lat)}
-    found.update({i: index.by_id[i] for i in by_street if i in index.by_id})
-    groups = sorted(found.values(), key=lambda g: g.name)
     label = f"{address.street} {address.house_number_display}, {address.city}"
+    return _groups_at([address], label=label)
+
+
+def _groups_at(addresses: list[GeocodedAddress], *, label: str) -> SearchResult:
+    """The listed groups whose streets include one of these addresses, or whose area
+    holds it."""
+    index = register_index()
+    found: dict[int, ListedGroup] = {}
+    for address in addresses:
+        by_street = set(
+            GroupStreet.objects.filter(
+                street__name=address.street, street__city=address.city
+            ).values_list("group_id", flat=True)
+        )
+        found.update({g.id: g for g in index.at_point(lon=address.lon, lat=address.lat)})
+        found.update({i: index.by_id[i] for i in by_street if i in index.by_id})
+    groups = sorted(found.values(), key=lambda g: g.name)
     pad = 0.004
+    lons = [a.lon for a in addresses]
+    lats = [a.lat for a in addresses]
     return SearchResult(
         kind="address",
         label=label,
         groups=groups,
         bounds=index.bounds_of([g.id for g in groups])
-        or (address.lon - pad, address.lat - pad, address.lon + pad, address.lat + pad),
-        address=address,
-        municipality_code=address.municipality_code,
+        or (min(lons) - pad, min(lats) - pad, max(lons) + pad, max(lats) + pad),
+        address=addresses[0] if len(addresses) == 1 else None,
+        municipality_code=addresses[0].municipality_code,
     )
+
+
+def _by_belgian_address(match: re.Match[str]) -> SearchResult:
+    """A Belgian postcode + house number: it may name a number 12 in several streets of
+    the town; the groups of each are found."""
+    query = AddressQuery(
+        postcode=match.group(1),
+        number=int(match.group(2)),
+        letter=(match.group(3) or "").upper(),
+        addition=(match.group(4) or "").upper(),
+    )
+    try:
+        address = get_geocoder().lookup(query)
+    except AmbiguousAddress as ambiguous:
+        candidates = ambiguous.candidates
+        house = candidates[0].house_number_display
+        label = f"{house}, {query.postcode} {candidates[0].city} ({', '.join(ambiguous.streets)})"
+        return _groups_at(candidates, label=label)
+    except GeocoderUnavailable as exc:
+        raise _unavailable() from exc
+    if address is None:
+        raise SearchError(
+            "address_not_found",
+            _(
+                "We cannot find this address. Check the postcode and house number, "
+                "and the letter or addition if your address has one."
+            ),
+        )
+    label = f"{address.street} {address.house_number_display}, {address.postcode} {address.city}"
+    return _groups_at([address], label=label)
 
 
 def _by_pc4(pc4: str) -> SearchResult:

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, register_converter, reverse_lazy
 
 from buurtwacht.bulletin.feeds import GroupNoticesFeed
+from buurtwacht.core.countries import MUNICIPALITY_CODE_PATTERN
 
 from .views import (
     accounts,
@@ -86,9 +87,13 @@ urlpatterns = [
     ),
     path("groepen/<int:group_id>/borden/", signage.group_signs, name="group_signs"),
     path("gemeente/", municipality.dashboard, name="municipality_dashboard"),
-    re_path(r"^gemeente/(?P<code>GM[0-9]{4})/$", municipality.dashboard, name="municipality_code"),
     re_path(
-        r"^gemeente/(?P<code>GM[0-9]{4})/statistieken\.csv$",
+        rf"^gemeente/(?P<code>{MUNICIPALITY_CODE_PATTERN})/$",
+        municipality.dashboard,
+        name="municipality_code",
+    ),
+    re_path(
+        rf"^gemeente/(?P<code>{MUNICIPALITY_CODE_PATTERN})/statistieken\.csv$",
         municipality.statistics_csv,
         name="municipality_csv",
     ),

@@ -122,8 +122,7 @@ def test_dutch_examples(raw: str, expected: Plate) -> None:
     ("raw", "expected"),
     [
         ("B-123-XYZ", other("B-123-XYZ")),  # Belgian, current
-        ("1-abc-123", other("1-ABC-123")),  # Belgian
-        ("ABC-123", other("ABC-123")),  # Belgian, old: six characters but no Dutch sidecode
+        ("0-ABC-123", other("0-ABC-123")),  # Belgian series never begin at 0
         ("M AB 1234", other("M AB 1234")),  # German
         ("m ab 1234", other("M AB 1234")),
         ("  M   AB  1234 ", other("M AB 1234")),
@@ -186,7 +185,37 @@ def test_plates_are_frozen_values() -> None:
     with pytest.raises(AttributeError):
         plate.text = "X"  # type: ignore[misc]
     assert plate.kind == "dutch"
-    assert {kind.value for kind in PlateKind} == {"dutch", "unknown", "empty"}
+    assert {kind.value for kind in PlateKind} == {"dutch", "belgian", "unknown", "empty"}
+
+
+# --- Belgian ---------------------------------------------------------------------------------
+
+
+def belgian(text: str) -> Plate:
+    return Plate(text=text, kind=PlateKind.BELGIAN, sidecode=None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1-abc-123", belgian("1-ABC-123")),  # since 2010
+        ("2 XYZ 987", belgian("2-XYZ-987")),
+        ("1abc123", belgian("1-ABC-123")),
+        ("ABC-123", belgian("ABC-123")),  # 1973-2010: no Dutch sidecode is XXX999
+        ("abc 123", belgian("ABC-123")),
+        ("123-ABC", belgian("123-ABC")),  # the older series: nor is 999XXX
+        ("12-3AB-C", belgian("123-ABC")),  # re-dashed where the DIV puts the dashes
+    ],
+)
+def test_r_be_belgian_plates_are_recognised_and_dashed(raw: str, expected: Plate) -> None:
+    plate = normalize_plate(raw)
+    assert plate == expected
+    assert normalize_plate(plate.text) == plate
+
+
+def test_r_be_no_plate_is_both_dutch_and_belgian() -> None:
+    belgian_patterns = {"XXX999", "999XXX"}
+    assert belgian_patterns.isdisjoint(pattern_of(fmt) for fmt, _ in SIDECODES.values())
 
 
 # --- properties ------------------------------------------------------------------------------

@@ -1,4 +1,11 @@
-"""Address import (BAG-style CSV) and the streets it creates.
+"""Address import (BAG-style CSV, or Belgium's BeST address CSV as BOSA publishes it) and
+the streets it creates.
+
+The BeST CSV (``openaddress-be{vlg,bru,wal}.csv``) is recognised by its header
+(``EPSG:4326_lat``, ``house_number``, ``box_number``, ``streetname_nl``, ...): rows whose
+``status`` is not ``current`` are skipped, the street is its Dutch name (else French,
+else German), the town its municipality's name, the box number the suffix, and the
+municipality its NIS code (``municipality_id``).
 
 The import runs in one transaction: after an error nothing is half-written.  Bad rows never
 vanish silently; they end up in the returned report with their line number.
@@ -16,7 +23,12 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils.translation import gettext as _
 
-from buurtwacht.geo.geocoding import normalize_addition, normalize_letter, normalize_postcode
+from buurtwacht.geo.geocoding import (
+    normalize_addition,
+    normalize_letter,
+    normalize_postcode,
+    street_key,
+)
 from buurtwacht.geo.models import Address, AreaKind, Street
 
 from .common import ImportFileError, Writer, chunks, say
@@ -26,6 +38,24 @@ ADDRESS_BATCH_SIZE = 2000
 NL_LON_RANGE = (3.0, 7.6)
 NL_LAT_RANGE = (50.6, 53.8)
 ADDRESS_COLUMNS = ("street", "number", "letter", "suffix", "postal_code", "city", "lon", "lat")
+# Belgium (a generous box, as above)
+BE_LON_RANGE = (2.4, 6.5)
+BE_LAT_RANGE = (49.4, 51.6)
+BEST_COLUMNS = (
+    "EPSG:4326_lat",
+    "EPSG:4326_lon",
+    "house_number",
+    "box_number",
+    "postcode",
+    "municipality_id",
+    "status",
+)
+_BEST_NAMES = {
+    "street": ("streetname_nl", "streetname_fr", "streetname_de"),
+    "city": ("municipality_name_nl", "municipality_name_fr", "municipality_name_de"),
+}
+_BE_HOUSE_NUMBER_RE = re.compile(r"^([0-9]{1,5})\s*([A-Za-z]?)$")
+_BOX_RE = re.compile(r"^[A-Z0-9]{1,8}$")
 
 
 # --- addresses ------------------------------------------------------------
@@ -71,10 +101,12 @@ class _AddressRow:
     postcode: str
     lon: float
     lat: float
+    street_key: str = ""  # Belgian addresses (models.Address)
+    municipality_code: str = ""  # when the file says it (BeST: the NIS code)
 
     @property
-    def key(self) -> tuple[str, int, str, str]:
-        return (self.postcode, self.number, self.letter, self.suffix)
+    def key(self) -> tuple[str, int, str, str, str]:
+        return (self.postcode, self.number, self.letter, self.suffix, self.street_key)
 
 
 _SPACES_RE = re.compile(r"\s+")
@@ -84,7 +116,7 @@ _SUFFIX_RE = re.compile(r"^[A-Z0-9]{1,4}$")
 def import_addresses(*, path: Path | str, stdout: Writer | None = None) -> AddressImportReport:
     """Import BAG-like address rows; idempotent (re-running refreshes, never duplicates)."""
     report = AddressImportReport()
-    rows: dict[tuple[str, int, str, str], _AddressRow] = {}
+    rows: dict[tuple[str, int, str, str, str], _AddressRow] = {}
     for row in _read_address_rows(Path(path), report):
         earlier = rows.get(row.key)
         if earlier is not None:
@@ -118,6 +150,7 @@ def import_addresses(*, path: Path | str, stdout: Writer | None = None) -> Addre
                     letter=row.letter,
                     suffix=row.suffix,
                     postcode=row.postcode,
+                    street_key=row.street_key,
                     lon=row.lon,
                     lat=row.lat,
                 )
@@ -127,9 +160,10 @@ def import_addresses(*, path: Path | str, stdout: Writer | None = None) -> Addre
             addresses,
             batch_size=ADDRESS_BATCH_SIZE,
             update_conflicts=True,
-            unique_fields=["postcode", "number", "letter", "suffix"],
+            unique_fields=["postcode", "number", "letter", "suffix", "street_key"],
             update_fields=["street", "lon", "lat"],
         )
+        _set_known_municipalities(rows=rows.values(), street_ids=street_ids)
         report.streets_without_municipality = assign_street_municipalities(
             street_ids=set(street_ids.values())
         )
@@ -142,15 +176,33 @@ def import_addresses(*, path: Path | str, stdout: Writer | None = None) -> Addre
     return report
 
 
+def _set_known_municipalities(
+    *, rows: Iterable[_AddressRow], street_ids: dict[tuple[str, str], int]
+) -> None:
+    """Streets of a file that names the municipality (BeST) get it; gemeente areas, when
+    imported, still decide (assign_street_municipalities)."""
+    by_code: dict[str, set[int]] = {}
+    for row in rows:
+        if row.municipality_code:
+            by_code.setdefault(row.municipality_code, set()).add(street_ids[(row.street, row.city)])
+    for code, ids in by_code.items():
+        for chunk in chunks(sorted(ids), 500):
+            Street.objects.filter(id__in=chunk).exclude(municipality_code=code).update(
+                municipality_code=code
+            )
+
+
 def _stored_addresses(
     *, postcodes: set[str]
-) -> dict[tuple[str, int, str, str], tuple[int, float, float]]:
-    stored: dict[tuple[str, int, str, str], tuple[int, float, float]] = {}
+) -> dict[tuple[str, int, str, str, str], tuple[int, float, float]]:
+    stored: dict[tuple[str, int, str, str, str], tuple[int, float, float]] = {}
     for chunk in chunks(sorted(postcodes), 500):
-        for postcode, number, letter, suffix, street_id, lon, lat in Address.objects.filter(
+        for postcode, number, letter, suffix, key, street_id, lon, lat in Address.objects.filter(
             postcode__in=chunk
-        ).values_list("postcode", "number", "letter", "suffix", "street_id", "lon", "lat"):
-            stored[(postcode, number, letter, suffix)] = (street_id, lon, lat)
+        ).values_list(
+            "postcode", "number", "letter", "suffix", "street_key", "street_id", "lon", "lat"
+        ):
+            stored[(postcode, number, letter, suffix, key)] = (street_id, lon, lat)
     return stored
 
 
@@ -161,16 +213,20 @@ def _read_address_rows(path: Path, report: AddressImportReport) -> Iterator[_Add
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
             header = [name.strip() for name in reader.fieldnames or []]
+            best = all(column in header for column in BEST_COLUMNS)
             missing = [column for column in ADDRESS_COLUMNS if column not in header]
-            if missing:
+            if missing and not best:
                 raise ImportFileError(
                     _("%(path)s is not an address CSV: missing columns %(columns)s")
                     % {"path": path, "columns": ", ".join(missing)}
                 )
             reader.fieldnames = header
             for raw in reader:
+                if best and (raw.get("status") or "").strip() != "current":
+                    continue  # retired or proposed addresses: not where anyone lives now
                 report.rows += 1
-                row, problem = _parse_address_row(raw, line=reader.line_num)
+                parse = _parse_best_row if best else _parse_address_row
+                row, problem = parse(raw, line=reader.line_num)
                 if row is None:
                     report.rejected.append(RejectedRow(line=reader.line_num, reason=problem))
                 else:
@@ -226,6 +282,67 @@ def _parse_address_row(raw: dict[str, Any], *, line: int) -> tuple[_AddressRow |
             postcode=postcode,
             lon=lon,
             lat=lat,
+        ),
+        "",
+    )
+
+
+def _first(raw: dict[str, Any], names: tuple[str, ...]) -> str:
+    for name in names:
+        value = _SPACES_RE.sub(" ", (raw.get(name) or "").strip())
+        if value:
+            return value
+    return ""
+
+
+def _parse_best_row(raw: dict[str, Any], *, line: int) -> tuple[_AddressRow | None, str]:
+    """A row of BOSA's BeST address CSV."""
+    if None in raw:
+        return None, "more fields than columns"
+    street = _first(raw, _BEST_NAMES["street"])
+    city = _first(raw, _BEST_NAMES["city"])
+    if not street or not city:
+        return None, "street or municipality name is empty"
+    if len(street) > 200 or len(city) > 200:
+        return None, "street or city is longer than 200 characters"
+    house = (raw.get("house_number") or "").strip()
+    match = _BE_HOUSE_NUMBER_RE.match(house)
+    if not match or not 0 < int(match.group(1)) < 100000:
+        return None, f"house number {house!r} is not a number with at most one letter"
+    box = normalize_addition((raw.get("box_number") or "").replace(".", ""))
+    if box and not _BOX_RE.match(box):
+        return None, f"box number {raw.get('box_number')!r} is not up to 8 letters or digits"
+    postcode = (raw.get("postcode") or "").strip()
+    if not (len(postcode) == 4 and postcode.isdigit() and postcode[0] != "0"):
+        return None, f"postcode {postcode!r} is not a Belgian postcode"
+    municipality = (raw.get("municipality_id") or "").strip()
+    if municipality.endswith(".0"):
+        municipality = municipality[:-2]
+    if not (len(municipality) == 5 and municipality.isdigit()):
+        return None, f"municipality_id {municipality!r} is not a NIS code"
+    try:
+        lon, lat = float(raw.get("EPSG:4326_lon") or ""), float(raw.get("EPSG:4326_lat") or "")
+    except ValueError:
+        return None, "EPSG:4326_lon/lat are not numbers"
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return None, "lon/lat are not finite numbers"
+    if not (
+        BE_LON_RANGE[0] <= lon <= BE_LON_RANGE[1] and BE_LAT_RANGE[0] <= lat <= BE_LAT_RANGE[1]
+    ):
+        return None, f"lon/lat {lon}/{lat} out of range (not WGS84 in Belgium)"
+    return (
+        _AddressRow(
+            line=line,
+            street=street,
+            city=city,
+            number=int(match.group(1)),
+            letter=match.group(2).upper(),
+            suffix=box,
+            postcode=postcode,
+            lon=lon,
+            lat=lat,
+            street_key=street_key(street),
+            municipality_code=municipality,
         ),
         "",
     )

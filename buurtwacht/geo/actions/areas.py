@@ -1,4 +1,11 @@
-"""Area import (CBS gemeenten/wijken/buurten, PC4): versioned, repaired or reported.
+"""Area import (CBS gemeenten/wijken/buurten, PC4; Statbel's Belgian municipalities and
+statistical sectors): versioned, repaired or reported.
+
+Statbel publishes the statistical sectors (``sh_statbel_statistical_sectors_4326_*.geojson``,
+WGS84) with the sector's code and names (``CD_SECTOR``, ``TX_SECTOR_DESCR_NL``/``_FR``) and
+its municipality's (``CD_MUNTY_REFNIS``, the NIS code, ``TX_MUNTY_DESCR_NL``/``_FR``); the
+2024 files spell them in lower case.  A sector is a neighbourhood (buurt) here; the same
+file imported as ``kind="gemeente"`` gives the municipalities, its sectors merged by code.
 
 The import runs in one transaction: after an error nothing is half-written.  Problems with
 single features never vanish silently; they end up in the returned report.
@@ -43,6 +50,29 @@ class AreaPreset:
     name_field: str
     parent_field: str = ""
     municipality_field: str = ""
+    name_fallbacks: tuple[str, ...] = ()  # when the name field is empty (Statbel: _FR)
+
+
+def _statbel_presets(case: str) -> tuple[AreaPreset, ...]:
+    def f(name: str) -> str:
+        return name if case == "upper" else name.lower()
+
+    return (
+        AreaPreset(
+            kind=AreaKind.BUURT,
+            code_field=f("CD_SECTOR"),
+            name_field=f("TX_SECTOR_DESCR_NL"),
+            parent_field=f("CD_MUNTY_REFNIS"),
+            municipality_field=f("CD_MUNTY_REFNIS"),
+            name_fallbacks=(f("TX_SECTOR_DESCR_FR"), f("TX_SECTOR_DESCR_DE")),
+        ),
+        AreaPreset(
+            kind=AreaKind.GEMEENTE,
+            code_field=f("CD_MUNTY_REFNIS"),
+            name_field=f("TX_MUNTY_DESCR_NL"),
+            name_fallbacks=(f("TX_MUNTY_DESCR_FR"), f("TX_MUNTY_DESCR_DE")),
+        ),
+    )
 
 
 # Recognised by their property names, so a renamed or edited copy is recognised too.
@@ -71,6 +101,9 @@ AREA_PRESETS: tuple[AreaPreset, ...] = (
     AreaPreset(kind=AreaKind.PC4, code_field="postcode", name_field="postcode"),
     # boundaries/nl_gemeenten_2021_spatialrisk.geojson
     AreaPreset(kind=AreaKind.GEMEENTE, code_field="code", name_field="areaname"),
+    # Statbel (Belgium): statistical sectors, and the municipalities they make up
+    *_statbel_presets("upper"),
+    *_statbel_presets("lower"),
 )
 
 
@@ -276,6 +309,7 @@ def _resolve_preset(
         name_field=resolved_name,
         parent_field=resolved_parent,
         municipality_field=municipality_field,
+        name_fallbacks=detected.name_fallbacks if detected else (),
     )
 
 
@@ -320,7 +354,16 @@ def _area_drafts(
             report.repaired.append(RepairedFeature(index, code, repair_reason))
         draft = drafts.get(code)
         if draft is None:
-            name = _text(props.get(preset.name_field)) or code
+            name = next(
+                (
+                    text
+                    for text in (
+                        _text(props.get(f)) for f in (preset.name_field, *preset.name_fallbacks)
+                    )
+                    if text
+                ),
+                code,
+            )
             municipality = code if preset.kind == AreaKind.GEMEENTE else ""
             if preset.municipality_field:
                 municipality = _text(props.get(preset.municipality_field)) or municipality

@@ -22,6 +22,7 @@ from buurtwacht.alerts.selectors import alert_states, display_name
 from buurtwacht.chat import actions as chat_actions
 from buurtwacht.chat.forms import ChatForm
 from buurtwacht.core.clock import clock_time
+from buurtwacht.core.countries import Country
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.access import GroupAccess, access_group
 from buurtwacht.groups.models import Group
@@ -296,7 +297,12 @@ def cards(
     shown = [present_alert(state, names) for state in states]
     forwards = forwards_from(group=group, role=role)
     return [
-        (alert, _render_card(request, alert=alert, role=role, event=position, forwards=forwards))
+        (
+            alert,
+            _render_card(
+                request, alert=alert, group=group, role=role, event=position, forwards=forwards
+            ),
+        )
         for alert in shown
     ]
 
@@ -321,27 +327,46 @@ def card_template(request: HttpRequest, *, group: Group, role: Role) -> str:
         "forwarded_called_112": False,
     }
     forwards = forwards_from(group=group, role=role)
-    return _render_card(request, alert=blank, role=role, event=0, forwards=forwards)
+    return _render_card(request, alert=blank, group=group, role=role, event=0, forwards=forwards)
 
 
 def _render_card(
-    request: HttpRequest, *, alert: dict[str, Any], role: Role, event: int, forwards: bool
+    request: HttpRequest,
+    *,
+    alert: dict[str, Any],
+    group: Group,
+    role: Role,
+    event: int,
+    forwards: bool,
 ) -> str:
     return render_to_string(
         "alerts/_alert.html",
         card_context(
-            alert=alert, role=role, user_id=request.user.pk, event=event, forwards=forwards
+            alert=alert,
+            country=group.country,
+            role=role,
+            user_id=request.user.pk,
+            event=event,
+            forwards=forwards,
         ),
         request=request,
     )
 
 
 def card_context(
-    *, alert: dict[str, Any], role: Role, user_id: int | None, event: int, forwards: bool = False
+    *,
+    alert: dict[str, Any],
+    country: Country,
+    role: Role,
+    user_id: int | None,
+    event: int,
+    forwards: bool = False,
 ) -> dict[str, object]:
-    """What the card template needs besides the alert: the controls this reader gets."""
+    """What the card template needs besides the alert: the controls this reader gets, and
+    the group's country (the numbers to call, core/countries.py)."""
     return {
         "alert": alert,
+        "country": country,
         "event": event,
         "can_post": allowed(role, Action.POST_ALERT),
         "can_close": can_close(role=role, is_author=alert["author"] == user_id),
@@ -350,7 +375,7 @@ def card_context(
         "can_moderate": allowed(role, Action.MODERATE),
         "update_form": UpdateForm(auto_id=False),
         "can_report_police": allowed(role, Action.RECORD_POLICE_REPORT),
-        "report_form": ReportForm(auto_id=False),
+        "report_form": ReportForm(auto_id=False, country=country),
         "close_form": CloseForm(auto_id=False),
     }
 

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -579,7 +580,8 @@ def settings_page(request: HttpRequest, group_id: int) -> HttpResponse:
             lambda: actions.attach_wijkagent(
                 admin=admin, group_id=group.pk, officer=wijkagent_form.cleaned_data["email"]
             ),
-            _("The community police officer now reads along."),
+            _("%(officer)s now reads along.")
+            % {"officer": capfirst(str(group.country.the_officer))},
         ):
             return redirect("group_settings", group_id=group.pk)
     elif request.method == "POST" and request.POST.get("do") == "retention":

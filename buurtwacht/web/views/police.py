@@ -66,9 +66,9 @@ def group_reports(request: HttpRequest, group_id: int) -> HttpResponse:
         action=Action.RECORD_POLICE_REPORT if posting else Action.READ,
     )
     may_report = allowed(access.role, Action.RECORD_POLICE_REPORT)
-    form = ReportForm()
+    form = ReportForm(country=access.group.country)
     if posting:
-        form = ReportForm(request.POST)
+        form = ReportForm(request.POST, country=access.group.country)
         if form.is_valid():
             try:
                 actions.record_report(
@@ -129,6 +129,9 @@ def wijkagent_called(request: HttpRequest, report_id: int) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         actions.record_wijkagent_called(user=user, report_id=report.pk)
-        messages.success(request, _("Recorded: you called the community police officer."))
+        messages.success(
+            request,
+            _("Recorded: you called %(officer)s.") % {"officer": access.group.country.the_officer},
+        )
         return redirect("police_reports", group_id=report.group_id)
     return render(request, "police/called.html", {"group": access.group, "report": report})

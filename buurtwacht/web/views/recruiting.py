@@ -65,6 +65,7 @@ def flyer(request: HttpRequest, group_id: int) -> HttpResponse:
             streets=[street.name for street in selectors.streets_of(group=group)],
             own_rules=group.own_rules,
             link=link_url(link),
+            scheme=str(group.country.scheme_full_name),
         )
     )
     response = HttpResponse(pdf, content_type="application/pdf")
