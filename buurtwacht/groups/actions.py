@@ -464,11 +464,24 @@ def _end(membership: Membership, *, status: MembershipStatus, reason: str = "") 
 
 
 @transaction.atomic
-def leave_group(*, user: User, group_id: int) -> None:
+def leave_group(*, user: User, group_id: int, dissolve: bool = False) -> None:
+    """R-GRP-3.  The last resident leaving dissolves the group (nobody could admit anyone
+    any more), but only when they confirmed it (`dissolve`)."""
     access = access_group(user=user, group_id=group_id, action=Action.LEAVE, for_update=True)
     membership = access.membership
     if membership is None:  # LEAVE is only allowed to active roles; kept for the type checker
         raise ActionError("not_member", _("This person is not a member of the group."))
+    if selectors.is_last_resident(group=access.group, user=user):
+        if not dissolve:
+            raise ActionError(
+                "last_member",
+                _(
+                    "You are the last member. Leaving dissolves the group: it disappears "
+                    "from the map, and its alerts and chat are deleted."
+                ),
+            )
+        _dissolve(group=access.group)
+        return
     if selectors.left_without_admin(group=access.group, user=user):
         raise ActionError(
             "last_admin",
@@ -477,6 +490,18 @@ def leave_group(*, user: User, group_id: int) -> None:
     _end(membership, status=MembershipStatus.LEFT)
     revoke_access(user_id=user.pk, group_id=access.group.pk)
     _audit(group=access.group, actor=user, action="leave", subject=user)
+
+
+def _dissolve(*, group: Group) -> None:
+    """Delete the group with everything in it (its rows cascade); open sockets of anyone
+    still reading (a wijkagent) stop receiving it, the photo file goes after commit."""
+    for user_id in selectors.active_memberships(group=group).values_list("user_id", flat=True):
+        revoke_access(user_id=user_id, group_id=group.pk)
+    photo = group.photo.name if group.photo else ""
+    if photo:
+        storage = group.photo.storage
+        transaction.on_commit(lambda: storage.delete(photo))
+    group.delete()
 
 
 def _active_membership(group: Group, user_id: int) -> Membership:
@@ -578,6 +603,16 @@ def attach_wijkagent(*, admin: User, group_id: int, officer: User) -> Membership
     if not is_verified_police(user=officer):
         raise ActionError(
             "not_police", _("Only accounts verified as police can be added as wijkagent.")
+        )
+    already = Membership.objects.filter(
+        group=access.group, user=officer, status=MembershipStatus.ACTIVE
+    ).exists()
+    if not already and selectors.member_count(group=access.group) >= settings.GROUP_MAX_MEMBERS:
+        # R-GRP-1: the wijkagent counts towards the limit like everyone in the group.
+        raise ActionError(
+            "full",
+            _("This group is full (%(max)s members). Consider splitting it.")
+            % {"max": settings.GROUP_MAX_MEMBERS},
         )
     membership, _created = Membership.objects.update_or_create(
         group=access.group,

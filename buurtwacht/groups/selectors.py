@@ -77,6 +77,16 @@ def left_without_admin(*, group: Group, user: User) -> bool:
     )
 
 
+def is_last_resident(*, group: Group, user: User) -> bool:
+    """Whether this person is the group's only active member or admin (a wijkagent only
+    reads along and does not keep a group going): leaving dissolves the group."""
+    active = Membership.objects.filter(group=group, status=MembershipStatus.ACTIVE)
+    return (
+        active.filter(user=user).exclude(role=MembershipRole.WIJKAGENT).exists()
+        and not active.exclude(user=user).exclude(role=MembershipRole.WIJKAGENT).exists()
+    )
+
+
 def groups_left_without_admin(*, user: User) -> list[Group]:
     return [
         membership.group

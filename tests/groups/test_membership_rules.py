@@ -24,6 +24,8 @@ from buurtwacht.groups.models import (
     MembershipStatus,
 )
 from buurtwacht.groups.policy import Action, Role
+from buurtwacht.municipality.actions import grant_role
+from buurtwacht.municipality.models import VerifiedRole
 from buurtwacht.notify import actions as notify_actions
 from tests.conftest import GROUP_STREET, OTHER_STREET, PASSWORD, VETTED, admit
 
@@ -390,3 +392,23 @@ def test_staff_see_groups_read_only_and_appoint_through_the_admin_action(
         {"action": "appoint_admin", "_selected_action": [membership.pk]},
     )
     assert role_in(user=mo_member, group=group)[0] == Role.ADMIN
+
+
+def test_r_grp_1_the_wijkagent_counts_towards_the_limit(
+    settings, group, anna_admin, mo_member, resident_on
+):
+    pieter = resident_on("Pieter Politie", OTHER_STREET, 3)
+    grant_role(
+        user=pieter,
+        role=VerifiedRole.POLICE,
+        municipality_codes=[],
+        staff=None,
+        evidence="Politie (test)",
+    )
+    settings.GROUP_MAX_MEMBERS = 2  # anna and mo: full
+    with pytest.raises(ActionError) as refused:
+        actions.attach_wijkagent(admin=anna_admin, group_id=group.pk, officer=pieter)
+    assert refused.value.code == "full"
+    settings.GROUP_MAX_MEMBERS = 3
+    actions.attach_wijkagent(admin=anna_admin, group_id=group.pk, officer=pieter)
+    assert role_in(user=pieter, group=group)[0] == Role.WIJKAGENT

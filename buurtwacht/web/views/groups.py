@@ -257,6 +257,10 @@ def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
                 accepted_version=access.membership.rules_accepted_version,
                 rules_version=group.rules_version,
             ),
+            # R-RUL-2 before the form: someone from elsewhere does not fill it in for nothing.
+            "lives_here": access.role != Role.OUTSIDER
+            or selectors.lives_on_group_streets(user=user, group=group),
+            "last_resident": reads and selectors.is_last_resident(group=group, user=user),
             "pending_count": selectors.pending_requests(group=group).count()
             if access.role == Role.ADMIN
             else 0,
@@ -326,13 +330,26 @@ def group_photo(request: HttpRequest, group_id: int) -> FileResponse:
 @login_required
 @require_POST
 def leave(request: HttpRequest, group_id: int) -> HttpResponse:
-    if _attempt(
+    user = _user(request)
+    dissolve = request.POST.get("dissolve") == "1"
+    try:
+        actions.leave_group(user=user, group_id=group_id, dissolve=dissolve)
+    except ActionError as error:
+        if error.code != "last_member":
+            messages.error(request, error.message)
+            return redirect("group", group_id=group_id)
+        # The last member: say what leaving does and ask once more (nothing changed yet).
+        group = access_group(user=user, group_id=group_id, action=Action.LEAVE).group
+        return render(
+            request, "groups/dissolve.html", {"group": group, "warning": error.message}
+        )
+    messages.success(
         request,
-        lambda: actions.leave_group(user=_user(request), group_id=group_id),
-        _("You have left the group."),
-    ):
-        return redirect("my_groups")
-    return redirect("group", group_id=group_id)
+        _("You have left the group. It has been dissolved.")
+        if dissolve
+        else _("You have left the group."),
+    )
+    return redirect("my_groups")
 
 
 @login_required
