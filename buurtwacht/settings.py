@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: sees the 404 as a response, with the session and user set (web/middleware.py).
+    "buurtwacht.web.middleware.NotFoundPageInDebug",
 ]
 
 ROOT_URLCONF = "buurtwacht.urls"
@@ -281,7 +283,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "profile"
+LOGIN_REDIRECT_URL = "after_login"  # the member's group (web/views/groups.py)
 LOGOUT_REDIRECT_URL = "home"
 MINIMUM_AGE = 18  # R-RUL-1
 GROUP_MAX_MEMBERS = env_number("GROUP_MAX_MEMBERS", "256")  # R-GRP-1 hard limit

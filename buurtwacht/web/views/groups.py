@@ -71,6 +71,16 @@ def _attempt(request: HttpRequest, call: Callable[[], Any], success: str) -> boo
 
 
 @login_required
+def after_login(request: HttpRequest) -> HttpResponse:
+    """Where logging in lands: a member of one group on that group (its alerts), anyone
+    else on their list of groups (or the groups for their address)."""
+    memberships = list(selectors.memberships_of(user=_user(request))[:2])
+    if len(memberships) == 1:
+        return redirect("group", group_id=memberships[0].group_id)
+    return redirect("my_groups")
+
+
+@login_required
 def my_groups(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     return render(
