@@ -7,14 +7,19 @@ from dataclasses import dataclass
 
 import shapely
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from buurtwacht.accounts.age import is_adult
-from buurtwacht.accounts.models import User
+from buurtwacht.accounts.models import User, normalize_email
 from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import EARLIEST, clean_text
@@ -626,6 +631,58 @@ def attach_wijkagent(*, admin: User, group_id: int, officer: User) -> Membership
     )
     _audit(group=access.group, actor=admin, action="attach_wijkagent", subject=officer)
     return membership
+
+
+_INVITATION_SALT = "buurtwacht.groups.wijkagent-invitation"
+INVITATION_DAYS = 14
+
+
+def invite_wijkagent(*, admin: User, group_id: int, email: str) -> None:
+    """R-POL-1 without telling an admin who is police: whatever the address, the admin
+    hears the same; only a verified police account gets the e-mail with a link, and is
+    added once the officer accepts it (accept_wijkagent_invitation)."""
+    access = access_group(user=admin, group_id=group_id, action=Action.ADD)
+    officer = User.objects.filter(email=normalize_email(email), is_active=True).first()
+    if officer is None or not is_verified_police(user=officer):
+        return
+    if Membership.objects.filter(
+        group=access.group, user=officer, status=MembershipStatus.ACTIVE
+    ).exists():
+        return
+    token = signing.TimestampSigner(salt=_INVITATION_SALT).sign_object(
+        {"group": access.group.pk, "officer": officer.pk, "admin": admin.pk}
+    )
+    link = settings.SITE_URL + reverse("wijkagent_accept", args=[token])
+    with translation.override(officer.language or settings.LANGUAGE_CODE):
+        subject = _("Read along with %(group)s as community police officer?") % {
+            "group": access.group.name
+        }
+        body = _(
+            "The admins of the neighbourhood watch group %(group)s invite you to read "
+            "along as community police officer. Open this link to accept (valid for "
+            "%(days)s days):\n\n%(link)s\n\nNot expected? Then ignore this message."
+        ) % {"group": access.group.name, "days": INVITATION_DAYS, "link": link}
+    recipient = officer.email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient], fail_silently=True))
+
+
+def accept_wijkagent_invitation(*, officer: User, token: str) -> Membership:
+    """The officer opened the invitation's link, logged in as themselves, and accepted."""
+    try:
+        value = signing.TimestampSigner(salt=_INVITATION_SALT).unsign_object(
+            token, max_age=INVITATION_DAYS * 86400
+        )
+    except signing.BadSignature as exc:
+        raise ActionError("token", _("This invitation is not valid (any more).")) from exc
+    if value.get("officer") != officer.pk:
+        raise ActionError("token", _("This invitation is for another account."))
+    admin = User.objects.filter(pk=value.get("admin"), is_active=True).first()
+    if admin is None:
+        raise ActionError("token", _("This invitation is not valid (any more)."))
+    try:
+        return attach_wijkagent(admin=admin, group_id=value["group"], officer=officer)
+    except (Http404, PermissionDenied) as exc:  # the group is gone, or the admin no longer one
+        raise ActionError("token", _("This invitation is not valid (any more).")) from exc
 
 
 # --- house rules (R-RUL-8) ---------------------------------------------------------------

@@ -35,7 +35,9 @@ _PC6 = re.compile(r"^\s*[1-9][0-9]{3}\s*[A-Za-z]{2}\s*$")
 _PC4 = re.compile(r"^\s*([1-9][0-9]{3})\s*$")
 _LOOKS_LIKE_POSTCODE = re.compile(r"^\s*[0-9]")
 # "Grote Beerstraat 23", "grote beerstraat 24c", "Poelestraat 16-2": a street and a number.
-_STREET_NUMBER = re.compile(r"^\s*([^\d,]*[^\d\s,])[\s,]+[0-9]{1,5}\s*[A-Za-z]?(?:\s*-\s*[A-Za-z0-9]{1,4})?\s*$")
+_STREET_NUMBER = re.compile(
+    r"^\s*([^\d,]*[^\d\s,])[\s,]+[0-9]{1,5}\s*[A-Za-z]?(?:\s*-\s*[A-Za-z0-9]{1,4})?\s*$"
+)
 MAX_TEXT = 100
 
 
@@ -138,7 +140,7 @@ def _by_address(match: re.Match[str]) -> SearchResult:
 
 
 def _same_number(query: AddressQuery) -> GeocodedAddress | None:
-    """"9712 KB 24" when only 24A, 24B, 24C exist: for finding groups one of them will do
+    """ "9712 KB 24" when only 24A, 24B, 24C exist: for finding groups one of them will do
     (they are on the same street); asked again with its letter, so the geocoder answers."""
     known = (
         Address.objects.filter(postcode=query.postcode, number=query.number)

@@ -40,6 +40,7 @@ urlpatterns = [
     path("kaart/widget/<str:code>/", register.widget, name="register_widget"),
     path("groepen/", groups.my_groups, name="my_groups"),
     path("account/start/", groups.after_login, name="after_login"),
+    path("wijkagent/uitnodiging/<str:token>/", groups.wijkagent_accept, name="wijkagent_accept"),
     path("groepen/nieuw/", groups.create_group, name="group_create"),
     path("groepen/gebied/", groups.street_area, name="group_street_area"),
     path("groepen/<int:group_id>/", groups.group_page, name="group"),

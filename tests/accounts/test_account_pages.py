@@ -243,9 +243,7 @@ def test_login_lands_a_member_on_their_group(client, group, mo_member):
     assert client.get(response.url).url == reverse("group", args=[group.pk])
 
 
-def test_login_lands_someone_without_a_group_on_the_groups_for_their_address(
-    client, make_resident
-):
+def test_login_lands_someone_without_a_group_on_the_groups_for_their_address(client, make_resident):
     femke = make_resident("Femke de Boer")
     response = login(client, femke.email)
     assert client.get(response.url).url == reverse("my_groups")

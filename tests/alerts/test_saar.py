@@ -29,7 +29,8 @@ def test_r_saar_the_alert_form_names_all_four_steps(group, mo_member):
     client.force_login(mo_member)
     text = visible_text(client.get(reverse("group", args=[group.pk])).content.decode())
     assert "SAAR" in text
-    for step in ("signaleer de feiten", "alarmeer 112", "app de groep", "eigen veiligheid", "nooit"):
+    steps = ("signaleer de feiten", "alarmeer 112", "app de groep", "eigen veiligheid", "nooit")
+    for step in steps:
         assert step in text, step
 
 
@@ -43,9 +44,7 @@ def test_r_saar_signaleren_asks_what_and_where_and_nothing_more(group, mo_member
             )
 
 
-def test_r_saar_alarmeren_one_person_calls_112_and_the_group_sees_who(
-    group, mo_member, anna_admin
-):
+def test_r_saar_alarmeren_one_person_calls_112_and_the_group_sees_who(group, mo_member, anna_admin):
     alert, _created = actions.post_alert(user=mo_member, group_id=group.pk, draft=draft())
     first = actions.claim_call(user=anna_admin, alert_id=alert.pk, channel=CallChannel.EMERGENCY)
     second = actions.claim_call(user=mo_member, alert_id=alert.pk, channel=CallChannel.EMERGENCY)

@@ -136,7 +136,9 @@ def test_r_reg_1_search_by_pc4_place_and_street(client, listed_group):
         assert listed_group.name in visible_text(response.content.decode(), element_id="results"), q
 
 
-@pytest.mark.parametrize("q", ["grote beerstraat 23", "Grote Beerstraat 206a", "GROTE BEERSTRAAT, 7"])
+@pytest.mark.parametrize(
+    "q", ["grote beerstraat 23", "Grote Beerstraat 206a", "GROTE BEERSTRAAT, 7"]
+)
 def test_r_reg_1_search_by_street_and_house_number(client, listed_group, q):
     response = client.get(reverse("register_search"), {"q": q})
     assert listed_group.name in visible_text(response.content.decode(), element_id="results"), q

@@ -298,6 +298,8 @@ def test_r_vis_1_a_group_too_small_sees_why_instead_of_the_form(
 def test_r_vis_1_the_request_is_confirmed_once(small_town, client, group, anna_admin, mo_member):
     client.force_login(anna_admin)
     page = client.post(
-        reverse("group_signs", args=[group.pk]), {"signs": 1, "stickers": 10, "note": ""}, follow=True
+        reverse("group_signs", args=[group.pk]),
+        {"signs": 1, "stickers": 10, "note": ""},
+        follow=True,
     ).content.decode()
     assert page.count('role="status"') == 1

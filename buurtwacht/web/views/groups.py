@@ -71,6 +71,20 @@ def _attempt(request: HttpRequest, call: Callable[[], Any], success: str) -> boo
 
 
 @login_required
+def wijkagent_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The invitation's link: one button, so a mail scanner opening it changes nothing."""
+    if request.method == "POST":
+        try:
+            membership = actions.accept_wijkagent_invitation(officer=_user(request), token=token)
+        except ActionError as error:
+            messages.error(request, error.message)
+            return redirect("my_groups")
+        messages.success(request, _("You now read along with this group."))
+        return redirect("group", group_id=membership.group_id)
+    return render(request, "groups/wijkagent_accept.html")
+
+
+@login_required
 def after_login(request: HttpRequest) -> HttpResponse:
     """Where logging in lands: a member of one group on that group (its alerts), anyone
     else on their list of groups (or the groups for their address)."""
@@ -350,9 +364,7 @@ def leave(request: HttpRequest, group_id: int) -> HttpResponse:
             return redirect("group", group_id=group_id)
         # The last member: say what leaving does and ask once more (nothing changed yet).
         group = access_group(user=user, group_id=group_id, action=Action.LEAVE).group
-        return render(
-            request, "groups/dissolve.html", {"group": group, "warning": error.message}
-        )
+        return render(request, "groups/dissolve.html", {"group": group, "warning": error.message})
     messages.success(
         request,
         _("You have left the group. It has been dissolved.")
@@ -599,10 +611,13 @@ def settings_page(request: HttpRequest, group_id: int) -> HttpResponse:
         wijkagent_form = WijkagentForm(request.POST)
         if wijkagent_form.is_valid() and _attempt(
             request,
-            lambda: actions.attach_wijkagent(
-                admin=admin, group_id=group.pk, officer=wijkagent_form.cleaned_data["email"]
+            lambda: actions.invite_wijkagent(
+                admin=admin, group_id=group.pk, email=wijkagent_form.cleaned_data["email"]
             ),
-            _("The community police officer now reads along."),
+            _(
+                "If this address belongs to an account verified as police, the officer "
+                "has been sent an invitation, and reads along once they accept it."
+            ),
         ):
             return redirect("group_settings", group_id=group.pk)
     elif request.method == "POST" and request.POST.get("do") == "retention":
