@@ -18,12 +18,14 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from buurtwacht.accounts.actions import change_address
 from buurtwacht.accounts.age import is_adult
 from buurtwacht.accounts.models import User, normalize_email
 from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import EARLIEST, clean_text
 from buurtwacht.geo.adjacency import metres_per_degree, neighbours
+from buurtwacht.geo.geocoding import GeocodedAddress
 from buurtwacht.geo.models import Street
 from buurtwacht.moderation.actions import flag_posted, screen, screen_outside_group
 from buurtwacht.moderation.models import Place
@@ -172,6 +174,12 @@ def change_streets(
     group.save(update_fields=[*fields, "updated_at"])
     _audit(group=group, actor=admin, action="change_streets", previous=previous, street_ids=wanted)
     refresh_adjacency(group=group)
+    # R-RUL-2: who no longer lives on the streets is told; the admins see them on the
+    # members page (selectors.off_streets) and decide, with a reason (R-GRP-4).
+    for user in User.objects.filter(pk__in=selectors.off_streets(group=group) - {admin.pk}):
+        notify_membership(
+            entry=_audit(group=group, actor=admin, action="off_streets", subject=user)
+        )
     return group
 
 
@@ -495,6 +503,18 @@ def leave_group(*, user: User, group_id: int, dissolve: bool = False) -> None:
     _end(membership, status=MembershipStatus.LEFT)
     revoke_access(user_id=user.pk, group_id=access.group.pk)
     _audit(group=access.group, actor=user, action="leave", subject=user)
+
+
+@transaction.atomic
+def move_house(*, user: User, address: GeocodedAddress) -> list[Group]:
+    """The person's new address, and the groups whose streets they left (R-RUL-2).  Each
+    gets an audit entry, so its admins see it (and selectors.off_streets names them);
+    the membership stays until the person leaves or an admin removes them."""
+    change_address(user=user, address=address)
+    left = selectors.groups_left_by_moving(user=user)
+    for group in left:
+        _audit(group=group, actor=user, action="moved_away", subject=user)
+    return left
 
 
 def _dissolve(*, group: Group) -> None:

@@ -173,6 +173,7 @@ urlpatterns = [
     path("account/uitloggen/", accounts.logout_view, name="logout"),
     path("account/", accounts.profile, name="profile"),
     path("account/e-mail/", accounts.change_email, name="change_email"),
+    path("account/adres/", accounts.change_address, name="change_address"),
     path("account/wachtwoord/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("account/mijn-gegevens.json", accounts.export_data, name="export_data"),
     path("account/verwijderen/", accounts.delete_account, name="delete_account"),

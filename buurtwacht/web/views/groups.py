@@ -471,6 +471,7 @@ def members_admin(request: HttpRequest, group_id: int) -> HttpResponse:
                 (m, vetting.get(m.user_id)) for m in selectors.active_memberships(group=group)
             ],
             "removed": group.memberships.filter(status="removed").select_related("user"),
+            "off_streets": selectors.off_streets(group=group),
         },
     )
 
