@@ -128,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "buurtwacht.web.context.verified_roles",
+                "buurtwacht.web.context.phone_numbers",
             ],
         },
     },

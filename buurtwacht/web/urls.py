@@ -186,6 +186,7 @@ urlpatterns = [
     path("manifest.webmanifest", notify_views.manifest, name="manifest"),
     path("icon-<int:size>.png", notify_views.icon, name="app_icon"),
     path("sw.js", notify_views.service_worker, name="service_worker"),
+    path("offline/", notify_views.offline, name="offline"),
     path(
         "account/wachtwoord-vergeten/",
         auth_views.PasswordResetView.as_view(),
