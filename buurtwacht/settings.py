@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: sees the 404 as a response, with the session and user set (web/middleware.py).
+    "buurtwacht.web.middleware.NotFoundPageInDebug",
 ]
 
 ROOT_URLCONF = "buurtwacht.urls"
@@ -130,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "buurtwacht.web.context.verified_roles",
+                "buurtwacht.web.context.default_country",
             ],
         },
     },
@@ -285,7 +288,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "profile"
+LOGIN_REDIRECT_URL = "after_login"  # the member's group (web/views/groups.py)
 LOGOUT_REDIRECT_URL = "home"
 MINIMUM_AGE = 18  # R-RUL-1
 GROUP_MAX_MEMBERS = env_number("GROUP_MAX_MEMBERS", "256")  # R-GRP-1 hard limit

@@ -134,6 +134,10 @@ class AddressFields(forms.Form):
         return cleaned
 
 
+class ChangeAddressForm(AddressFields):
+    """Moving house: the new address, resolved like at registration."""
+
+
 class RegistrationForm(AddressFields):
     name = forms.CharField(
         label=_("Name"),

@@ -168,7 +168,18 @@ def _activity(user: User) -> dict[str, Any]:
                 "group": r.group.name,
                 "status": r.status,
                 "message": r.message,
+                "contact": r.contact,  # how they said they could be reached
                 "at": r.created_at.isoformat(),
+                "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+                "reason": r.reason,
+                # The vetting the admins recorded about them (R-GRP-5).
+                "vetting": {
+                    "contact_date": r.contact_date.isoformat() if r.contact_date else None,
+                    "contact_method": r.contact_method,
+                    "note": r.contact_note,
+                    "age_checked": r.age_checked,
+                    "address_checked": r.address_checked,
+                },
             }
             for r in JoinRequest.objects.filter(user=user).select_related("group")
         ],

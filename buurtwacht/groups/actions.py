@@ -7,18 +7,25 @@ from dataclasses import dataclass
 
 import shapely
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from buurtwacht.accounts.actions import change_address
 from buurtwacht.accounts.age import is_adult
-from buurtwacht.accounts.models import User
+from buurtwacht.accounts.models import User, normalize_email
 from buurtwacht.core import clock
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import EARLIEST, clean_text
 from buurtwacht.geo.adjacency import metres_per_degree, neighbours
+from buurtwacht.geo.geocoding import GeocodedAddress
 from buurtwacht.geo.models import Street
 from buurtwacht.moderation.actions import flag_posted, screen, screen_outside_group
 from buurtwacht.moderation.models import Place
@@ -167,6 +174,12 @@ def change_streets(
     group.save(update_fields=[*fields, "updated_at"])
     _audit(group=group, actor=admin, action="change_streets", previous=previous, street_ids=wanted)
     refresh_adjacency(group=group)
+    # R-RUL-2: who no longer lives on the streets is told; the admins see them on the
+    # members page (selectors.off_streets) and decide, with a reason (R-GRP-4).
+    for user in User.objects.filter(pk__in=selectors.off_streets(group=group) - {admin.pk}):
+        notify_membership(
+            entry=_audit(group=group, actor=admin, action="off_streets", subject=user)
+        )
     return group
 
 
@@ -467,11 +480,24 @@ def _end(membership: Membership, *, status: MembershipStatus, reason: str = "") 
 
 
 @transaction.atomic
-def leave_group(*, user: User, group_id: int) -> None:
+def leave_group(*, user: User, group_id: int, dissolve: bool = False) -> None:
+    """R-GRP-3.  The last resident leaving dissolves the group (nobody could admit anyone
+    any more), but only when they confirmed it (`dissolve`)."""
     access = access_group(user=user, group_id=group_id, action=Action.LEAVE, for_update=True)
     membership = access.membership
     if membership is None:  # LEAVE is only allowed to active roles; kept for the type checker
         raise ActionError("not_member", _("This person is not a member of the group."))
+    if selectors.is_last_resident(group=access.group, user=user):
+        if not dissolve:
+            raise ActionError(
+                "last_member",
+                _(
+                    "You are the last member. Leaving dissolves the group: it disappears "
+                    "from the map, and its alerts and chat are deleted."
+                ),
+            )
+        _dissolve(group=access.group)
+        return
     if selectors.left_without_admin(group=access.group, user=user):
         raise ActionError(
             "last_admin",
@@ -480,6 +506,30 @@ def leave_group(*, user: User, group_id: int) -> None:
     _end(membership, status=MembershipStatus.LEFT)
     revoke_access(user_id=user.pk, group_id=access.group.pk)
     _audit(group=access.group, actor=user, action="leave", subject=user)
+
+
+@transaction.atomic
+def move_house(*, user: User, address: GeocodedAddress) -> list[Group]:
+    """The person's new address, and the groups whose streets they left (R-RUL-2).  Each
+    gets an audit entry, so its admins see it (and selectors.off_streets names them);
+    the membership stays until the person leaves or an admin removes them."""
+    change_address(user=user, address=address)
+    left = selectors.groups_left_by_moving(user=user)
+    for group in left:
+        _audit(group=group, actor=user, action="moved_away", subject=user)
+    return left
+
+
+def _dissolve(*, group: Group) -> None:
+    """Delete the group with everything in it (its rows cascade); open sockets of anyone
+    still reading (a wijkagent) stop receiving it, the photo file goes after commit."""
+    for user_id in selectors.active_memberships(group=group).values_list("user_id", flat=True):
+        revoke_access(user_id=user_id, group_id=group.pk)
+    photo = group.photo.name if group.photo else ""
+    if photo:
+        storage = group.photo.storage
+        transaction.on_commit(lambda: storage.delete(photo))
+    group.delete()
 
 
 def _active_membership(group: Group, user_id: int) -> Membership:
@@ -585,6 +635,16 @@ def attach_wijkagent(*, admin: User, group_id: int, officer: User) -> Membership
         raise ActionError(
             "not_police", _("Only accounts verified as police can be added as wijkagent.")
         )
+    already = Membership.objects.filter(
+        group=access.group, user=officer, status=MembershipStatus.ACTIVE
+    ).exists()
+    if not already and selectors.member_count(group=access.group) >= settings.GROUP_MAX_MEMBERS:
+        # R-GRP-1: the wijkagent counts towards the limit like everyone in the group.
+        raise ActionError(
+            "full",
+            _("This group is full (%(max)s members). Consider splitting it.")
+            % {"max": settings.GROUP_MAX_MEMBERS},
+        )
     membership, _created = Membership.objects.update_or_create(
         group=access.group,
         user=officer,
@@ -597,6 +657,58 @@ def attach_wijkagent(*, admin: User, group_id: int, officer: User) -> Membership
     )
     _audit(group=access.group, actor=admin, action="attach_wijkagent", subject=officer)
     return membership
+
+
+_INVITATION_SALT = "buurtwacht.groups.wijkagent-invitation"
+INVITATION_DAYS = 14
+
+
+def invite_wijkagent(*, admin: User, group_id: int, email: str) -> None:
+    """R-POL-1 without telling an admin who is police: whatever the address, the admin
+    hears the same; only a verified police account gets the e-mail with a link, and is
+    added once the officer accepts it (accept_wijkagent_invitation)."""
+    access = access_group(user=admin, group_id=group_id, action=Action.ADD)
+    officer = User.objects.filter(email=normalize_email(email), is_active=True).first()
+    if officer is None or not is_verified_police(user=officer):
+        return
+    if Membership.objects.filter(
+        group=access.group, user=officer, status=MembershipStatus.ACTIVE
+    ).exists():
+        return
+    token = signing.TimestampSigner(salt=_INVITATION_SALT).sign_object(
+        {"group": access.group.pk, "officer": officer.pk, "admin": admin.pk}
+    )
+    link = settings.SITE_URL + reverse("wijkagent_accept", args=[token])
+    with translation.override(officer.language or settings.LANGUAGE_CODE):
+        subject = _("Read along with %(group)s as community police officer?") % {
+            "group": access.group.name
+        }
+        body = _(
+            "The admins of the neighbourhood watch group %(group)s invite you to read "
+            "along as community police officer. Open this link to accept (valid for "
+            "%(days)s days):\n\n%(link)s\n\nNot expected? Then ignore this message."
+        ) % {"group": access.group.name, "days": INVITATION_DAYS, "link": link}
+    recipient = officer.email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [recipient], fail_silently=True))
+
+
+def accept_wijkagent_invitation(*, officer: User, token: str) -> Membership:
+    """The officer opened the invitation's link, logged in as themselves, and accepted."""
+    try:
+        value = signing.TimestampSigner(salt=_INVITATION_SALT).unsign_object(
+            token, max_age=INVITATION_DAYS * 86400
+        )
+    except signing.BadSignature as exc:
+        raise ActionError("token", _("This invitation is not valid (any more).")) from exc
+    if value.get("officer") != officer.pk:
+        raise ActionError("token", _("This invitation is for another account."))
+    admin = User.objects.filter(pk=value.get("admin"), is_active=True).first()
+    if admin is None:
+        raise ActionError("token", _("This invitation is not valid (any more)."))
+    try:
+        return attach_wijkagent(admin=admin, group_id=value["group"], officer=officer)
+    except (Http404, PermissionDenied) as exc:  # the group is gone, or the admin no longer one
+        raise ActionError("token", _("This invitation is not valid (any more).")) from exc
 
 
 # --- house rules (R-RUL-8) ---------------------------------------------------------------

@@ -21,6 +21,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "change_photo": _("Photo changed"),
     "remove_photo": _("Photo removed"),
     "change_streets": _("Streets changed"),
+    "moved_away": _("Moved: no longer lives on the group's streets"),
+    "off_streets": _("No longer lives on the group's streets (streets changed)"),
     "set_listing": _("Public map choice changed"),
     "set_show_initials": _("Names or initials changed"),
     "change_retention": _("Retention periods changed"),

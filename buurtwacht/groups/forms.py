@@ -12,7 +12,6 @@ from buurtwacht.accounts.models import User, normalize_email
 from buurtwacht.core import clock
 from buurtwacht.geo.models import Street
 from buurtwacht.media.images import ImageRejected, reencode_image
-from buurtwacht.municipality.selectors import is_verified_police
 
 from .models import Listing, MembershipRole, VettingMethod
 
@@ -159,14 +158,8 @@ class ProposeForm(forms.Form):
 class WijkagentForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of the community police officer"))
 
-    def clean_email(self) -> User:
-        officer = User.objects.filter(email=normalize_email(self.cleaned_data["email"])).first()
-        if officer is None or not is_verified_police(user=officer):
-            raise forms.ValidationError(
-                _("There is no account verified as police with this e-mail address."),
-                code="not_police",
-            )
-        return officer
+    # No check here: whether an address is a verified police account is not for the
+    # admin to learn (actions.invite_wijkagent answers the same either way).
 
 
 class RetentionForm(forms.Form):

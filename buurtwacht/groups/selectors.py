@@ -77,6 +77,16 @@ def left_without_admin(*, group: Group, user: User) -> bool:
     )
 
 
+def is_last_resident(*, group: Group, user: User) -> bool:
+    """Whether this person is the group's only active member or admin (a wijkagent only
+    reads along and does not keep a group going): leaving dissolves the group."""
+    active = Membership.objects.filter(group=group, status=MembershipStatus.ACTIVE)
+    return (
+        active.filter(user=user).exclude(role=MembershipRole.WIJKAGENT).exists()
+        and not active.exclude(user=user).exclude(role=MembershipRole.WIJKAGENT).exists()
+    )
+
+
 def groups_left_without_admin(*, user: User, for_update: bool = False) -> list[Group]:
     """The groups that would keep members and lose their last admin if this person went.
     `for_update` (inside the transaction that lets the person go): first hold the rows of
@@ -169,6 +179,34 @@ def lives_on_group_streets(*, user: User, group: Group) -> bool:
     if home is None:
         return False
     return group.streets.filter(name=home.street, city=home.city).exists()
+
+
+def off_streets(*, group: Group) -> set[int]:
+    """R-RUL-2: ids of the residents (admins and members) whose address is no longer on the
+    group's streets (they moved, or the admins changed the streets).  Admins see them on
+    the members page and decide; the wijkagent lives anywhere."""
+    residents = (
+        Membership.objects.filter(group=group, status=MembershipStatus.ACTIVE)
+        .exclude(role=MembershipRole.WIJKAGENT)
+        .select_related("user__home_address")
+    )
+    streets = set(group.streets.values_list("name", "city"))
+    off = set()
+    for membership in residents:
+        home = getattr(membership.user, "home_address", None)
+        if home is None or (home.street, home.city) not in streets:
+            off.add(membership.user_id)
+    return off
+
+
+def groups_left_by_moving(*, user: User) -> list[Group]:
+    """The groups of which this person is a resident member but no longer lives on the
+    streets (after moving house)."""
+    return [
+        membership.group
+        for membership in memberships_of(user=user).exclude(role=MembershipRole.WIJKAGENT)
+        if not lives_on_group_streets(user=user, group=membership.group)
+    ]
 
 
 def streets_of(*, group: Group) -> QuerySet[Street]:

@@ -25,6 +25,11 @@ def _svg(*, title: str, width: int, height: int, parts: list[str]) -> SafeString
     )
 
 
+def too_little(rows: list[Row]) -> bool:
+    """Nothing worth drawing: no exact figure above zero (only zeros, "< 5" or hidden)."""
+    return not any(row.figure.shown == Shown.EXACT and row.figure.value for row in rows)
+
+
 def column_chart(rows: list[Row], *, title: str, label_every: int = 1) -> SafeString:
     """Columns side by side (weeks, hours of the day)."""
     width, height, top, bottom, left = 400, 180, 18, 30, 4

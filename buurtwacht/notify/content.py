@@ -61,6 +61,7 @@ def for_membership(entry: "AuditEntry", *, lock_screen: bool) -> dict[str, Any]:
         "deny": _("Your request to join %(group)s"),
         "remove": _("You are no longer a member of %(group)s"),
         "staff_appoint_admin": _("You are now an admin of %(group)s"),
+        "off_streets": _("Your street is no longer part of %(group)s"),
     }
     bodies = {
         "admit": _("You have been admitted to %(group)s."),
@@ -69,6 +70,11 @@ def for_membership(entry: "AuditEntry", *, lock_screen: bool) -> dict[str, Any]:
         "staff_appoint_admin": _(
             "Platform staff made you an admin of %(group)s, because the group had none. "
             "You can now decide on join requests and appoint other admins."
+        ),
+        "off_streets": _(
+            "The admins of %(group)s changed the group's streets, and your address is no "
+            "longer on them. You are still a member until an admin decides; you can also "
+            "leave the group yourself, and look for the group of your street."
         ),
     }
     body = bodies[entry.action] % group

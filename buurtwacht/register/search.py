@@ -42,6 +42,10 @@ _BE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _LOOKS_LIKE_POSTCODE = re.compile(r"^\s*[0-9]")
+# "Grote Beerstraat 23", "grote beerstraat 24c", "Poelestraat 16-2": a street and a number.
+_STREET_NUMBER = re.compile(
+    r"^\s*([^\d,]*[^\d\s,])[\s,]+[0-9]{1,5}\s*[A-Za-z]?(?:\s*-\s*[A-Za-z0-9]{1,4})?\s*$"
+)
 MAX_TEXT = 100
 
 
@@ -90,6 +94,9 @@ def search(text: str) -> SearchResult:
                 "the four digits of a postcode, or the name of a place or street."
             ),
         )
+    if match := _STREET_NUMBER.match(text):
+        # The groups of a street are the same for every number on it: search the street.
+        return _by_name(match.group(1))
     return _by_name(text)
 
 
@@ -108,6 +115,8 @@ def _by_address(match: re.Match[str]) -> SearchResult:
     )
     try:
         address = get_geocoder().lookup(query)
+        if address is None and not (query.letter or query.addition):
+            address = _same_number(query)
     except GeocoderUnavailable as exc:
         raise _unavailable() from exc
     if address is None:
@@ -178,6 +187,23 @@ def _by_belgian_address(match: re.Match[str]) -> SearchResult:
         )
     label = f"{address.street} {address.house_number_display}, {address.postcode} {address.city}"
     return _groups_at([address], label=label)
+
+
+def _same_number(query: AddressQuery) -> GeocodedAddress | None:
+    """ "9712 KB 24" when only 24A, 24B, 24C exist: for finding groups one of them will do
+    (they are on the same street); asked again with its letter, so the geocoder answers."""
+    known = (
+        Address.objects.filter(postcode=query.postcode, number=query.number)
+        .order_by("letter", "suffix")
+        .values_list("letter", "suffix")
+        .first()
+    )
+    if known is None:
+        return None
+    letter, suffix = known
+    return get_geocoder().lookup(
+        AddressQuery(postcode=query.postcode, number=query.number, letter=letter, addition=suffix)
+    )
 
 
 def _by_pc4(pc4: str) -> SearchResult:

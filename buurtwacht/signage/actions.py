@@ -99,6 +99,14 @@ def request_signs(*, admin: User, group_id: int, order: SignOrder) -> SignReques
             )
             % {"min": rules.min_members, "n": facts.participants},
         )
+    if selectors.obstacle(group=group, facts=facts) == "unlisted":
+        raise ActionError(
+            "unlisted",
+            _(
+                "Signs are for groups in the public register. Put the group on the "
+                "public map first (settings)."
+            ),
+        )
     if selectors.open_request(group=group) is not None:
         raise ActionError(
             "already_requested",

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from buurtwacht.geo.index import area_index
 from buurtwacht.geo.models import AreaKind
 from buurtwacht.groups.models import Group, Membership, MembershipRole, MembershipStatus
+from buurtwacht.register.policy import is_listed
 
 from .models import OPEN_STATUSES, SignRequest
 
@@ -69,6 +70,17 @@ def facts_of(*, group: Group) -> SignFacts:
         streets=list(group.streets.order_by("name").values_list("name", flat=True).distinct()),
         participants=participants_of(group=group),
     )
+
+
+def obstacle(*, group: Group, facts: SignFacts) -> str:
+    """Why this group cannot ask for signs yet ('' when it can): R-VIS-1 asks for a group
+    that is registered, i.e. on the public register, and the municipality for a minimum
+    number of participants."""
+    if facts.participants < conditions().min_members:
+        return "too_few_members"
+    if not is_listed(listing=group.listing, active_members=facts.participants):
+        return "unlisted"
+    return ""
 
 
 def requests_of(*, group: Group) -> QuerySet[SignRequest]:

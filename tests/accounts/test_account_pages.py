@@ -212,3 +212,38 @@ def test_staff_cannot_add_delete_or_readdress_accounts_in_the_admin(client, anna
         },
     )
     assert HomeAddress.objects.get(pk=address.pk).street == address.street
+
+
+def test_export_holds_what_i_gave_in_a_join_request_and_its_vetting(
+    client, group, anna_admin, resident_on
+):
+    from buurtwacht.groups import actions as group_actions
+    from tests.conftest import GROUP_STREET, VETTED
+
+    lotte = resident_on("Lotte Jansen", GROUP_STREET, 20)
+    request = group_actions.request_to_join(
+        user=lotte,
+        group_id=group.pk,
+        message="Ik woon op de hoek",
+        contact="06 12345678 na 18 uur",
+        rules_accepted=True,
+    )
+    group_actions.admit_member(admin=anna_admin, request_id=request.pk, vetting=VETTED)
+    client.force_login(lotte)
+    [given] = client.get(reverse("export_data")).json()["join_requests"]
+    assert given["message"] == "Ik woon op de hoek"
+    assert given["contact"] == "06 12345678 na 18 uur"
+    assert given["status"] == "admitted" and given["decided_at"]
+    assert given["vetting"]["contact_method"] == "in_person"
+    assert given["vetting"]["note"] == VETTED.note
+
+
+def test_login_lands_a_member_on_their_group(client, group, mo_member):
+    response = login(client, mo_member.email)
+    assert client.get(response.url).url == reverse("group", args=[group.pk])
+
+
+def test_login_lands_someone_without_a_group_on_the_groups_for_their_address(client, make_resident):
+    femke = make_resident("Femke de Boer")
+    response = login(client, femke.email)
+    assert client.get(response.url).url == reverse("my_groups")

@@ -61,7 +61,7 @@ def test_resident_registers_confirms_by_e_mail_and_logs_in(
 
     page.get_by_label("Wachtwoord").fill("zonnebloem-straat-77")
     page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"{live_server.url}/account/")
+    page.wait_for_url(f"{live_server.url}/groepen/")  # no group yet: the groups for her address
     assert page.get_by_role("link", name="Femke de Boer").is_visible()
 
 

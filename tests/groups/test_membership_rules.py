@@ -1,6 +1,7 @@
 """The house rules as behaviour, named after the rule they prove (docs/PRODUCT.md)."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -24,6 +25,8 @@ from buurtwacht.groups.models import (
     MembershipStatus,
 )
 from buurtwacht.groups.policy import Action, Role
+from buurtwacht.municipality.actions import grant_role
+from buurtwacht.municipality.models import VerifiedRole
 from buurtwacht.notify import actions as notify_actions
 from tests.conftest import GROUP_STREET, OTHER_STREET, PASSWORD, VETTED, admit
 
@@ -390,3 +393,68 @@ def test_staff_see_groups_read_only_and_appoint_through_the_admin_action(
         {"action": "appoint_admin", "_selected_action": [membership.pk]},
     )
     assert role_in(user=mo_member, group=group)[0] == Role.ADMIN
+
+
+def test_r_grp_1_the_wijkagent_counts_towards_the_limit(
+    settings, group, anna_admin, mo_member, resident_on
+):
+    pieter = resident_on("Pieter Politie", OTHER_STREET, 3)
+    grant_role(
+        user=pieter,
+        role=VerifiedRole.POLICE,
+        municipality_codes=[],
+        staff=None,
+        evidence="Politie (test)",
+    )
+    settings.GROUP_MAX_MEMBERS = 2  # anna and mo: full
+    with pytest.raises(ActionError) as refused:
+        actions.attach_wijkagent(admin=anna_admin, group_id=group.pk, officer=pieter)
+    assert refused.value.code == "full"
+    settings.GROUP_MAX_MEMBERS = 3
+    actions.attach_wijkagent(admin=anna_admin, group_id=group.pk, officer=pieter)
+    assert role_in(user=pieter, group=group)[0] == Role.WIJKAGENT
+
+
+def _invite(client, group, email):
+    return client.post(
+        reverse("group_settings", args=[group.pk]), {"do": "wijkagent", "email": email}, follow=True
+    )
+
+
+def test_r_pol_1_adding_a_wijkagent_tells_the_admin_nothing_about_the_address(
+    client,
+    group,
+    anna_admin,
+    bob_buiten,
+    resident_on,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    pieter = resident_on("Pieter Politie", OTHER_STREET, 3)
+    grant_role(
+        user=pieter, role=VerifiedRole.POLICE, municipality_codes=[], staff=None, evidence="test"
+    )
+    client.force_login(anna_admin)
+    answers = []
+    for email in (pieter.email, bob_buiten.email, "niemand@example.nl"):
+        with django_capture_on_commit_callbacks(execute=True):
+            page = _invite(client, group, email).content.decode()
+        main = page[page.index("<main") : page.index("</main>")]
+        answers.append(re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", main))
+    assert answers[0] == answers[1] == answers[2]
+    assert "uitnodiging" in answers[0]
+    # Nobody is added yet; only the real officer got a link.
+    assert role_in(user=pieter, group=group)[0] == Role.OUTSIDER
+    [invitation] = mailoutbox
+    assert invitation.to == [pieter.email]
+    link = re.search(r"http\S+/wijkagent/uitnodiging/\S+/", invitation.body).group(0)
+    path = link[link.index("/wijkagent/") :]
+    # Someone else cannot use it; the officer accepts with one button.
+    client.force_login(bob_buiten)
+    client.post(path)
+    assert role_in(user=bob_buiten, group=group)[0] == Role.OUTSIDER
+    client.force_login(pieter)
+    assert client.get(path).status_code == 200
+    assert role_in(user=pieter, group=group)[0] == Role.OUTSIDER  # opening changes nothing
+    assert client.post(path).url == reverse("group", args=[group.pk])
+    assert role_in(user=pieter, group=group)[0] == Role.WIJKAGENT

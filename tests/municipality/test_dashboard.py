@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from buurtwacht.alerts import actions as alert_actions
 from buurtwacht.alerts.models import CallChannel, Outcome
-from buurtwacht.groups.models import AuditEntry
+from buurtwacht.groups import actions as group_actions
+from buurtwacht.groups.models import AuditEntry, Listing
 from buurtwacht.municipality.actions import grant_role
 from buurtwacht.municipality.models import VerifiedRole
 from buurtwacht.municipality.statistics import Shown, breakdown, share, statistics_for
@@ -182,10 +183,14 @@ def test_no_text_name_or_street_in_the_dashboard_or_the_csv(
     response = client.get(reverse("municipality_csv", args=["GM0014"]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    text = response.content.decode()
+    text = response.content.decode("utf-8-sig")  # Dutch Excel: a BOM and semicolons
+    assert response.content.startswith(b"\xef\xbb\xbf")
     for word in [*private_words(group, anna_admin, mo_member, pieter_politie), GROUP_STREET]:
         assert word not in text, word
-    rows = {(r["section"], r["key"]): r["value"] for r in csv.DictReader(io.StringIO(text))}
+    rows = {
+        (r["section"], r["key"]): r["value"]
+        for r in csv.DictReader(io.StringIO(text), delimiter=";")
+    }
     assert rows[("total", "alerts")] == "26"
     assert rows[("kind", "other")] == "< 5"
     assert rows[("kind", "break_in")] == "•"
@@ -207,7 +212,7 @@ def test_the_police_see_the_same_statistics_for_their_groups(
         assert word not in html, word
     assert "26" in visible_text(html, element_id="statistics")
     csv_text = client.get(reverse("police_statistics_csv")).content.decode()
-    assert "total,alerts,Meldingen,26" in csv_text
+    assert "total;alerts;Meldingen;26" in csv_text
 
 
 def test_the_group_list_shows_size_range_activity_and_sign_status(
@@ -273,6 +278,7 @@ def test_access_matrix_of_the_municipality_pages(
     from buurtwacht.signage import actions as sign_actions
 
     settings.SIGN_MIN_MEMBERS = 1
+    group_actions.set_listing(admin=anna_admin, group_id=group.pk, listing=Listing.LISTED)
     sign = sign_actions.request_signs(
         admin=anna_admin, group_id=group.pk, order=sign_actions.SignOrder(signs=1)
     )
@@ -323,3 +329,13 @@ def test_access_matrix_of_the_municipality_pages(
     sign.refresh_from_db()
     assert sign.status == "requested"  # nothing above changed it
     assert not AuditEntry.objects.filter(action="municipality_message").exists()
+
+
+def test_charts_with_nearly_no_data_say_so_instead_of_drawing_empty_axes(
+    client, group, anna_admin, gea_gemeente
+):
+    client.force_login(gea_gemeente)
+    html = client.get(reverse("municipality_dashboard")).content.decode()
+    statistics = html[html.index('id="statistics"') :]
+    assert "<svg" not in statistics
+    assert statistics.count("Te weinig meldingen") == 4

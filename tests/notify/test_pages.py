@@ -186,13 +186,13 @@ def test_manifest_is_valid_and_its_icons_resolve(client):
     manifest = json.loads(response.content)
     assert manifest["name"] == "Buurtwacht"
     assert manifest["short_name"]
-    assert manifest["start_url"] == "/"
+    assert manifest["start_url"] == "/account/start/"  # a member lands on their group
     assert manifest["display"] == "standalone"
     assert manifest["lang"] == "nl"
     assert manifest["theme_color"].startswith("#")
     assert manifest["background_color"].startswith("#")
     sizes = {icon["sizes"] for icon in manifest["icons"]}
-    assert {"192x192", "512x512", "any"} <= sizes
+    assert {"180x180", "192x192", "512x512", "any"} <= sizes
     for icon in manifest["icons"]:
         got = client.get(icon["src"])
         assert got.status_code == 200, icon["src"]
@@ -206,7 +206,7 @@ def test_manifest_is_valid_and_its_icons_resolve(client):
             assert b"<svg" in body
 
 
-def test_only_the_two_icon_sizes_exist(client):
+def test_only_the_icon_sizes_of_the_manifest_exist(client):
     assert client.get("/icon-64.png").status_code == 404
 
 
@@ -320,3 +320,12 @@ def test_notify_js_subscribes_this_device_through_the_api(femke_in_chromium, asg
     stored = PushSubscription.objects.get(user=femke)
     assert (stored.endpoint, stored.p256dh) == (endpoint, keys.p256dh)
     assert problems == []
+
+
+def test_pwa_offline_page_is_dutch_and_holds_nothing_personal(client, mo_member):
+    client.force_login(mo_member)
+    response = client.get("/offline/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Geen verbinding" in text and 'href="tel:112"' in text
+    assert mo_member.name not in text

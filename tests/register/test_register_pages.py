@@ -136,6 +136,26 @@ def test_r_reg_1_search_by_pc4_place_and_street(client, listed_group):
         assert listed_group.name in visible_text(response.content.decode(), element_id="results"), q
 
 
+@pytest.mark.parametrize(
+    "q", ["grote beerstraat 23", "Grote Beerstraat 206a", "GROTE BEERSTRAAT, 7"]
+)
+def test_r_reg_1_search_by_street_and_house_number(client, listed_group, q):
+    response = client.get(reverse("register_search"), {"q": q})
+    assert listed_group.name in visible_text(response.content.decode(), element_id="results"), q
+
+
+def test_r_reg_1_search_by_postcode_and_number_without_its_letter(client, listed_group):
+    with_letter = Address.objects.filter(street__name=GROUP_STREET).exclude(letter="").first()
+    assert with_letter is not None
+    q = f"{with_letter.postcode[:4]} {with_letter.postcode[4:]} {with_letter.number}"
+    if Address.objects.filter(
+        postcode=with_letter.postcode, number=with_letter.number, letter="", suffix=""
+    ).exists():
+        pytest.skip("this number also exists without a letter")
+    response = client.get(reverse("register_search"), {"q": q})
+    assert listed_group.name in visible_text(response.content.decode(), element_id="results")
+
+
 def test_r_reg_1_no_group_here_invites_to_start_one(client, listed_group):
     response = client.get(reverse("register_search"), {"q": query_for(address_on(OTHER_STREET, 7))})
     html = response.content.decode()

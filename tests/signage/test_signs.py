@@ -12,7 +12,8 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from buurtwacht.core.errors import ActionError
-from buurtwacht.groups.models import AuditEntry
+from buurtwacht.groups import actions as group_actions
+from buurtwacht.groups.models import AuditEntry, Listing
 from buurtwacht.notify.models import Delivery
 from buurtwacht.signage import actions
 from buurtwacht.signage.models import SignRequest, SignStatus
@@ -22,8 +23,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def small_town(settings):
-    """The instance states its conditions; here a group of two may ask."""
+def small_town(settings, group, anna_admin):
+    """The instance states its conditions; here a group of two may ask (it is on the
+    public register: R-VIS-1 asks for a registered group)."""
+    group_actions.set_listing(admin=anna_admin, group_id=group.pk, listing=Listing.LISTED)
     settings.SIGN_MIN_MEMBERS = 2
     settings.SIGN_MAX_SIGNS = 4
     settings.SIGN_MAX_STICKERS = 50
@@ -267,3 +270,36 @@ def test_r_vis_1_pdf_holds_the_request(
     # Nobody else gets the PDF.
     client.force_login(anna_admin)
     assert client.get(reverse("municipality_sign_pdf", args=[made.pk])).status_code == 404
+
+
+def test_r_vis_1_an_unlisted_group_is_told_to_register_first_not_offered_the_form(
+    settings, client, group, anna_admin, mo_member
+):
+    settings.SIGN_MIN_MEMBERS = 2
+    group_actions.set_listing(admin=anna_admin, group_id=group.pk, listing=Listing.UNLISTED)
+    client.force_login(anna_admin)
+    text = client.get(reverse("group_signs", args=[group.pk])).content.decode()
+    assert 'id="sign-obstacle"' in text and 'name="signs"' not in text
+    with pytest.raises(ActionError) as refused:
+        ask(anna_admin, group)
+    assert refused.value.code == "unlisted"
+
+
+def test_r_vis_1_a_group_too_small_sees_why_instead_of_the_form(
+    settings, client, group, anna_admin, mo_member
+):
+    settings.SIGN_MIN_MEMBERS = 10
+    group_actions.set_listing(admin=anna_admin, group_id=group.pk, listing=Listing.LISTED)
+    client.force_login(anna_admin)
+    text = client.get(reverse("group_signs", args=[group.pk])).content.decode()
+    assert 'id="sign-obstacle"' in text and 'name="signs"' not in text
+
+
+def test_r_vis_1_the_request_is_confirmed_once(small_town, client, group, anna_admin, mo_member):
+    client.force_login(anna_admin)
+    page = client.post(
+        reverse("group_signs", args=[group.pk]),
+        {"signs": 1, "stickers": 10, "note": ""},
+        follow=True,
+    ).content.decode()
+    assert page.count('role="status"') == 1

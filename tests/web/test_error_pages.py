@@ -48,3 +48,14 @@ def test_a_permission_denied_is_the_dutch_403_page(client, group, pieter_politie
     assert "Niet toegestaan" in response.text
     assert "Dit mag je niet doen. Ben je ingelogd met het goede account?" in response.text
     assert 'href="/"' in response.text and "Forbidden" not in response.text
+
+
+def test_the_demo_with_debug_on_still_shows_the_dutch_404_page(client, settings):
+    settings.DEBUG = True  # as `make demo` runs
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    assert "Pagina niet gevonden" in response.text
+    assert "URLconf" not in response.text  # not Django's technical page with every pattern
+    # JSON 404s of the API stay JSON.
+    api = client.get("/api/bestaat-niet")
+    assert api.status_code == 404 and api["Content-Type"].startswith("application/json")

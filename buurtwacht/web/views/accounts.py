@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from buurtwacht.accounts import actions, emails
 from buurtwacht.accounts.forms import (
+    ChangeAddressForm,
     ChangeEmailForm,
     DeleteAccountForm,
     LoginForm,
@@ -34,6 +35,7 @@ from buurtwacht.accounts.models import User
 from buurtwacht.accounts.selectors import personal_data
 from buurtwacht.core import ratelimit
 from buurtwacht.core.errors import ActionError
+from buurtwacht.groups import actions as group_actions
 
 
 def _user(request: HttpRequest) -> User:
@@ -117,6 +119,28 @@ def confirm_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"account": _user(request)})
+
+
+@login_required
+def change_address(request: HttpRequest) -> HttpResponse:
+    """Moving house (R-RUL-2): the memberships of groups whose streets the person left are
+    named to them, and show up for those groups' admins (groups.actions.moved_house)."""
+    user = _user(request)
+    form = ChangeAddressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        left = group_actions.move_house(user=user, address=form.resolved_address())
+        messages.success(request, _("Your address has been changed."))
+        for group in left:
+            messages.warning(
+                request,
+                _(
+                    "Your new address is not on the streets of %(group)s. Its admins see "
+                    "this; leave the group, or wait until they decide."
+                )
+                % {"group": group.name},
+            )
+        return redirect("profile")
+    return render(request, "accounts/form_page.html", {"form": form, "title": _("Change address")})
 
 
 @login_required

@@ -94,12 +94,18 @@ def _done(
     error: str = "",
     info: str = "",
     refusal: ActionError | None = None,
+    fields: dict[str, str] | None = None,
 ) -> HttpResponse:
-    """Background posts (live.js) get JSON; plain forms go back to the group page."""
+    """Background posts (live.js) get JSON; plain forms go back to the group page.
+    `fields`: the form fields the error is about (name -> what to change), so that
+    live.js marks them and lists them in an error summary it moves the focus to."""
     if isinstance(refusal, LanguageError):
         return refused_language(request, refusal, back=reverse("group", args=[group_id]))
     if request.headers.get("X-Requested-With") == "fetch":
-        return JsonResponse({"error": error, "info": info}, status=400 if error else 200)
+        answer: dict[str, Any] = {"error": error, "info": info}
+        if error:
+            answer["fields"] = fields or {}
+        return JsonResponse(answer, status=400 if error else 200)
     if error:
         messages.error(request, error)
     elif info:
@@ -121,7 +127,10 @@ def post_alert(request: HttpRequest, group_id: int) -> HttpResponse:
     if not form.is_valid():
         photo_errors = [*form.errors.get("photo", []), *form.errors.get("photo_reason", [])]
         return _done(
-            request, group_id, error=" ".join(photo_errors) or _("Say what you saw and where.")
+            request,
+            group_id,
+            error=" ".join(photo_errors) or _("Say what you saw and where."),
+            fields={name: " ".join(errors) for name, errors in form.errors.items()},
         )
     data = form.cleaned_data
     prepared = data.get("photo")
@@ -151,8 +160,32 @@ def post_alert(request: HttpRequest, group_id: int) -> HttpResponse:
             access=access,
         )
     except ActionError as error:
-        return _done(request, group_id, error=error.message, refusal=error)
+        field = ALERT_ERROR_FIELDS.get(error.code)
+        return _done(
+            request,
+            group_id,
+            error=error.message,
+            refusal=error,
+            fields={field: error.message} if field else None,
+        )
     return _done(request, group_id, info=_("Your alert has been sent to the group."))
+
+
+# Which field of the alert form an action's refusal is about (alerts/actions.py codes).
+ALERT_ERROR_FIELDS = {
+    "required": "what",
+    "text": "what",
+    "too_long": "what",
+    "kind": "kind",
+    "street": "street",
+    "where": "street",
+    "point": "street",
+    "direction": "direction",
+    "plate": "plate",
+    "photo": "photo",
+    "photo_reason": "photo_reason",
+    "reason": "photo_reason_text",
+}
 
 
 @login_required

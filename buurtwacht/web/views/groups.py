@@ -13,7 +13,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -69,6 +68,30 @@ def _attempt(request: HttpRequest, call: Callable[[], Any], success: str) -> boo
         return False
     messages.success(request, success)
     return True
+
+
+@login_required
+def wijkagent_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The invitation's link: one button, so a mail scanner opening it changes nothing."""
+    if request.method == "POST":
+        try:
+            membership = actions.accept_wijkagent_invitation(officer=_user(request), token=token)
+        except ActionError as error:
+            messages.error(request, error.message)
+            return redirect("my_groups")
+        messages.success(request, _("You now read along with this group."))
+        return redirect("group", group_id=membership.group_id)
+    return render(request, "groups/wijkagent_accept.html")
+
+
+@login_required
+def after_login(request: HttpRequest) -> HttpResponse:
+    """Where logging in lands: a member of one group on that group (its alerts), anyone
+    else on their list of groups (or the groups for their address)."""
+    memberships = list(selectors.memberships_of(user=_user(request))[:2])
+    if len(memberships) == 1:
+        return redirect("group", group_id=memberships[0].group_id)
+    return redirect("my_groups")
 
 
 @login_required
@@ -258,6 +281,10 @@ def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
                 accepted_version=access.membership.rules_accepted_version,
                 rules_version=group.rules_version,
             ),
+            # R-RUL-2 before the form: someone from elsewhere does not fill it in for nothing.
+            "lives_here": access.role != Role.OUTSIDER
+            or selectors.lives_on_group_streets(user=user, group=group),
+            "last_resident": reads and selectors.is_last_resident(group=group, user=user),
             "pending_count": selectors.pending_requests(group=group).count()
             if access.role == Role.ADMIN
             else 0,
@@ -327,13 +354,24 @@ def group_photo(request: HttpRequest, group_id: int) -> FileResponse:
 @login_required
 @require_POST
 def leave(request: HttpRequest, group_id: int) -> HttpResponse:
-    if _attempt(
+    user = _user(request)
+    dissolve = request.POST.get("dissolve") == "1"
+    try:
+        actions.leave_group(user=user, group_id=group_id, dissolve=dissolve)
+    except ActionError as error:
+        if error.code != "last_member":
+            messages.error(request, error.message)
+            return redirect("group", group_id=group_id)
+        # The last member: say what leaving does and ask once more (nothing changed yet).
+        group = access_group(user=user, group_id=group_id, action=Action.LEAVE).group
+        return render(request, "groups/dissolve.html", {"group": group, "warning": error.message})
+    messages.success(
         request,
-        lambda: actions.leave_group(user=_user(request), group_id=group_id),
-        _("You have left the group."),
-    ):
-        return redirect("my_groups")
-    return redirect("group", group_id=group_id)
+        _("You have left the group. It has been dissolved.")
+        if dissolve
+        else _("You have left the group."),
+    )
+    return redirect("my_groups")
 
 
 @login_required
@@ -436,6 +474,7 @@ def members_admin(request: HttpRequest, group_id: int) -> HttpResponse:
                 (m, vetting.get(m.user_id)) for m in selectors.active_memberships(group=group)
             ],
             "removed": group.memberships.filter(status="removed").select_related("user"),
+            "off_streets": selectors.off_streets(group=group),
         },
     )
 
@@ -577,11 +616,13 @@ def settings_page(request: HttpRequest, group_id: int) -> HttpResponse:
         wijkagent_form = WijkagentForm(request.POST)
         if wijkagent_form.is_valid() and _attempt(
             request,
-            lambda: actions.attach_wijkagent(
-                admin=admin, group_id=group.pk, officer=wijkagent_form.cleaned_data["email"]
+            lambda: actions.invite_wijkagent(
+                admin=admin, group_id=group.pk, email=wijkagent_form.cleaned_data["email"]
             ),
-            _("%(officer)s now reads along.")
-            % {"officer": capfirst(str(group.country.the_officer))},
+            _(
+                "If this address belongs to an account verified as police, the officer "
+                "has been sent an invitation, and reads along once they accept it."
+            ),
         ):
             return redirect("group_settings", group_id=group.pk)
     elif request.method == "POST" and request.POST.get("do") == "retention":

@@ -24,7 +24,7 @@ from buurtwacht.municipality.access import (
     coordinator_codes,
     police_group_ids,
 )
-from buurtwacht.municipality.charts import bar_chart, column_chart
+from buurtwacht.municipality.charts import bar_chart, column_chart, too_little
 from buurtwacht.municipality.dashboard import (
     bounds_of,
     group_lines,
@@ -43,21 +43,31 @@ from .accounts import _user
 from .register import map_context
 
 
-def _charts(figures: Statistics) -> list[tuple[str, SafeString, list[Row]]]:
-    """(title, SVG, the figures drawn) per chart; the page shows each as a table too."""
+def _charts(figures: Statistics) -> list[tuple[str, SafeString | None, list[Row]]]:
+    """(title, SVG, the figures drawn) per chart; the page shows each as a table too.
+    A chart with nearly nothing to draw (no exact figure above zero) is None: the page
+    says so instead of drawing empty axes."""
     week, hour = _("Alerts per week"), _("Alerts by hour of day")
     kind, outcome = _("Alerts per kind"), _("Outcomes")
-    return [
-        (week, column_chart(figures.per_week, title=week), figures.per_week),
-        (hour, column_chart(figures.per_hour, title=hour, label_every=3), figures.per_hour),
-        (kind, bar_chart(figures.per_kind, title=kind), figures.per_kind),
-        (outcome, bar_chart(figures.outcomes, title=outcome), figures.outcomes),
+    charts = [
+        (week, figures.per_week, lambda: column_chart(figures.per_week, title=week)),
+        (
+            hour,
+            figures.per_hour,
+            lambda: column_chart(figures.per_hour, title=hour, label_every=3),
+        ),
+        (kind, figures.per_kind, lambda: bar_chart(figures.per_kind, title=kind)),
+        (outcome, figures.outcomes, lambda: bar_chart(figures.outcomes, title=outcome)),
     ]
+    return [(title, None if too_little(rows) else draw(), rows) for title, rows, draw in charts]
 
 
 def _csv(figures: Statistics, *, filename: str) -> HttpResponse:
+    # As Dutch Excel opens it with a double click: semicolons (the comma is the decimal
+    # separator there) and a byte order mark, so that accents come out right.
     out = io.StringIO()
-    writer = csv.writer(out)
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";")
     writer.writerow(["section", "key", "label", "value"])
     writer.writerow(["period", "since", _("From"), figures.since.isoformat()])
     writer.writerow(["period", "until", _("Until"), figures.until.isoformat()])

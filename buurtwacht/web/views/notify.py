@@ -78,7 +78,7 @@ def push_remove_all(request: HttpRequest) -> HttpResponse:
 
 THEME_COLOUR = "#0b5cad"
 BACKGROUND_COLOUR = "#ffffff"
-ICON_SIZES = (192, 512)
+ICON_SIZES = (180, 192, 512)  # 180: the iPhone's home screen (apple-touch-icon)
 
 
 @require_GET
@@ -91,7 +91,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "short_name": "Buurtwacht",
         "description": description,
         "lang": "nl",
-        "start_url": "/",
+        "start_url": reverse("after_login"),  # a member opens the app on their group
         "scope": "/",
         "display": "standalone",
         "theme_color": THEME_COLOUR,
@@ -165,6 +165,12 @@ def icon(request: HttpRequest, size: int) -> HttpResponse:
     response = HttpResponse(_icon_png(size), content_type="image/png")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@require_GET
+def offline(request: HttpRequest) -> HttpResponse:
+    """What the service worker shows for a page it cannot load and did not keep."""
+    return render(request, "web/offline.html")
 
 
 @require_GET

@@ -136,7 +136,7 @@ def public_group(request: HttpRequest, group_id: int) -> HttpResponse:
             "group": public.group,
             "contact_form": form,
             "notices": published_notices(group_id=public.group.pk),
-            "subscribe_form": SubscribeForm(),
+            "subscribe_form": SubscribeForm(auto_id="newsletter_%s"),
             "join_url": join,
             "register_url": f"{reverse('register')}?{urlencode({'next': join})}",
             "login_url": f"{reverse('login')}?{urlencode({'next': join})}",

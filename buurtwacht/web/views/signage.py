@@ -1,11 +1,9 @@
 """Signs and stickers for a group's admins (R-VIS-1): what the request is filled in with,
 the municipality's conditions, the form, and the requests so far with their steps."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.access import access_group
@@ -37,14 +35,16 @@ def group_signs(request: HttpRequest, group_id: int) -> HttpResponse:
         except ActionError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Your request has been sent to the municipality."))
+            # The page says it once: the request under way (no second confirmation on top).
             return redirect("group_signs", group_id=group.pk)
+    facts = selectors.facts_of(group=group)
     return render(
         request,
         "signage/group_signs.html",
         {
             "group": group,
-            "facts": selectors.facts_of(group=group),
+            "facts": facts,
+            "obstacle": selectors.obstacle(group=group, facts=facts),
             "conditions": selectors.conditions(),
             "open_request": selectors.open_request(group=group),
             "requests": selectors.requests_of(group=group),

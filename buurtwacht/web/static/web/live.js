@@ -110,7 +110,7 @@
     }
     const seen = slot("seen_at");
     seen.dateTime = alert.seen_at;
-    seen.textContent = time(alert.seen_at);
+    seen.textContent = stamp(alert.seen_at);  // with the date when it is not today
     slot("by").textContent = alert.by;
     slot("what").textContent = alert.what;
     slot("forwarded_from").textContent = alert.forwarded_from || "";
@@ -154,7 +154,9 @@
     const updates = slot("updates");
     updates.replaceChildren(...alert.updates.map((u) => {
       const item = element("li");
-      item.append(element("strong", u.by), ": " + u.text);
+      const at = element("time", stamp(u.at));
+      at.dateTime = u.at || "";
+      item.append(element("strong", u.by), " ", at, ": " + u.text);
       return item;
     }));
     updates.hidden = !alert.updates.length;
@@ -322,7 +324,7 @@
   function connect() {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + "/ws/");
-    socket.onopen = () => { watch(); subscribe(); };
+    socket.onopen = () => { watch(); subscribe(); flush(); };
     socket.onmessage = (event) => { watch(); receive(JSON.parse(event.data)); };
     socket.onclose = (event) => {
       clearTimeout(silence);
@@ -370,10 +372,186 @@
     }
   }
 
+  // --- the phone in the hand -------------------------------------------------------
+
+  // "Ik bel 112" records the claim and, on a phone, opens the dialler: within the tap, for
+  // a browser opens tel: links only from a person's gesture.
+  const coarse = Boolean(window.matchMedia && window.matchMedia("(pointer: coarse)").matches);
+  function dial(href) {
+    const link = element("a");
+    link.href = href;
+    link.hidden = true;
+    document.body.append(link);
+    link.click();
+    link.remove();
+  }
+
+  // "Gezien" / "Ik ga kijken" stay pressed on this device.
+  const ackKey = "buurtwacht-acks";
+  function knownAcks() {
+    try { return JSON.parse(localStorage.getItem(ackKey) || "{}"); } catch (error) { return {}; }
+  }
+  function markPressed(root) {
+    const known = knownAcks();
+    for (const form of root.querySelectorAll("form[data-ack]")) {
+      const card = form.closest("[data-alert]");
+      const button = form.querySelector("button");
+      if (card && button) {
+        button.setAttribute("aria-pressed", known[card.dataset.alert + ":" + form.dataset.ack] ? "true" : "false");
+      }
+    }
+  }
+  function rememberAck(form) {
+    const card = form.closest("[data-alert]");
+    if (!card) return;
+    const known = knownAcks();
+    known[card.dataset.alert + ":" + form.dataset.ack] = Date.now();
+    try { localStorage.setItem(ackKey, JSON.stringify(known)); } catch (error) { /* full */ }
+    markPressed(card);
+  }
+
+  // Errors of the alert form: each field marked, and a summary the focus moves to.
+  function errorSummary(form, answer) {
+    for (const field of form.querySelectorAll("[aria-invalid]")) {
+      field.removeAttribute("aria-invalid");
+      if (field.dataset.describedby !== undefined) {
+        if (field.dataset.describedby) field.setAttribute("aria-describedby", field.dataset.describedby);
+        else field.removeAttribute("aria-describedby");
+        delete field.dataset.describedby;
+      }
+    }
+    for (const note of form.querySelectorAll(".field-error")) note.remove();
+    let box = form.querySelector(".error-summary");
+    if (!answer || !answer.error || (answer.code || "").startsWith("language_")) {
+      if (box) box.remove();
+      return;
+    }
+    if (!box) {
+      box = element("div");
+      box.className = "error-summary";
+      box.id = "alert-errors";
+      box.tabIndex = -1;
+      box.setAttribute("role", "alert");
+      const heading = form.querySelector("h3");
+      form.insertBefore(box, heading ? heading.nextSibling : form.firstChild);
+    }
+    const list = element("ul");
+    const fields = answer.fields || {};
+    for (const [name, message] of Object.entries(fields)) {
+      const inputs = form.querySelectorAll('[name="' + name + '"]');
+      const item = element("li");
+      if (inputs.length) {
+        const first = inputs[0];
+        const link = element("a", message);
+        link.href = "#" + first.id;
+        link.addEventListener("click", (event) => {
+          event.preventDefault();
+          const folded = first.closest("details");
+          if (folded) folded.open = true;
+          first.focus();
+        });
+        item.append(link);
+        const note = element("span", message);
+        note.className = "field-error";
+        note.id = "error-" + name;
+        const holder = first.closest("fieldset, div") || first.parentElement;
+        holder.append(note);
+        for (const input of inputs) {
+          input.setAttribute("aria-invalid", "true");
+          input.dataset.describedby = input.getAttribute("aria-describedby") || "";
+          input.setAttribute("aria-describedby", (input.dataset.describedby + " " + note.id).trim());
+        }
+      } else {
+        item.textContent = message;
+      }
+      list.append(item);
+    }
+    if (!list.children.length) list.append(element("li", answer.error));
+    box.replaceChildren(element("p", text.msgErrors), list);
+    const folded = box.closest("details");
+    if (folded) folded.open = true;
+    box.focus();
+  }
+
+  // An alert written without a connection waits on this device (localStorage) and is sent
+  // when the connection is back, with its client_id: the server makes it once.
+  const outboxKey = "buurtwacht-outbox-" + group;
+  const outbox = document.getElementById("outbox");
+  function waiting() {
+    try { return JSON.parse(localStorage.getItem(outboxKey) || "[]"); } catch (error) { return []; }
+  }
+  function store(list) {
+    try {
+      if (list.length) localStorage.setItem(outboxKey, JSON.stringify(list));
+      else localStorage.removeItem(outboxKey);
+    } catch (error) { /* full or private mode: the alert stays in the form */ }
+    showOutbox();
+  }
+  function showOutbox() {
+    if (!outbox) return;
+    const list = waiting();
+    outbox.hidden = !list.length;
+    outbox.replaceChildren(...list.map((item) => {
+      const line = element("p");
+      line.className = "waiting";
+      line.append(element("strong", text.msgWaiting), " ", element("q", item.what));
+      return line;
+    }));
+  }
+  function keep(form) {
+    const fields = [];
+    let photo = false;
+    for (const [name, value] of new FormData(form)) {
+      if (typeof value === "string") fields.push([name, value]);
+      else if (value && value.size) photo = true;
+    }
+    const what = form.querySelector("[name=what]");
+    store([...waiting(), { action: form.action, fields: fields, what: what ? what.value : "" }]);
+    form.reset();
+    const clientId = form.querySelector("input[name=client_id]");
+    if (clientId) clientId.value = newClientId();
+    const compose = form.closest("details.compose");
+    if (compose) compose.open = false;
+    if (photo) say(text.msgNoPhoto);
+    if (outbox) { outbox.tabIndex = -1; outbox.focus(); }
+  }
+  let flushing = false;
+  async function flush() {
+    if (flushing || !waiting().length) return;
+    flushing = true;
+    try {
+      for (const item of waiting()) {
+        const body = new FormData();
+        for (const [name, value] of item.fields) body.append(name, value);
+        const token = live.querySelector("input[name=csrfmiddlewaretoken]");
+        if (token) body.set("csrfmiddlewaretoken", token.value);
+        let response;
+        try {
+          response = await fetch(item.action, {
+            method: "POST", body: body, credentials: "same-origin",
+            headers: { "X-Requested-With": "fetch" },
+          });
+        } catch (error) {
+          return;  // still offline: try again when the browser says it is online
+        }
+        const answer = await response.json().catch(() => ({}));
+        const id = (item.fields.find(([name]) => name === "client_id") || [])[1];
+        store(waiting().filter((other) => (other.fields.find(([name]) => name === "client_id") || [])[1] !== id));
+        say(response.ok ? text.msgSentLater : (answer.error || text.msgOffline));
+      }
+    } finally {
+      flushing = false;
+    }
+  }
+  window.addEventListener("online", flush);
+
   live.addEventListener("submit", async (event) => {
     const form = event.target.closest("form.js-action");
     if (!form) return;
     event.preventDefault();
+    if (form.dataset.dial && coarse) dial(form.dataset.dial);
+    const isAlert = form.classList.contains("alert-form");
+    if (isAlert && navigator.onLine === false) { keep(form); return; }
     const button = form.querySelector("button[type=submit]");
     if (button) button.disabled = true;
     try {
@@ -387,6 +565,8 @@
       if (answer.error) say(answer.error);
       else if (answer.info) say(answer.info);
       languageNote(form, response.ok ? null : answer);
+      if (isAlert) errorSummary(form, response.ok ? null : answer);
+      if (response.ok && form.dataset.ack) rememberAck(form);
       if (response.ok && form.dataset.reset) {
         form.reset();
         const clientId = form.querySelector("input[name=client_id]");
@@ -394,8 +574,16 @@
         const compose = form.closest("details.compose");
         if (compose) compose.open = false;
       }
+      // The focus goes where the answer is, not to the top of the page.
+      if (response.ok && isAlert && status) status.focus();
+      const card = form.closest("article.alert");
+      if (response.ok && form.dataset.dial && card) {
+        card.tabIndex = -1;
+        card.focus();
+      }
     } catch (error) {
-      say(text.msgOffline);  // the same client_id makes a retry safe
+      if (isAlert) keep(form);  // no connection: the alert waits on the device
+      else say(text.msgOffline);  // the same client_id makes a retry safe
     } finally {
       if (button) button.disabled = false;
     }
@@ -427,5 +615,7 @@
     form.addEventListener("reset", () => { lon.value = ""; lat.value = ""; note.textContent = ""; });
   }
 
+  markPressed(live);
+  showOutbox();
   connect();
 })();
