@@ -307,14 +307,24 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             }
         )
 
-    async def heartbeat(self, *, heads: dict[int, dict[str, int]]) -> None:
-        """Liveness, every HEARTBEAT_SECONDS: the latest event id and seq of each subscribed
-        group, from the database.  A client that is behind resubscribes with since=."""
-        groups = {
-            str(group_id): heads[group_id] for group_id in self.positions if group_id in heads
-        }
-        if groups:
-            await self.send_json({"type": "heartbeat", "groups": groups})
+    def beat(self, frame: bytes) -> bool:
+        """A heartbeat (liveness.Monitor.beat: the latest event id and seq of each
+        subscribed group, from the database, every HEARTBEAT_SECONDS) written now when
+        nothing is in its way; False: send it with send_text.  A client that is behind
+        resubscribes with since=."""
+        if self.closed:
+            return True
+        if self.turn.locked() or self.backlog:
+            return False
+        transport = self._writable()
+        if transport is None:
+            return False
+        transport.write(frame)
+        return True
+
+    async def send_text(self, text: str) -> None:
+        async with self.turn:
+            await self.send(text_data=text)
 
     async def keep_groups(self) -> None:
         """Renew this socket's channel-layer group membership (layers drop them after a
