@@ -26,7 +26,9 @@ seen, and resubscribes with since=<last id> when a number is skipped or a heartb
 
 Close codes: 4401 not logged in / session ended, 4403 a foreign Origin (origin.py), 4429 too
 many sockets for the account, 1003 a binary frame, 1009 a frame over MAX_FRAME_BYTES, 1012
-this process lost its channel layer (reconnect, maybe elsewhere, and replay).
+this process lost its channel layer (reconnect, maybe elsewhere, and replay), 1013 too many
+sockets opening at once on this process (after a {"type": "retry", "after_ms"} frame: come
+back then, realtime/pacing.py).
 """
 
 import asyncio
@@ -52,7 +54,7 @@ from pydantic import ValidationError
 
 from buurtwacht.core.errors import ActionError
 
-from . import fanout, handlers, limits, liveness, protocol
+from . import fanout, handlers, limits, liveness, pacing, protocol
 from .actions import (
     mark_absent,
     session_tag,
@@ -306,6 +308,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
                 "ref": frame.ref,
             }
         )
+        pacing.settle(self.scope)  # the next socket of a reconnect storm may open
 
     def beat(self, frame: bytes) -> bool:
         """A heartbeat (liveness.Monitor.beat: the latest event id and seq of each
