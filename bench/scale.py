@@ -112,28 +112,45 @@ class Client:
         self.refused: list[dict[str, Any]] = []
 
     async def connect(self) -> dict[str, Any]:
+        """As a browser, per member: the group page once, the socket, subscribe with
+        since=position; a socket the server paces (retry + 1013) comes back when told
+        (fanout.Hub.run), so a member counts as online once it is subscribed."""
         t0, cpu0 = time.monotonic(), fo.self_cpu_s()
-        gate = asyncio.Semaphore(6)  # groups opening at once (8 members each: fanout.py)
+        gate = asyncio.Semaphore(24)  # members opening at once in this process
 
-        async def open_group(group: Group) -> None:
+        async def open_member(group: Group, member: fo.Member) -> None:
             async with gate:
-                group.members = await fo.open_members(
-                    urls=self.urls,
-                    sessions=group.sessions,
-                    count=len(group.sessions),
-                    hub=group.hub,
-                    timeout=self.timeout,
-                )
-                for member in group.members:  # the page is loaded once: its HTTP goes
-                    await member.http.close()
-                    member.http = None
-                self.watchers.append(asyncio.create_task(group.hub.watch(group.members)))
+                url = self.urls[member.server]
+                async with fo.http_session(url, member.session, 1) as http:
+                    page = await fo.get_text(http, f"/groepen/{group.id}/")
+                data = fo.live_data(page)
+                member.screen = fo.Screen(data)
+                member.position = int(data.get("position") or 0)
+                member.seq = int(data["seq"]) if data.get("seq") else None
+                with contextlib.suppress(Exception):  # paced: Hub.run reconnects
+                    await group.hub.connect(member, url, self.timeout)
+                    await group.hub.subscribe(member)
+                member.reader = asyncio.create_task(group.hub.run(member, url, self.timeout))
+                while member.index not in group.hub.subscribed_at:
+                    await asyncio.sleep(0.05)
 
-        await asyncio.gather(*(open_group(g) for g in self.groups.values()))
+        for group in self.groups.values():
+            group.members = [
+                fo.Member(index=i, server=i % len(self.urls), session=session)
+                for i, session in enumerate(group.sessions)
+            ]
+        await asyncio.wait_for(
+            asyncio.gather(*(open_member(g, m) for g in self.groups.values() for m in g.members)),
+            self.timeout,
+        )
+        for group in self.groups.values():
+            self.watchers.append(asyncio.create_task(group.hub.watch(group.members)))
+        paced = sum(g.hub.count.get("paced", 0) for g in self.groups.values())
         return {
             "members": sum(len(g.members) for g in self.groups.values()),
             "seconds": time.monotonic() - t0,
             "cpu_s": fo.self_cpu_s() - cpu0,
+            "paced": paced,
         }
 
     def recorders(self, tag: str) -> None:
@@ -598,7 +615,7 @@ def run_mode(mode: str, args: Any, procs: fo.Processes, tmp: Path) -> dict[str, 
     print(
         f"[{mode}] {sum(c['members'] for c in connected)} members loaded the page, connected "
         f"and subscribed in {connect_s:.0f} s ({n_clients} client processes); server RSS "
-        f"{rss_idle:.0f} -> {rss_online:.0f} MiB "
+        f"{rss_idle:.0f} -> {rss_online:.0f} MiB, {sum(c['paced'] for c in connected)} paced "
         f"({result['memory_per_socket_kib']:.0f} KiB per socket)",
         flush=True,
     )
@@ -745,9 +762,16 @@ def main() -> int:
         code = 3
     except KeyboardInterrupt:
         code = 130
+    except Exception as exc:
+        print(f"ERROR: {type(exc).__name__}: {exc}", file=sys.stderr)
+        code = 1
     finally:
         signal.alarm(0)
         procs.stop_all()
+        for log in sorted(tmp.glob("*/*.log")):  # what went wrong on a server or client
+            text = log.read_text(errors="replace")
+            if "Traceback" in text:
+                print(f"--- {log.name}:\n{text[text.index('Traceback') :][:3000]}", file=sys.stderr)
         shutil.rmtree(tmp, ignore_errors=True)
         if "scaled" in modes:
             with contextlib.suppress(Exception):

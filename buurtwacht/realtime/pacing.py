@@ -6,24 +6,24 @@ closed with 1013 (try again later), before any database work:
 
     {"type": "retry", "after_ms": 2300}
 
-Each refused socket is given its own later slot, spaced by the rate at which this process
-has been opening sockets lately (with some jitter), so the storm arrives as a queue the
-process can serve, and nobody waits longer than MAX_WAIT_SECONDS.  live.js (and
-realtime/client.py's rule, bench/fanout.py's client) wait `after_ms` and reconnect with
-since= (a replay, not a page load).
+Each refused socket is given its own later slot, spaced by the rate this process can open
+sockets at (OPENINGS at a time, each taking as long as the recent ones took: not the rate
+it was let to, which the pacing itself would hold down), with some jitter, so the storm
+arrives as a queue the process can serve, and nobody waits longer than MAX_WAIT_SECONDS.
+live.js (and realtime/client.py's rule, bench/fanout.py's client) wait `after_ms` and
+reconnect with since= (a replay, not a page load).
 """
 
 import json
 import random
 import time
-from collections import deque
 from typing import Any
 
 OPENINGS = 48  # sockets opening at once per process
 MAX_WAIT_SECONDS = 20.0
 SETTLE_SECONDS = 10.0  # a socket that never subscribes stops counting as opening
-MIN_RATE = 20.0  # openings per second assumed at least (also before any were measured)
-RATE_WINDOW_SECONDS = 3.0
+MIN_RATE = 10.0  # openings per second assumed at least
+FIRST_GUESS_SECONDS = 0.25  # how long an opening takes, before one was measured
 TRY_AGAIN_LATER = 1013
 
 
@@ -32,12 +32,11 @@ class Pacing:
         self.openings = openings
         self.opening = 0
         self.next_slot = 0.0
-        self.settled_at: deque[float] = deque()
+        self.took = FIRST_GUESS_SECONDS  # moving average of how long an opening takes
 
-    def rate(self, now: float) -> float:
-        while self.settled_at and self.settled_at[0] < now - RATE_WINDOW_SECONDS:
-            self.settled_at.popleft()
-        return max(MIN_RATE, len(self.settled_at) / RATE_WINDOW_SECONDS)
+    def rate(self) -> float:
+        """Sockets this process can open per second now."""
+        return max(MIN_RATE, max(1, self.openings) / self.took)
 
     def admit(self, now: float | None = None) -> float:
         """0.0: the socket may open now (call `settle` once it subscribed or ended); else
@@ -46,15 +45,17 @@ class Pacing:
         if self.opening < self.openings:
             self.opening += 1
             return 0.0
-        slot = max(self.next_slot, now) + 1 / self.rate(now)
+        slot = max(self.next_slot, now) + 1 / self.rate()
         if slot - now <= MAX_WAIT_SECONDS:
             self.next_slot = slot
         wait = min(slot - now, MAX_WAIT_SECONDS)
         return wait * random.uniform(0.85, 1.15)  # noqa: S311 (jitter, not a secret)
 
-    def settle(self, now: float | None = None) -> None:
+    def settle(self, took: float | None = None) -> None:
+        """An opening ended (subscribed, or the socket went) after `took` seconds."""
         self.opening = max(0, self.opening - 1)
-        self.settled_at.append(time.monotonic() if now is None else now)
+        if took is not None:
+            self.took += 0.1 * (min(took, SETTLE_SECONDS) - self.took)
 
 
 PACING = Pacing()
@@ -66,11 +67,12 @@ class Ticket:
     def __init__(self, pacing: Pacing) -> None:
         self.pacing = pacing
         self.done = False
+        self.started = time.monotonic()
 
     def settle(self) -> None:
         if not self.done:
             self.done = True
-            self.pacing.settle()
+            self.pacing.settle(took=time.monotonic() - self.started)
 
 
 def settle(scope: dict[str, Any]) -> None:

@@ -22,17 +22,18 @@ def test_beyond_the_openings_each_socket_gets_its_own_later_slot_and_none_waits_
     assert all(w > 0 for w in waits)
     assert waits[0] < waits[10] < waits[100]  # spread out, in the order they came
     assert max(waits) <= pacing.MAX_WAIT_SECONDS * 1.15
-    paced.settle(now=100.5)  # one opened: the next may come in at once
+    paced.settle(took=0.2)  # one opened: the next may come in at once
     assert paced.admit(now=100.5) == 0
 
 
-def test_the_slots_follow_how_fast_the_process_has_been_opening_sockets():
-    slow, fast = pacing.Pacing(openings=1), pacing.Pacing(openings=1)
-    for paced in (slow, fast):
+def test_the_slots_follow_how_long_opening_a_socket_takes_the_process():
+    slow, quick = pacing.Pacing(openings=1), pacing.Pacing(openings=1)
+    for paced, took in ((slow, 2.0), (quick, 0.05)):
+        for _ in range(50):
+            paced.admit(now=10.0)
+            paced.settle(took=took)
         paced.admit(now=10.0)
-    for i in range(300):  # 100 a second lately
-        fast.settle(now=7.0 + i / 100)
-    assert fast.admit(now=10.0) < slow.admit(now=10.0)
+    assert quick.admit(now=10.0) < slow.admit(now=10.0)
 
 
 @pytest.mark.django_db(transaction=True)
