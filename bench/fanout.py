@@ -31,8 +31,9 @@ The client (one asyncio process for all members), as live.js:
       duplicate (ignored, counted), seq > last + 1 a gap (not shown, counted; resubscribe
       once with since=position until "subscribed"), seq == last + 1 is shown; a heartbeat
       whose seq is ahead resubscribes; "subscribed" with more=true asks for the next page;
-      silence for 3 heartbeats closes the socket; a closed socket reconnects with backoff and
-      subscribes with since=position (4401: stop);
+      silence for 3 heartbeats closes the socket; a closed socket reconnects with backoff
+      (after a "retry" frame and 1013: when the server said) and subscribes with
+      since=position (4401: stop);
     * show an event from what it carries, with NO HTTP request (live.js makes none since
       a73050a): every field live.js puts into the card template (kind label, street, map
       link, times as HH:MM in the page's time zone, by, what, direction, facts, the 112 and
@@ -639,6 +640,7 @@ class Member:
     resyncing: bool = False
     stopped: bool = False
     retry: int = 0
+    retry_after: float | None = None  # seconds, from the server's "retry" frame
     last_frame: float = 0.0
     errors: list[dict[str, Any]] = field(default_factory=list)
 
@@ -785,8 +787,13 @@ class Hub:
                 member.errors.append({"type": "closed", "code": code})
                 return
             self.count["reconnects"] += 1
-            member.retry = 0 if code == 1012 else min(member.retry + 1, 6)
-            await asyncio.sleep(0.25 * 2**member.retry + random.random())
+            if code == 1013 and member.retry_after is not None:  # the server said when
+                self.count["paced"] += 1
+                await asyncio.sleep(member.retry_after)
+            else:
+                member.retry = 0 if code == 1012 else min(member.retry + 1, 5)
+                await asyncio.sleep(0.25 * 2**member.retry + random.random())
+            member.retry_after = None
             if self.closing:
                 return
             with contextlib.suppress(Exception):
@@ -822,6 +829,9 @@ class Hub:
                 member.seq = message["seq"]
             if message.get("more"):
                 await self.resync(member, "more")
+            return
+        if kind == "retry":  # a reconnect storm: come back then (realtime/pacing.py)
+            member.retry_after = max(0.0, float(message.get("after_ms", 0)) / 1000)
             return
         if kind == "heartbeat":
             self.count["heartbeats"] += 1

@@ -14,6 +14,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402  (after
 
 from buurtwacht.realtime.middleware import socket_auth_stack  # noqa: E402
 from buurtwacht.realtime.origin import OriginValidator  # noqa: E402
+from buurtwacht.realtime.pacing import PacingMiddleware  # noqa: E402
 from buurtwacht.realtime.routing import websocket_urlpatterns  # noqa: E402
 
 if os.environ.get("BUURTWACHT_WARM_REGISTER") == "1":  # set by `manage.py serve`
@@ -24,7 +25,10 @@ if os.environ.get("BUURTWACHT_WARM_REGISTER") == "1":  # set by `manage.py serve
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        # The Origin first (exact scheme, host and port), then the session.
-        "websocket": OriginValidator(socket_auth_stack(URLRouter(websocket_urlpatterns))),
+        # The Origin first (exact scheme, host and port), then a place among the sockets
+        # opening (a reconnect storm is paced: realtime/pacing.py), then the session.
+        "websocket": OriginValidator(
+            PacingMiddleware(socket_auth_stack(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )

@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import shapely
 from django.conf import settings
@@ -39,6 +40,15 @@ def active_memberships(*, group: Group) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("user__name")
     )
+
+
+def member_list_key(*, group: Group) -> list[Any]:
+    """Everything the group page's member list is made of, in one query without model
+    objects (web/fragments.py renders the list once per key)."""
+    rows = active_memberships(group=group).values_list(
+        "user_id", "user__name", "user__deleted_at", "role"
+    )
+    return [group.pk, group.show_initials, [[str(value) for value in row] for row in rows]]
 
 
 def memberships_of(*, user: User) -> QuerySet[Membership]:

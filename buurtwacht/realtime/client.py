@@ -18,7 +18,9 @@ last is a duplicate; seq > last + 1 is a gap: resubscribe with since=position (o
 "subscribed").  A heartbeat whose seq is ahead: resubscribe.  "subscribed" with more=true:
 subscribe again from its position (the next page).  Silence for 3 heartbeats: reconnect.
 On a close: reconnect to the next address (at once with jitter after a session that worked,
-else with growing backoff) and subscribe with since=position.  4401/4403: stop.
+else with growing backoff) and subscribe with since=position.  4401/4403: stop.  A
+{"type": "retry", "after_ms"} before a close (1013: too many sockets opening at once,
+realtime/pacing.py) says how long to wait instead.
 """
 
 import asyncio
@@ -57,6 +59,7 @@ class StreamClient:
     _socket: ClientConnection | None = None
     _stopped: bool = False
     _closing: set[asyncio.Task[None]] = field(default_factory=set)
+    _retry_after: float | None = None  # seconds, from the server's "retry" frame
 
     async def run(self) -> None:
         """Until stop() or a final close: stay connected and apply events."""
@@ -65,9 +68,13 @@ class StreamClient:
             if self._stopped:
                 return
             url = self.urls[attempt % len(self.urls)]  # every reconnect tries the next one
+            self._retry_after = None
             worked, code = await self._session(url)
             if code in FINAL_CLOSES or self._stopped:
                 return
+            if self._retry_after is not None:  # the server said when (a reconnect storm)
+                await asyncio.sleep(self._retry_after)
+                continue
             failures = 0 if worked else failures + 1
             backoff = min(self.max_backoff_seconds, 0.25 * 2**failures) if failures else 0.5
             await asyncio.sleep(random.uniform(0.5, 1) * backoff)  # noqa: S311 (jitter)
@@ -125,7 +132,9 @@ class StreamClient:
 
     async def _receive(self, message: dict[str, Any], *, confirmed: set[int]) -> None:
         kind = message.get("type")
-        if kind == "subscribed":
+        if kind == "retry":
+            self._retry_after = max(0.0, float(message.get("after_ms", 0)) / 1000)
+        elif kind == "subscribed":
             group_id = message["group"]
             self._pending.discard(group_id)
             confirmed.add(group_id)

@@ -26,7 +26,9 @@ seen, and resubscribes with since=<last id> when a number is skipped or a heartb
 
 Close codes: 4401 not logged in / session ended, 4403 a foreign Origin (origin.py), 4429 too
 many sockets for the account, 1003 a binary frame, 1009 a frame over MAX_FRAME_BYTES, 1012
-this process lost its channel layer (reconnect, maybe elsewhere, and replay).
+this process lost its channel layer (reconnect, maybe elsewhere, and replay), 1013 too many
+sockets opening at once on this process (after a {"type": "retry", "after_ms"} frame: come
+back then, realtime/pacing.py).
 """
 
 import asyncio
@@ -53,7 +55,7 @@ from pydantic import ValidationError
 from buurtwacht.core import metrics
 from buurtwacht.core.errors import ActionError
 
-from . import fanout, handlers, limits, liveness, protocol
+from . import fanout, handlers, limits, liveness, pacing, protocol
 from .actions import (
     mark_absent,
     session_tag,
@@ -309,15 +311,26 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
                 "ref": frame.ref,
             }
         )
+        pacing.settle(self.scope)  # the next socket of a reconnect storm may open
 
-    async def heartbeat(self, *, heads: dict[int, dict[str, int]]) -> None:
-        """Liveness, every HEARTBEAT_SECONDS: the latest event id and seq of each subscribed
-        group, from the database.  A client that is behind resubscribes with since=."""
-        groups = {
-            str(group_id): heads[group_id] for group_id in self.positions if group_id in heads
-        }
-        if groups:
-            await self.send_json({"type": "heartbeat", "groups": groups})
+    def beat(self, frame: bytes) -> bool:
+        """A heartbeat (liveness.Monitor.beat: the latest event id and seq of each
+        subscribed group, from the database, every HEARTBEAT_SECONDS) written now when
+        nothing is in its way; False: send it with send_text.  A client that is behind
+        resubscribes with since=."""
+        if self.closed:
+            return True
+        if self.turn.locked() or self.backlog:
+            return False
+        transport = self._writable()
+        if transport is None:
+            return False
+        transport.write(frame)
+        return True
+
+    async def send_text(self, text: str) -> None:
+        async with self.turn:
+            await self.send(text_data=text)
 
     async def keep_groups(self) -> None:
         """Renew this socket's channel-layer group membership (layers drop them after a

@@ -45,6 +45,11 @@ RETRY_SECONDS = 1.0
 def frame(text: str) -> bytes:
     """The unmasked WebSocket text frame of `text` (the same object for every socket of
     one event and language, so its hash is computed once)."""
+    return prepare(text)
+
+
+def prepare(text: str) -> bytes:
+    """The unmasked WebSocket text frame of `text` (not kept)."""
     return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
 
 

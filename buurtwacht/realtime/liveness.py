@@ -22,6 +22,7 @@ live socket looks absent, so alerts reach them by push meanwhile.
 
 import asyncio
 import itertools
+import json
 import logging
 import os
 import socket
@@ -130,12 +131,27 @@ class Monitor:
         if isinstance(heads, BaseException):
             log.error("Presence and heartbeat not read: %r", heads)
         elif self.healthy:
-            for member in members:  # each on its own: one slow socket holds up nobody
-                self.spawn(member.heartbeat(heads=heads))
+            self.beat(members=members, heads=heads)
         if self.healthy and self.ticks % REJOIN_TICKS == 0:
             self.spawn(fanout.fanout().keep_groups())
             for member in members:
                 self.spawn(asyncio.wait_for(member.keep_groups(), settings.LAYER_TIMEOUT_SECONDS))
+
+    def beat(self, *, members: "list[StreamConsumer]", heads: dict[int, dict[str, int]]) -> None:
+        """One heartbeat text per set of groups (most sockets follow one group), encoded
+        once and written straight to each socket that is free (the fan-out's path); a busy
+        socket gets it after what it is doing, on its own, so it holds up nobody."""
+        texts: dict[tuple[int, ...], tuple[str, bytes] | None] = {}
+        for member in members:
+            groups = tuple(member.positions)
+            if groups in texts:
+                found = texts[groups]
+            else:
+                beat = {str(g): heads[g] for g in groups if g in heads}
+                text = json.dumps({"type": "heartbeat", "groups": beat})
+                found = texts[groups] = (text, fanout.prepare(text)) if beat else None
+            if found is not None and not member.beat(found[1]):
+                self.spawn(member.send_text(found[0]))
 
     async def keep_presence(self, *, group_ids: set[int]) -> dict[int, dict[str, int]]:
         """Renew this process's presence rows; the stream heads of its groups."""

@@ -10,8 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,6 +36,7 @@ from buurtwacht.police.forms import ReportForm
 from buurtwacht.realtime.present import Names, present_alert
 from buurtwacht.realtime.selectors import stream_head
 
+from .. import fragments
 from .accounts import _user
 
 
@@ -372,43 +373,56 @@ def _render_card(
     event: int,
     forwards: bool,
 ) -> str:
-    return render_to_string(
+    """The card as every reader with the same controls and language sees it, rendered once
+    per state of the alert (web/fragments.py); the CSRF token, the position and the client
+    ids are this request's."""
+    controls = card_controls(alert=alert, role=role, user_id=request.user.pk, forwards=forwards)
+    country = group.country
+    return fragments.render(
+        request,
         "alerts/_alert.html",
-        card_context(
-            alert=alert,
-            country=group.country,
-            role=role,
-            user_id=request.user.pk,
-            event=event,
-            forwards=forwards,
+        lambda: {
+            **card_forms(country=country, fragment=True),
+            **controls,
+            "alert": alert,
+            "country": country,
+            "event": fragments.EVENT,
+        },
+        key=(
+            alert,
+            sorted(name for name, shown in controls.items() if shown),
+            _zone(),
+            country.code,
         ),
-        request=request,
+        event=event,
     )
 
 
-def card_context(
-    *,
-    alert: dict[str, Any],
-    country: Country,
-    role: Role,
-    user_id: int | None,
-    event: int,
-    forwards: bool = False,
-) -> dict[str, object]:
-    """What the card template needs besides the alert: the controls this reader gets, and
-    the group's country (the numbers to call, core/countries.py)."""
+def _zone() -> str:
+    return timezone.get_current_timezone_name()
+
+
+def card_controls(
+    *, alert: dict[str, Any], role: Role, user_id: int | None, forwards: bool
+) -> dict[str, bool]:
+    """The controls this reader gets on the card."""
     return {
-        "alert": alert,
-        "country": country,
-        "event": event,
         "can_post": allowed(role, Action.POST_ALERT),
         "can_close": can_close(role=role, is_author=alert["author"] == user_id),
         "can_forward": forwards and allowed(role, Action.FORWARD),
         "can_report": allowed(role, Action.REPORT),
         "can_moderate": allowed(role, Action.MODERATE),
-        "update_form": UpdateForm(auto_id=False),
         "can_report_police": allowed(role, Action.RECORD_POLICE_REPORT),
-        "report_form": ReportForm(auto_id=False, country=country),
+    }
+
+
+def card_forms(*, country: Country, fragment: bool = False) -> dict[str, object]:
+    """The card's forms (the report form names the group's country's numbers); `fragment`:
+    with markers where the client ids go (fragments.py)."""
+    initial = {"initial": fragments.client_id_initial()} if fragment else {}
+    return {
+        "update_form": UpdateForm(auto_id=False, **initial),
+        "report_form": ReportForm(auto_id=False, country=country, **initial),
         "close_form": CloseForm(auto_id=False),
     }
 

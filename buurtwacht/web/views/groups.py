@@ -53,6 +53,7 @@ from buurtwacht.moderation.selectors import hidden_for_author
 from buurtwacht.realtime.present import present_forwards
 from buurtwacht.realtime.selectors import stream_head
 
+from .. import fragments
 from .accounts import _user
 from .alerts import card_template, cards
 from .register import map_context
@@ -260,6 +261,7 @@ def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
         form = JoinForm()
     count = selectors.resident_count(group=group)
     reads = can_read(access.role)
+    streets = list(selectors.streets_of(group=group))
     return render(
         request,
         "groups/group.html",
@@ -270,9 +272,13 @@ def group_page(request: HttpRequest, group_id: int) -> HttpResponse:
             "reads": reads,
             "is_admin": access.role == Role.ADMIN,
             "members": selectors.active_memberships(group=group) if reads else [],
+            # the member list and the alert form are the same for every reader: rendered
+            # once per process for what they are made of (templatetags/fragments.py)
+            "members_key": selectors.member_list_key(group=group) if reads else None,
+            "streets_key": [group.pk, [(street.pk, street.name) for street in streets]],
             "member_count": count,
             "split_advice": access.role == Role.ADMIN and count > settings.GROUP_SPLIT_ADVICE_AT,
-            "streets": selectors.streets_of(group=group),
+            "streets": streets,
             "join_form": form,
             "language_confirm": _language_confirm(request),
             "must_accept_rules": access.membership is not None
@@ -303,7 +309,9 @@ def live_context(request: HttpRequest, *, group: Group, role: Role) -> dict[str,
     return {
         "forwards": present_forwards(waiting_forwards(group=group)) if receives else [],
         "blank_forward": {"id": 0, "seen_at": ""},
-        "alert_form": AlertForm(group=group) if allowed(role, Action.POST_ALERT) else None,
+        "alert_form": AlertForm(group=group, initial=fragments.client_id_initial())
+        if allowed(role, Action.POST_ALERT)
+        else None,
         "chat_form": ChatForm() if allowed(role, Action.POST_CHAT) else None,
         "open_cards": [card for alert, card in shown if not alert["closed"]],
         "closed_cards": [card for alert, card in shown if alert["closed"]],

@@ -19,6 +19,7 @@
   let seq = Number(text.seq || 0);  // its number within the group (1, 2, 3, ...)
   let socket = null;
   let retry = 0;
+  let retryAfter = null;  // ms, from the server's "retry" frame before a 1013 close
   let stopped = false;
   let resyncing = false;
   let silence = null;
@@ -300,6 +301,7 @@
         if (head && head.seq > seq) resync();
         return;
       }
+      case "retry": retryAfter = Number(message.after_ms) || 0; return;  // see onclose
       case "revoked": stop(text.msgRevoked); return;
       case "error": say(message.message); return;
       case "forward.received":
@@ -337,8 +339,16 @@
         return;
       }
       say(text.msgOffline);
+      // 1013 after a "retry" frame: many sockets are opening on the server at once (a
+      // restart); it gave this one a moment to come back (realtime/pacing.py).
+      if (event.code === 1013 && retryAfter !== null) {
+        setTimeout(connect, retryAfter);
+        retryAfter = null;
+        return;
+      }
+      retryAfter = null;
       // 1012: the server lost its channel layer; come back soon (elsewhere), spread out.
-      retry = event.code === 1012 ? 0 : Math.min(retry + 1, 6);
+      retry = event.code === 1012 ? 0 : Math.min(retry + 1, 5);
       setTimeout(connect, 250 * 2 ** retry + Math.random() * 1000);
     };
   }
