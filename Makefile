@@ -6,6 +6,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo's own address, for the links it gives and sends (share link, flyer QR, e-mails):
+# from HOST and PORT unless SITE_URL is set (e.g. a name others reach it by).
+SITE_URL ?= http://$(HOST):$(PORT)
+ALLOWED_HOSTS ?= $(HOST),127.0.0.1,localhost
 
 .PHONY: demo test lint format bench messages clean
 
@@ -24,8 +28,8 @@ messages: $(VENV)/.runtime
 	cd buurtwacht && ../$(PY) ../manage.py compilemessages --verbosity 0
 
 demo: messages
-	DEBUG=1 $(PY) manage.py demo
-	DEBUG=1 $(PY) manage.py serve --host $(HOST) --port $(PORT)
+	DEBUG=1 SITE_URL=$(SITE_URL) $(PY) manage.py demo
+	DEBUG=1 SITE_URL=$(SITE_URL) ALLOWED_HOSTS=$(ALLOWED_HOSTS) $(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev messages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -27,7 +27,7 @@ from .models import HomeAddress, User, normalize_email
 class Registration:
     email: str
     name: str
-    password: str
+    password: str | None  # None: none yet, until a reset (the demo's generated residents)
     date_of_birth: dt.date  # 18+ (R-RUL-1): age.check_date_of_birth, here and in the form
     address: GeocodedAddress
     language: str = ""  # the site's language they registered in (notifications use it)

@@ -1,6 +1,8 @@
-"""Demo data for `make demo`: real open data and a handful of personas.  Safe to re-run."""
+"""Demo data for `make demo`: real open data, a handful of personas (the logins) and the
+living municipality around them (town.py, history.py).  Safe to re-run."""
 
 import datetime as dt
+import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -15,11 +17,13 @@ from buurtwacht.geo import actions as geo_actions
 from buurtwacht.geo import download
 from buurtwacht.geo.geocoders import GazetteerGeocoder
 from buurtwacht.geo.geocoding import AddressQuery
-from buurtwacht.geo.models import Address, Street
-from buurtwacht.groups import actions as group_actions
-from buurtwacht.groups.models import Group, VettingMethod
+from buurtwacht.geo.models import Address
+from buurtwacht.groups.models import Group
 from buurtwacht.municipality.actions import grant_role
 from buurtwacht.municipality.models import VerifiedRole
+
+from . import history, town
+from .timeline import Timeline
 
 DEMO_PASSWORD = "buurtwacht-demo"  # noqa: S105  (printed for the demo, never used in production)
 
@@ -74,9 +78,8 @@ def load_open_data(*, data_dir: Path, out: Output, download_missing: bool = Fals
     """The demo's municipality from ``data_dir/GM0014`` when it was downloaded there; else,
     with ``download_missing``, downloaded from PDOK first (once; a stopped download resumes);
     else the open data that ships with Buurtwacht, which needs no network."""
-    folder: Path | None = data_dir / DEMO_MUNICIPALITY
-    if download.complete_download(folder) is None:
-        folder = None
+    downloaded = data_dir / DEMO_MUNICIPALITY
+    folder = downloaded if download.complete_download(downloaded) is not None else None
     if folder is None and download_missing:
         out.write(
             _("Downloading %(code)s from PDOK into %(dir)s\n")
@@ -111,10 +114,15 @@ class DemoDataError(Exception):
     pass
 
 
-def _address_for(persona: Persona) -> AddressQuery:
-    row = Address.objects.filter(street__name=persona.street).order_by(
+def persona_row(persona: Persona) -> Address:
+    """The persona's real address: the `index`-th on their street by house number."""
+    return Address.objects.filter(street__name=persona.street).order_by(
         "number", "letter", "suffix"
     )[persona.index]
+
+
+def _address_for(persona: Persona) -> AddressQuery:
+    row = persona_row(persona)
     return AddressQuery(
         postcode=row.postcode, number=row.number, letter=row.letter, addition=row.suffix
     )
@@ -160,56 +168,18 @@ def ensure_personas() -> list[tuple[Persona, User]]:
     return result
 
 
-DEMO_GROUP = "Buurtpreventie Grote Beerstraat"
-
-
-def ensure_group(users: dict[str, User]) -> Group:
-    """A Groningen group with members, a pending request and a wijkagent."""
-    existing = Group.objects.filter(name=DEMO_GROUP).first()
-    if existing is not None:
-        return existing
-    anna = users["anna@demo.buurtwacht.nl"]
-    street_ids = list(Street.objects.filter(name="Grote Beerstraat").values_list("pk", flat=True))
-    group = group_actions.create_group(
-        founder=anna,
-        new=group_actions.NewGroup(
-            name=DEMO_GROUP,
-            description="Samen letten we op elkaar in de Grote Beerstraat (Groningen).",
-            municipality_code=anna.home_address.municipality_code,
-            street_ids=street_ids,
-        ),
-        overlaps_confirmed=True,
-    )
-    vetting = group_actions.Vetting(
-        contact_date=clock.today(),
-        method=VettingMethod.IN_PERSON,
-        note="Kennismaking aan de deur",
-        age_checked=True,
-        address_checked=True,
-    )
-    for email in ("mo@demo.buurtwacht.nl", "lotte@demo.buurtwacht.nl"):
-        request = group_actions.request_to_join(
-            user=users[email], group_id=group.pk, rules_accepted=True
-        )
-        group_actions.admit_member(admin=anna, request_id=request.pk, vetting=vetting)
-    group_actions.request_to_join(
-        user=users["sem@demo.buurtwacht.nl"],
-        group_id=group.pk,
-        message="Ik woon sinds kort op nummer 173.",
-        rules_accepted=True,
-    )
-    group_actions.attach_wijkagent(
-        admin=anna, group_id=group.pk, officer=users["pieter@demo.buurtwacht.nl"]
-    )
-    return group
+DEMO_GROUP = town.PERSONA_GROUP
 
 
 def run(*, out: Output, download_missing: bool = False) -> None:
     load_open_data(
         data_dir=Path(settings.OPEN_DATA_DIR), out=out, download_missing=download_missing
     )
+    built = build_town()
     personas = ensure_personas()
-    group = ensure_group({user.email: user for _persona, user in personas})
+    group = Group.objects.get(name=DEMO_GROUP)
+    if built:
+        out.write(f"\n{built}\n")
     out.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):\n")
     for persona, user in personas:
         address = user.home_address
@@ -218,3 +188,30 @@ def run(*, out: Output, download_missing: bool = False) -> None:
             f"{address.street} {address.house_number}, {address.postcode}\n"
         )
     out.write(f"\nDemo group: {group.name} (/groepen/{group.pk}/)\n")
+    out.write("Map: /kaart/ · municipality dashboard (gea): /gemeente/\n")
+
+
+def build_town() -> str:
+    """The living municipality, once (safe to re-run: a built town is left as it is).
+    Returns what was made, for the console, or '' when it was there already."""
+    if Group.objects.filter(name=town.PLANS[-1].name).exists():
+        return ""
+    timeline = Timeline(now=clock.now())
+    rng = random.Random(town.SEED)  # noqa: S311  (a demo that is the same every time)
+    place = town.Town(timeline=timeline, rng=rng, users={})
+
+    def begin() -> None:
+        for persona, user in ensure_personas():
+            place.users[persona.email.split("@")[0]] = user
+        town.add_officers(place)
+        rows = {persona_row(persona).pk for persona in PERSONAS}
+        town.plan_groups(place, persona_rows=rows)
+        history.plan_history(place)
+
+    timeline.at(timeline.moment(days_ago=town.HISTORY_DAYS + 2, hour=9), begin)
+    steps = timeline.play()
+    return (
+        f"Demo town: {len(place.groups)} groups in {DEMO_MUNICIPALITY} with "
+        f"{len(place.names)} residents and officers, {steps} steps of history "
+        f"over {town.HISTORY_DAYS} days"
+    )
