@@ -140,7 +140,7 @@ class DatabaseCollector(Collector):
             )
 
 
-_DATABASE = CollectorRegistry(auto_describe=True)
+_DATABASE = CollectorRegistry()  # not auto_describe: that would query at import
 _DATABASE.register(DatabaseCollector())
 
 
