@@ -12,6 +12,7 @@ from pydantic import Field
 from buurtwacht.accounts.models import User
 from buurtwacht.alerts import actions as alert_actions
 from buurtwacht.alerts.models import Alert
+from buurtwacht.alerts.schemas import AlertIn
 from buurtwacht.alerts.selectors import display_name
 from buurtwacht.chat import actions as chat_actions
 from buurtwacht.core.errors import ActionError
@@ -24,7 +25,6 @@ from buurtwacht.realtime import handlers, limits
 from .schemas import (
     AckIn,
     AckOut,
-    AlertIn,
     AlertPosted,
     CallIn,
     ChatIn,

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import AwareDatetime, Field
 
+from buurtwacht.alerts.schemas import CLIENT_ID
 from buurtwacht.alerts.selectors import display_name
 from buurtwacht.groups.access import access_group
 from buurtwacht.groups.policy import Action
@@ -14,7 +15,6 @@ from buurtwacht.police.models import PoliceReport, ReportChannel
 from buurtwacht.police.selectors import reports_of
 
 from .alerts import ERRORS, POST_ERRORS, caller, made
-from .schemas import CLIENT_ID
 
 router = Router(tags=["police"])
 

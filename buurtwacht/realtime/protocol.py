@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from buurtwacht.alerts.models import AckKind, CallChannel, Outcome
-from buurtwacht.api.schemas import AlertIn
+from buurtwacht.alerts.schemas import AlertIn
 
 MAX_FRAME_BYTES = 64 * 1024  # a text frame above this is refused (close 1009)
 MAX_ID = 2**63 - 1  # a database id (bigint)
