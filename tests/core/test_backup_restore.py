@@ -252,6 +252,7 @@ def test_backup_while_serving_and_restore_bring_back_every_committed_alert(
     restored = target.manage("restore", str(archive))
     assert restored.returncode == 0, restored.stderr
     assert "Hersteld" in restored.stdout
+    print(f"\n{made.stdout.strip()}\n{restored.stdout.strip()}")
 
     # Nothing half-restored: every table holds exactly the rows of the snapshot.
     counts = target.counts()

@@ -11,7 +11,9 @@ each release: the leaf migrations of the released commit, printed by
     print(sorted(MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()))"
 
 Newer migrations (of any app, new apps too) are simply applied on top.  A migration that
-deliberately drops or empties a table lists it in CHANGED_BY_LATER_MIGRATIONS.
+deliberately drops or empties a table lists it in CHANGED_BY_LATER_MIGRATIONS; a data
+migration that reads a field needs a real-looking value for it in REAL (the other fields
+get made-up values of their type: "0name", 1, True, ...).
 
 The old state is built in a database of its own (a new SQLite file, or a new PostgreSQL
 database) by a child process (`python -m tests.core.test_upgrade OUT`), so the suite's test
