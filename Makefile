@@ -39,6 +39,7 @@ lint: $(VENV)/.dev messages
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy buurtwacht
 	$(VENV)/bin/deptry .
+	$(VENV)/bin/lint-imports
 	$(PY) tools/house_rules.py --po
 
 format: $(VENV)/.dev
