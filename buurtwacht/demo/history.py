@@ -125,7 +125,7 @@ def post_alert(town: Town, living: Living, *, kind: str = "", author=None, open_
             kind=kind,
             what=rng.choice(texts.ALERT_WHAT[kind]),
             street_id=rng.choice(living.street_ids),
-            seen_at=now - rng.randint(1, 15) * MINUTE,
+            seen_at=now - rng.randint(1, 8) * MINUTE,
             direction=rng.choice(Direction.values),
             person=dict(person),
             vehicle=dict(vehicle),
@@ -390,6 +390,11 @@ def _forward(town: Town, living: Living, decide: str) -> None:
     alert = post_alert(town, living, kind=AlertKind.BREAK_IN, author=living.admins[0], open_=True)
     if alert is None:
         return
+    # A few minutes later, when someone may have called 112 (the summary says so).
+    town.timeline.at(_now(town) + 5 * MINUTE, partial(_send_forward, town, living, alert, decide))
+
+
+def _send_forward(town: Town, living: Living, alert, decide: str) -> None:
     forwards = alert_actions.forward_alert(admin=living.admins[0], alert_id=alert.pk)
     mine = [f for f in forwards if f.to_group.name == PERSONA_GROUP]
     anna = town.users["anna"]
