@@ -212,6 +212,7 @@ def advance(
         reason = _text(details.reason, code="reason", limit=MAX_NOTE)
         if step == Step.DECLINE and not reason:
             raise ActionError("reason", _("Say why the request is declined."))
+        screen_outside_group(texts=[reason])  # R-RUL-3: the group's admins read it
         sign_request.decided_at = now
         sign_request.reason = reason
     elif step == Step.ORDERED:
