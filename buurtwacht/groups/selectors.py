@@ -77,20 +77,7 @@ def left_without_admin(*, group: Group, user: User) -> bool:
     )
 
 
-def groups_left_without_admin(*, user: User, for_update: bool = False) -> list[Group]:
-    """The groups that would keep members and lose their last admin if this person went.
-    `for_update` (inside the transaction that lets the person go): first hold the rows of
-    the groups they are admin of, in id order, as the other membership actions do
-    (access_group's for_update), so that two admins going at once are decided one after
-    the other and the second sees the first one gone."""
-    if for_update:
-        admin_of = memberships_of(user=user).filter(role=MembershipRole.ADMIN)
-        list(
-            Group.objects.select_for_update()
-            .filter(pk__in=admin_of.values("group_id"))
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+def groups_left_without_admin(*, user: User) -> list[Group]:
     return [
         membership.group
         for membership in memberships_of(user=user).filter(role=MembershipRole.ADMIN)
