@@ -380,13 +380,17 @@ HEALTH_TEXTS = {
 }
 
 
-def last_activity(*, groups: list[Group]) -> dict[int, dt.datetime]:
-    """Per group: its last alert or chat message, else when it was made."""
+def last_activity(
+    *, groups: list[Group], until: dt.datetime | None = None
+) -> dict[int, dt.datetime]:
+    """Per group: its last alert or chat message, else when it was made.  With `until`:
+    the last one before it (the statistics of closed periods)."""
     ids = [group.pk for group in groups]
     found = {group.pk: group.created_at for group in groups}
     for model in (Alert, ChatMessage):
+        before = {"created_at__lt": until} if until is not None else {}
         rows = (
-            model.objects.filter(group_id__in=ids)
+            model.objects.filter(group_id__in=ids, **before)
             .values("group_id")
             .annotate(last=Max("created_at"))
             .values_list("group_id", "last")

@@ -64,7 +64,9 @@ def claim(*, client: redis.Redis, prefix: str, identity: str) -> None:
         if client.set(key, identity, nx=True, ex=CLAIM_SECONDS):
             return
         holder = client.get(key)
-    if holder is not None and holder.decode() != identity:
+    if isinstance(holder, bytes):
+        holder = holder.decode()
+    if holder is not None and holder != identity:
         raise PrefixTaken(
             f"CHANNEL_PREFIX {prefix!r} is in use on this Redis by another install (another "
             f"database): the two would see each other's alerts.  Give this install a "

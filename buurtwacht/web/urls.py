@@ -3,6 +3,7 @@ from django.urls import path, re_path, register_converter, reverse_lazy
 
 from buurtwacht.bulletin.feeds import GroupNoticesFeed
 
+from .converters import TokenConverter
 from .views import (
     accounts,
     alerts,
@@ -18,7 +19,6 @@ from .views import (
     signage,
     verification,
 )
-from .converters import TokenConverter
 from .views import notify as notify_views
 
 # Every token or code in a path goes through this converter (no `str`: see converters.py).
