@@ -167,14 +167,32 @@ def delete_account(*, user: User) -> None:
     e.g. an alert the person once posted shows "Verwijderd account"."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
-    from buurtwacht.groups.models import JoinRequest, Membership
+    from buurtwacht.groups.models import (
+        Group,
+        JoinRequest,
+        Membership,
+        MembershipRole,
+        MembershipStatus,
+    )
     from buurtwacht.groups.selectors import groups_left_without_admin
     from buurtwacht.municipality.actions import revoke_all
     from buurtwacht.notify.models import Delivery, Preferences, PushSubscription
     from buurtwacht.realtime.actions import revoke_access
     from buurtwacht.realtime.models import Presence
 
-    orphaned = groups_left_without_admin(user=user, for_update=True)
+    # Hold the rows of the groups this person is admin of (in id order, as the membership
+    # actions hold theirs through access_group) before the last-admin check: two admins
+    # going at once are decided one after the other, and the second sees the first gone.
+    admin_of = Membership.objects.filter(
+        user=user, status=MembershipStatus.ACTIVE, role=MembershipRole.ADMIN
+    ).values("group_id")
+    list(
+        Group.objects.select_for_update()
+        .filter(pk__in=admin_of)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    orphaned = groups_left_without_admin(user=user)
     if orphaned:
         raise ActionError(
             "last_admin",

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -271,3 +272,7 @@ class LoginForm(AuthenticationForm):
             raise
         ratelimit.throttle_reset(scope=LOGIN_SCOPE, key=account)
         return cleaned
+
+
+class AdminLoginForm(LoginForm, AdminAuthenticationForm):
+    """The Django admin's login (platform staff), slowed down per account the same way."""

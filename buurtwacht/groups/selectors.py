@@ -97,20 +97,7 @@ def is_last_resident(*, group: Group, user: User) -> bool:
     )
 
 
-def groups_left_without_admin(*, user: User, for_update: bool = False) -> list[Group]:
-    """The groups that would keep members and lose their last admin if this person went.
-    `for_update` (inside the transaction that lets the person go): first hold the rows of
-    the groups they are admin of, in id order, as the other membership actions do
-    (access_group's for_update), so that two admins going at once are decided one after
-    the other and the second sees the first one gone."""
-    if for_update:
-        admin_of = memberships_of(user=user).filter(role=MembershipRole.ADMIN)
-        list(
-            Group.objects.select_for_update()
-            .filter(pk__in=admin_of.values("group_id"))
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+def groups_left_without_admin(*, user: User) -> list[Group]:
     return [
         membership.group
         for membership in memberships_of(user=user).filter(role=MembershipRole.ADMIN)
@@ -441,13 +428,17 @@ HEALTH_TEXTS = {
 }
 
 
-def last_activity(*, groups: list[Group]) -> dict[int, dt.datetime]:
-    """Per group: its last alert or chat message, else when it was made."""
+def last_activity(
+    *, groups: list[Group], until: dt.datetime | None = None
+) -> dict[int, dt.datetime]:
+    """Per group: its last alert or chat message, else when it was made.  With `until`:
+    the last one before it (the statistics of closed periods)."""
     ids = [group.pk for group in groups]
     found = {group.pk: group.created_at for group in groups}
     for model in (Alert, ChatMessage):
+        before = {"created_at__lt": until} if until is not None else {}
         rows = (
-            model.objects.filter(group_id__in=ids)
+            model.objects.filter(group_id__in=ids, **before)
             .values("group_id")
             .annotate(last=Max("created_at"))
             .values_list("group_id", "last")

@@ -12,7 +12,13 @@ So that no single incident can be recognised, small counts are suppressed:
 - a share (percentage, median) is shown only when neither its part nor the rest is a
   small count; otherwise it is hidden too.
 
-The period is the last `WEEKS` weeks (Monday to Sunday, local time), this week included.
+Suppression holds across time too: the figures are of closed periods only, the last
+`WEEKS` full weeks (Monday to Sunday, local time) before this one, as they stood at the end
+of last Sunday: alerts posted (and outcomes given, 112 calls, police reports and their
+feedback, members joining and leaving) before then, in the groups that existed then.
+Every download within a week gives the same figures, so one download minus another reveals
+nothing; this week's alerts count from next Monday on, together with the rest of the week.
+(What a group's retention deletes later does leave the figures of closed weeks.)
 """
 
 import datetime as dt
@@ -159,9 +165,14 @@ class Statistics:
         return rows
 
 
+def period_end(*, today: dt.date) -> dt.date:
+    """The Monday of this week: the figures stop before it."""
+    return today - dt.timedelta(days=today.weekday())
+
+
 def period_start(*, today: dt.date, weeks: int = WEEKS) -> dt.date:
-    monday = today - dt.timedelta(days=today.weekday())
-    return monday - dt.timedelta(weeks=weeks - 1)
+    """The Monday `weeks` full weeks before this week's."""
+    return period_end(today=today) - dt.timedelta(weeks=weeks)
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -169,16 +180,24 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 def statistics_for(*, group_ids: list[int], weeks: int = WEEKS) -> Statistics:
-    now = clock.now()
-    today = timezone.localdate(now)
+    today = timezone.localdate(clock.now())
     first_day = period_start(today=today, weeks=weeks)
-    since = _start_of(first_day)
-    called = PoliceCall.objects.filter(alert=OuterRef("pk"), channel=CallChannel.EMERGENCY)
-    alerts = list(
-        Alert.objects.filter(group_id__in=group_ids, seen_at__gte=since)
-        .annotate(called=Exists(called))
-        .values_list("seen_at", "kind", "outcome", "called")
+    monday = period_end(today=today)
+    since, end = _start_of(first_day), _start_of(monday)
+    groups = list(Group.objects.filter(pk__in=group_ids, created_at__lt=end))
+    group_ids = [group.pk for group in groups]
+    called = PoliceCall.objects.filter(
+        alert=OuterRef("pk"), channel=CallChannel.EMERGENCY, created_at__lt=end
     )
+    alerts = [
+        # as the alert stood at the end: open, unless it was closed before
+        (seen_at, kind, outcome if closed_at is not None and closed_at < end else "", was_called)
+        for seen_at, kind, outcome, closed_at, was_called in Alert.objects.filter(
+            group_id__in=group_ids, seen_at__gte=since, created_at__lt=end
+        )
+        .annotate(called=Exists(called))
+        .values_list("seen_at", "kind", "outcome", "closed_at", "called")
+    ]
     total = len(alerts)
 
     week_starts = [first_day + dt.timedelta(weeks=n) for n in range(weeks)]
@@ -191,7 +210,7 @@ def statistics_for(*, group_ids: list[int], weeks: int = WEEKS) -> Statistics:
         local = timezone.localtime(seen_at)
         week = local.date() - dt.timedelta(days=local.weekday())
         # seen_at may lie a few minutes ahead (check_moment): past Sunday midnight, count
-        # it in this week rather than in one the figures do not show yet.
+        # it in the last week rather than in one the figures do not show yet.
         per_week[min(week, week_starts[-1])] += 1
         per_hour[local.hour] += 1
         per_kind[kind] = per_kind.get(kind, 0) + 1
@@ -210,8 +229,8 @@ def statistics_for(*, group_ids: list[int], weeks: int = WEEKS) -> Statistics:
 
     outcome_labels = dict(Outcome.choices)
     closed = total - per_outcome[""]
-    delays = feedback_delays(group_ids=group_ids, since=since)
-    reports = report_count(group_ids=group_ids, since=since)
+    delays = feedback_delays(group_ids=group_ids, since=since, until=end)
+    reports = report_count(group_ids=group_ids, since=since, until=end)
     within = sum(1 for delay in delays if delay <= FOLLOW_UP_AFTER)
     median = (
         Figure(round(stats.median(d.total_seconds() for d in delays) / 3600, 1), Shown.EXACT, " h")
@@ -219,19 +238,21 @@ def statistics_for(*, group_ids: list[int], weeks: int = WEEKS) -> Statistics:
         else NONE
     )
     people = Membership.objects.filter(
-        group_id__in=group_ids, role__in=(MembershipRole.ADMIN, MembershipRole.MEMBER)
+        group_id__in=group_ids,
+        role__in=(MembershipRole.ADMIN, MembershipRole.MEMBER),
+        created_at__lt=end,
     )
-    members = people.filter(status=MembershipStatus.ACTIVE).count()
+    ended = (MembershipStatus.LEFT, MembershipStatus.REMOVED)
+    members = people.exclude(status__in=ended, ended_at__lt=end).count()  # at the end
     joined = people.filter(created_at__gte=since).count()
-    left = people.filter(
-        status__in=(MembershipStatus.LEFT, MembershipStatus.REMOVED), ended_at__gte=since
-    ).count()
-    groups = list(Group.objects.filter(pk__in=group_ids))
-    quiet_since = now - dt.timedelta(days=INACTIVE_DAYS)
-    inactive = sum(1 for last in last_activity(groups=groups).values() if last < quiet_since)
+    left = people.filter(status__in=ended, ended_at__gte=since, ended_at__lt=end).count()
+    quiet_since = end - dt.timedelta(days=INACTIVE_DAYS)
+    inactive = sum(
+        1 for last in last_activity(groups=groups, until=end).values() if last < quiet_since
+    )
     return Statistics(
         since=first_day,
-        until=today,
+        until=monday - dt.timedelta(days=1),
         groups=count(len(groups)),
         alerts=count(total),
         per_week=rows(

@@ -64,7 +64,9 @@ def claim(*, client: redis.Redis, prefix: str, identity: str) -> None:
         if client.set(key, identity, nx=True, ex=CLAIM_SECONDS):
             return
         holder = client.get(key)
-    if holder is not None and holder.decode() != identity:
+    if isinstance(holder, bytes):
+        holder = holder.decode()
+    if holder is not None and holder != identity:
         raise PrefixTaken(
             f"CHANNEL_PREFIX {prefix!r} is in use on this Redis by another install (another "
             f"database): the two would see each other's alerts.  Give this install a "
@@ -76,11 +78,19 @@ def claim(*, client: redis.Redis, prefix: str, identity: str) -> None:
 
 def claim_for_this_install() -> None:
     """At the start of `manage.py serve` with REDIS_URL: claim the prefix, and keep
-    renewing it in a daemon thread while the server runs.  Raises PrefixTaken."""
-    client = redis.Redis.from_url(settings.REDIS_URL)
+    renewing it in a daemon thread while the server runs.  Raises PrefixTaken.  With Redis
+    away at the start the server starts (its sockets wait for the channel layer, as after
+    a cut) and the thread claims the prefix once Redis answers."""
+    timeout = settings.LAYER_TIMEOUT_SECONDS
+    client = redis.Redis.from_url(
+        settings.REDIS_URL, socket_timeout=timeout, socket_connect_timeout=timeout
+    )
     identity = database_identity()
     prefix = settings.CHANNEL_PREFIX
-    claim(client=client, prefix=prefix, identity=identity)
+    try:
+        claim(client=client, prefix=prefix, identity=identity)
+    except redis.RedisError as away:
+        log.warning("Redis did not answer the CHANNEL_PREFIX claim (%s): trying again", away)
 
     def renew() -> None:
         stop = threading.Event()

@@ -4,6 +4,7 @@ from django.urls import path, re_path, register_converter, reverse_lazy
 from buurtwacht.bulletin.feeds import GroupNoticesFeed
 from buurtwacht.core.countries import MUNICIPALITY_CODE_PATTERN
 
+from .converters import TokenConverter
 from .views import (
     accounts,
     alerts,
@@ -19,7 +20,6 @@ from .views import (
     signage,
     verification,
 )
-from .converters import TokenConverter
 from .views import notify as notify_views
 
 # Every token or code in a path goes through this converter (no `str`: see converters.py).

@@ -157,3 +157,13 @@ def test_the_server_counts_the_connection_not_a_forged_forwarded_for(asgi_server
     ]
     assert codes == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
     assert _login_through(asgi_server, femke.email, PASSWORD, "192.0.2.99") == 429
+
+
+def test_the_admin_login_is_slowed_down_per_account_too(client, make_resident, settings):
+    settings.LOGIN_FREE_FAILURES = 2
+    femke = make_resident("Femke de Boer")
+    url = "/beheer/login/"
+    for n in range(2):
+        client.post(url, {"username": femke.email, "password": "fout"}, REMOTE_ADDR=forged(n))
+    told = client.post(url, {"username": femke.email, "password": "fout"}, REMOTE_ADDR=forged(9))
+    assert "Wacht" in told.text

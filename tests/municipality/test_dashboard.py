@@ -9,6 +9,7 @@ import io
 
 import pytest
 import shapely
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -90,6 +91,12 @@ def fill(group, anna, pieter):
     return made
 
 
+def next_week():
+    """The figures are of closed weeks only (this one counts from next Monday): look
+    a week later, when the week of `fill` is closed."""
+    return time_machine.travel(timezone.now() + dt.timedelta(weeks=1), tick=True)
+
+
 def shown(figures):
     return [figure.display for figure in figures]
 
@@ -112,15 +119,17 @@ def test_statistics_fill_a_municipality_and_check_each_figure(
     group, anna_admin, mo_member, pieter_politie, gea_gemeente
 ):
     fill(group, anna_admin, pieter_politie)
-    stats = statistics_for(group_ids=[group.pk])
+    week_of = lambda days: (  # noqa: E731  (the Monday of the week `days` before the fill)
+        timezone.localdate()
+        - dt.timedelta(days=days + (timezone.localdate() - dt.timedelta(days=days)).weekday())
+    ).isoformat()
+    assert statistics_for(group_ids=[group.pk]).alerts.display == "0"  # this week: not yet
+    with next_week():
+        stats = statistics_for(group_ids=[group.pk])
     assert stats.alerts.display == "26"
     assert stats.groups.display == "< 5"
     weeks = {row.key: row.figure.display for row in stats.per_week}
     assert len(weeks) == 12
-    week_of = lambda days: (  # noqa: E731
-        timezone.localdate()
-        - dt.timedelta(days=days + (timezone.localdate() - dt.timedelta(days=days)).weekday())
-    ).isoformat()
     assert weeks[week_of(14)] == "12" and weeks[week_of(21)] == "14"
     assert sorted(weeks.values()) == ["0"] * 10 + ["12", "14"]
     kinds = {row.key: row.figure.display for row in stats.per_kind}
@@ -168,7 +177,9 @@ def test_no_text_name_or_street_in_the_dashboard_or_the_csv(
 ):
     fill(group, anna_admin, pieter_politie)
     client.force_login(gea_gemeente)
-    page = client.get(reverse("municipality_dashboard"))
+    with next_week():
+        page = client.get(reverse("municipality_dashboard"))
+        response = client.get(reverse("municipality_csv", args=["GM0014"]))
     assert page.status_code == 200
     html = page.content.decode()
     for word in private_words(group, anna_admin, mo_member, pieter_politie):
@@ -180,7 +191,6 @@ def test_no_text_name_or_street_in_the_dashboard_or_the_csv(
         assert street not in statistics
     assert "<svg" in statistics and "Meldingen per week" in statistics
     assert "26" in visible_text(html, element_id="statistics")
-    response = client.get(reverse("municipality_csv", args=["GM0014"]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     text = response.content.decode("utf-8-sig")  # Dutch Excel: a BOM and semicolons
@@ -205,13 +215,14 @@ def test_the_police_see_the_same_statistics_for_their_groups(
 ):
     fill(group, anna_admin, pieter_politie)
     client.force_login(pieter_politie)
-    page = client.get(reverse("police_statistics"))
+    with next_week():
+        page = client.get(reverse("police_statistics"))
+        csv_text = client.get(reverse("police_statistics_csv")).content.decode()
     assert page.status_code == 200
     html = page.content.decode()
     for word in private_words(group, anna_admin, mo_member):
         assert word not in html, word
     assert "26" in visible_text(html, element_id="statistics")
-    csv_text = client.get(reverse("police_statistics_csv")).content.decode()
     assert "total;alerts;Meldingen;26" in csv_text
 
 
@@ -339,3 +350,45 @@ def test_charts_with_nearly_no_data_say_so_instead_of_drawing_empty_axes(
     statistics = html[html.index('id="statistics"') :]
     assert "<svg" not in statistics
     assert statistics.count("Te weinig meldingen") == 4
+
+
+def _csv_rows(client, code="GM0014"):
+    response = client.get(reverse("municipality_csv", args=[code]))
+    assert response.status_code == 200
+    return response.content.decode("utf-8-sig")
+
+
+def test_two_downloads_in_one_week_are_the_same_so_no_alert_can_be_differenced(
+    client, group, anna_admin, mo_member, pieter_politie, gea_gemeente
+):
+    """Total 130 -> 131 and a cell 0 -> "< 5" between two downloads revealed one alert,
+    its kind, hour and outcome.  The figures are of closed weeks, as they stood at their
+    end: an alert posted, closed or called in between changes nothing until next week."""
+    fill(group, anna_admin, pieter_politie)
+    client.force_login(gea_gemeente)
+    with next_week():
+        before = _csv_rows(client)
+        area = shapely.from_geojson(group.area_geometry).representative_point()
+        alert, _ = alert_actions.post_alert(
+            user=anna_admin,
+            group_id=group.pk,
+            draft=alert_actions.AlertDraft(
+                client_id="one-more",
+                kind="noise_vandalism",
+                what="Ruit ingegooid",
+                lon=area.x,
+                lat=area.y,
+                seen_at=at(8, 4),  # seen in the closed week: posted in this one
+            ),
+        )
+        alert_actions.claim_call(user=anna_admin, alert_id=alert.pk, channel=CallChannel.EMERGENCY)
+        alert_actions.close_alert(user=anna_admin, alert_id=alert.pk, outcome=Outcome.SUSPECT_GONE)
+        after = _csv_rows(client)
+    assert after == before
+    rows = {(r["section"], r["key"]): r["value"] for r in csv.DictReader(io.StringIO(after), delimiter=";")}
+    assert rows[("total", "alerts")] == "26" and rows[("kind", "noise_vandalism")] == "0"
+    with time_machine.travel(timezone.now() + dt.timedelta(weeks=2), tick=True):
+        client.force_login(gea_gemeente)  # (the session of two weeks ago has expired)
+        later = _csv_rows(client)
+    rows = {(r["section"], r["key"]): r["value"] for r in csv.DictReader(io.StringIO(later), delimiter=";")}
+    assert rows[("total", "alerts")] == "27"  # next week, with the rest of its week

@@ -82,3 +82,15 @@ async def test_a_server_refuses_a_prefix_another_install_holds(launch, tmp_path)
     said = (tmp_path / f"server-{port}.log").read_text()
     assert "is in use on this Redis by another install" in said
     assert first.process.poll() is None and second.process.poll() is None
+
+
+@pytest.mark.django_db
+def test_a_server_starts_when_redis_is_away_and_claims_later(settings, caplog):
+    """As after a cut link: the sockets wait for the channel layer; the claim is tried
+    again by the thread that renews it."""
+    from tests.conftest import free_port
+
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/13"
+    settings.CHANNEL_PREFIX = f"t{uuid.uuid4().hex[:10]}."
+    prefix_claim.claim_for_this_install()  # no exception
+    assert "did not answer the CHANNEL_PREFIX claim" in caplog.text
