@@ -42,9 +42,7 @@ def staff(client):
 PRIVATE = ("Bestelbus rijdt stapvoets", "VB-123-X", "rode jas", "Mo Bakker")
 
 
-def test_alerts_are_visible_to_platform_staff_read_only(
-    client, group, anna_admin, alert, staff
-):
+def test_alerts_are_visible_to_platform_staff_read_only(client, group, anna_admin, alert, staff):
     client.force_login(staff)
     listing = client.get(LIST)
     assert listing.status_code == 200

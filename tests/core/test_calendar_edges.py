@@ -82,9 +82,7 @@ def test_registration_counts_18_years_on_the_edge_dates(groningen_addresses, now
 
 
 @pytest.mark.parametrize(("now", "born", "adult"), AGES)
-def test_the_join_action_counts_18_years_on_the_edge_dates(
-    group, resident_on, now, born, adult
-):
+def test_the_join_action_counts_18_years_on_the_edge_dates(group, resident_on, now, born, adult):
     # Registration refuses a minor: staff corrected the date of birth (as in tests/groups).
     applicant = resident_on("Jesse Smit", GROUP_STREET, 5)
     applicant.date_of_birth = born

@@ -85,9 +85,7 @@ def test_gate_passed_once_per_request_alert_post(
     assert gate_calls == [(Action.POST_ALERT, group.pk)]
 
 
-def test_gate_passed_once_per_request_alert_actions(
-    client, group, mo_member, alert, gate_calls
-):
+def test_gate_passed_once_per_request_alert_actions(client, group, mo_member, alert, gate_calls):
     client.force_login(mo_member)
     requests = [
         (reverse("alert_claim", args=[alert.pk, "112"]), {}),
@@ -112,9 +110,7 @@ def test_gate_passed_once_per_request_alert_actions(
 
 
 @pytest.mark.parametrize(("text", "stored"), [("Wie heeft er een ladder?", 1), ("Godverdomme", 0)])
-def test_gate_passed_once_per_request_chat_post(
-    client, group, mo_member, gate_calls, text, stored
-):
+def test_gate_passed_once_per_request_chat_post(client, group, mo_member, gate_calls, text, stored):
     client.force_login(mo_member)
     client.post(
         reverse("chat_post", args=[group.pk]), {"client_id": "c1", "text": text}, headers=FETCH

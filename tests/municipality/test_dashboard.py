@@ -385,10 +385,16 @@ def test_two_downloads_in_one_week_are_the_same_so_no_alert_can_be_differenced(
         alert_actions.close_alert(user=anna_admin, alert_id=alert.pk, outcome=Outcome.SUSPECT_GONE)
         after = _csv_rows(client)
     assert after == before
-    rows = {(r["section"], r["key"]): r["value"] for r in csv.DictReader(io.StringIO(after), delimiter=";")}
+    rows = {
+        (r["section"], r["key"]): r["value"]
+        for r in csv.DictReader(io.StringIO(after), delimiter=";")
+    }
     assert rows[("total", "alerts")] == "26" and rows[("kind", "noise_vandalism")] == "0"
     with time_machine.travel(timezone.now() + dt.timedelta(weeks=2), tick=True):
         client.force_login(gea_gemeente)  # (the session of two weeks ago has expired)
         later = _csv_rows(client)
-    rows = {(r["section"], r["key"]): r["value"] for r in csv.DictReader(io.StringIO(later), delimiter=";")}
+    rows = {
+        (r["section"], r["key"]): r["value"]
+        for r in csv.DictReader(io.StringIO(later), delimiter=";")
+    }
     assert rows[("total", "alerts")] == "27"  # next week, with the rest of its week
