@@ -257,6 +257,7 @@ class Client:
             assert rec is not None
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(rec.all_done.wait(), max(0.01, deadline - time.monotonic()))
+        await asyncio.sleep(1)  # what is still on its way (a replay) lands first
         return self.report(cpu0)
 
     def report(self, cpu0: float) -> dict[str, Any]:
@@ -534,6 +535,11 @@ def run_mode(mode: str, args: Any, procs: fo.Processes, tmp: Path) -> dict[str, 
         env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
         env["REDIS_URL"] = REDIS_URL
         env["CHANNEL_PREFIX"] = f"bwscale{uuid.uuid4().hex[:8]}."
+        # Django under ASGI runs each request in a thread of its own: with persistent
+        # connections (settings: CONN_MAX_AGE 60) every page load leaves a connection
+        # open, and 10,000 page loads exhaust PostgreSQL's 100 (Django's documentation:
+        # "When using ASGI, persistent connections should be disabled").
+        env["CONN_MAX_AGE"] = str(args.conn_max_age)
     t = time.perf_counter()
     fo.run_checked(
         [sys.executable, str(fo.ROOT / "manage.py"), "migrate", "--verbosity", "0"],
@@ -737,6 +743,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument("--connect-timeout", type=float, default=1200.0)
+    parser.add_argument(
+        "--conn-max-age", type=int, default=0, help="scaled: CONN_MAX_AGE of the servers"
+    )
     parser.add_argument("--max-runtime", type=int, default=3600)
     parser.add_argument("--json", type=Path, default=None)
     return parser.parse_args()
