@@ -70,6 +70,8 @@ PG_DB = "bw_scale"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 PORTS = range(27000, 28000)
 MARK = "SCALE_JSON "
+PAGES_AT_ONCE = 4  # per client process
+REPLY_TIMEOUT = 30.0  # seconds for the server's "ok" to a post or an acknowledgement
 
 
 # ----------------------------------------------------------------------------------------
@@ -117,11 +119,14 @@ class Client:
         (fanout.Hub.run), so a member counts as online once it is subscribed."""
         t0, cpu0 = time.monotonic(), fo.self_cpu_s()
         gate = asyncio.Semaphore(24)  # members opening at once in this process
+        # Page loads at once: Django runs each request in a thread of its own with its own
+        # database connection, and PostgreSQL's connections are shared with other work.
+        pages = asyncio.Semaphore(PAGES_AT_ONCE)
 
         async def open_member(group: Group, member: fo.Member) -> None:
             async with gate:
                 url = self.urls[member.server]
-                async with fo.http_session(url, member.session, 1) as http:
+                async with pages, fo.http_session(url, member.session, 1) as http:
                     page = await fo.get_text(http, f"/groepen/{group.id}/")
                 data = fo.live_data(page)
                 member.screen = fo.Screen(data)
@@ -173,7 +178,7 @@ class Client:
             pending.t0 = time.perf_counter_ns()
             self.sent.append(pending.t0)
             await sender.ws.send(json.dumps({**message, "ref": ref}))
-            reply = await asyncio.wait_for(future, self.timeout)
+            reply = await asyncio.wait_for(future, REPLY_TIMEOUT)
         except Exception as exc:  # the sender's server is down (restart): no event
             group.hub.replies.pop(ref, None)
             self.refused.append({"error": repr(exc)})
@@ -206,7 +211,7 @@ class Client:
             await member.ws.send(
                 json.dumps({"type": "ack", "alert": alert, "kind": "seen", "ref": ref})
             )
-            reply = await asyncio.wait_for(future, self.timeout)
+            reply = await asyncio.wait_for(future, REPLY_TIMEOUT)
             if reply.get("type") == "ok" and reply.get("added"):
                 group.acked[alert] = k
             else:
@@ -252,6 +257,7 @@ class Client:
             assert rec is not None
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(rec.all_done.wait(), max(0.01, deadline - time.monotonic()))
+        await asyncio.sleep(1)  # what is still on its way (a replay) lands first
         return self.report(cpu0)
 
     def report(self, cpu0: float) -> dict[str, Any]:
@@ -529,6 +535,11 @@ def run_mode(mode: str, args: Any, procs: fo.Processes, tmp: Path) -> dict[str, 
         env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
         env["REDIS_URL"] = REDIS_URL
         env["CHANNEL_PREFIX"] = f"bwscale{uuid.uuid4().hex[:8]}."
+        # Django under ASGI runs each request in a thread of its own: with persistent
+        # connections (settings: CONN_MAX_AGE 60) every page load leaves a connection
+        # open, and 10,000 page loads exhaust PostgreSQL's 100 (Django's documentation:
+        # "When using ASGI, persistent connections should be disabled").
+        env["CONN_MAX_AGE"] = str(args.conn_max_age)
     t = time.perf_counter()
     fo.run_checked(
         [sys.executable, str(fo.ROOT / "manage.py"), "migrate", "--verbosity", "0"],
@@ -598,7 +609,9 @@ def run_mode(mode: str, args: Any, procs: fo.Processes, tmp: Path) -> dict[str, 
     clients = []
     for i, share in enumerate(shares):
         spec_i = work / f"client{i}.json"
-        spec_i.write_text(json.dumps({"urls": servers.urls, "timeout": 600, "groups": share}))
+        spec_i.write_text(
+            json.dumps({"urls": servers.urls, "timeout": args.connect_timeout, "groups": share})
+        )
         clients.append(ClientProcess(procs, spec_i, work / f"client{i}.log"))
     t = time.monotonic()
     cpu0 = cpu_s(servers.pids)
@@ -729,7 +742,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--mode", choices=["embedded", "scaled", "both"], default="both")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--seed", type=int, default=20)
-    parser.add_argument("--max-runtime", type=int, default=1800)
+    parser.add_argument("--connect-timeout", type=float, default=1200.0)
+    parser.add_argument(
+        "--conn-max-age", type=int, default=0, help="scaled: CONN_MAX_AGE of the servers"
+    )
+    parser.add_argument("--max-runtime", type=int, default=3600)
     parser.add_argument("--json", type=Path, default=None)
     return parser.parse_args()
 

@@ -281,18 +281,25 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         since=position.  Until then the group is "behind": its live events are not forwarded
         (the next page brings them from the database)."""
         group_id = frame.group
-        start, seq = await self._in_language(handlers.subscribe)(
-            user=self.user, group_id=group_id, channel_name=self.channel_name, since=frame.since
-        )
+        # Join first, then read where to start and replay from there (one trip to the
+        # database): whatever is published meanwhile waits in the backlog until this frame
+        # is done (the consumer runs one message at a time) and is de-duplicated by id.
+        joined = group_id not in self.positions
+        await fanout.fanout().join(group_id, self)
+        try:
+            start, seq, missed = await self._in_language(handlers.open_stream)(
+                user=self.user,
+                group_id=group_id,
+                channel_name=self.channel_name,
+                since=frame.since,
+                limit=handlers.REPLAY_LIMIT + 1,
+            )
+        except BaseException:
+            if joined:  # not a reader (404) or it failed: not subscribed
+                fanout.fanout().leave(group_id, self)
+            raise
         self.positions[group_id] = start
         self.behind.discard(group_id)
-        # Join first, then replay: whatever is published meanwhile is de-duplicated by id.
-        # (Live events wait in the backlog until this frame is done: the consumer runs one
-        # message at a time.)
-        await fanout.fanout().join(group_id, self)
-        missed = await self._in_language(handlers.events_since)(
-            user=self.user, group_id=group_id, since=start, limit=handlers.REPLAY_LIMIT + 1
-        )
         page = missed[: handlers.REPLAY_LIMIT]
         for message in page:
             await self._deliver(message)

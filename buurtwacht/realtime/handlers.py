@@ -20,18 +20,23 @@ from .selectors import stream_head
 REPLAY_LIMIT = 100  # events per replay page; the client asks again for the rest
 
 
-def subscribe(
-    *, user: User, group_id: int, channel_name: str, since: int | None
-) -> tuple[int, int]:
-    """Passes the gate for reading (or raises Http404), marks the socket present (no push
-    while it lives) and returns where the stream starts for this socket, as (position, seq):
+def open_stream(
+    *, user: User, group_id: int, channel_name: str, since: int | None, limit: int
+) -> tuple[int, int, list[dict[str, Any]]]:
+    """A subscription: passes the gate for reading (or raises Http404), marks the socket
+    present (no push while it lives), and says where the stream starts for this socket --
     without `since` the group's latest event, with it `since` and the seq the client has
-    there (0 before the group's first event)."""
-    access_group(user=user, group_id=group_id, action=Action.READ)
+    there (0 before the group's first event) -- and what came after it, in one trip to the
+    database thread: (position, seq, the first `limit` events after the position, as the
+    user sees them)."""
+    group = access_group(user=user, group_id=group_id, action=Action.READ).group
     mark_present(user_id=user.pk, group_id=group_id, channel_name=channel_name)
     if since is None:
-        return stream_head(group_id=group_id)
-    return since, stream_head(group_id=group_id, at=since)[1]
+        start, seq = stream_head(group_id=group_id)
+    else:
+        start, seq = since, stream_head(group_id=group_id, at=since)[1]
+    found = list(Event.objects.filter(group_id=group_id, id__gt=start).order_by("id")[:limit])
+    return start, seq, present_events(group=group, events=found)
 
 
 def events_since(
