@@ -21,6 +21,7 @@ from buurtwacht.core import clock
 from buurtwacht.core.countries import is_municipality_code
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import clean_text
+from buurtwacht.geo.geocoding import belgium_served
 from buurtwacht.geo.models import Area, AreaKind, Street
 from buurtwacht.groups.models import AuditEntry, Membership, MembershipRole, MembershipStatus
 from buurtwacht.moderation.actions import screen_outside_group
@@ -70,11 +71,15 @@ def _codes(values: list[str]) -> list[str]:
             or Street.objects.filter(municipality_code=code).exists()
         )
         if not is_municipality_code(code) or not known:
-            raise ActionError(
-                "municipality_codes",
-                _("Unknown municipality code %(code)s: use the CBS code, such as GM0014.")
-                % {"code": code[:16]},
+            message = (
+                _(
+                    "Unknown municipality code %(code)s: use the CBS code (GM0014) or, in "
+                    "Belgium, the NIS code (44021)."
+                )
+                if belgium_served()
+                else _("Unknown municipality code %(code)s: use the CBS code, such as GM0014.")
             )
+            raise ActionError("municipality_codes", message % {"code": code[:16]})
     return codes
 
 

@@ -1,7 +1,11 @@
 """Forms for verified roles: the request in the app, and staff's decision and revocation."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from buurtwacht.geo.geocoding import belgium_served
 
 from .models import VerifiedRole
 
@@ -29,6 +33,14 @@ class VerificationRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("A team leader or department to call, a badge or staff number."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if belgium_served():
+            self.fields["municipality_codes"].help_text = _(
+                "The codes of the municipalities you work for: the CBS code in the "
+                "Netherlands (GM0014), the NIS code in Belgium (44021)."
+            )
 
     def codes(self) -> list[str]:
         raw = self.cleaned_data.get("municipality_codes", "")

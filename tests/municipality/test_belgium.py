@@ -60,3 +60,28 @@ def test_r_be_a_belgian_municipality_dashboard_and_statistics(
 def test_r_be_another_municipality_is_not_found(client, belgian_coordinator):
     client.force_login(belgian_coordinator)
     assert client.get(reverse("municipality_code", args=["21004"])).status_code == 404
+
+
+def test_r_be_a_coordinator_asks_verification_with_a_nis_code(lotte_beheerder):
+    from buurtwacht.core.errors import ActionError
+    from buurtwacht.municipality.actions import VerificationDraft, request_verification
+
+    draft = VerificationDraft(
+        role="municipality",
+        organisation="Stad Gent",
+        official_email="lotte.peeters@stad.gent",
+        municipality_codes=[GENT],
+    )
+    made = request_verification(user=lotte_beheerder, draft=draft)
+    assert made.municipality_codes == [GENT]
+    with pytest.raises(ActionError) as refused:
+        request_verification(
+            user=lotte_beheerder,
+            draft=VerificationDraft(
+                role="municipality",
+                organisation="Stad Brugge",
+                official_email="x@brugge.be",
+                municipality_codes=["31005"],  # a NIS code, but no data of Brugge here
+            ),
+        )
+    assert "NIS-code (44021)" in refused.value.message

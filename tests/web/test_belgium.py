@@ -86,3 +86,35 @@ def test_r_be_the_48_hour_reminder_of_a_belgian_group_says_101(
     assert "Bel de wijkinspecteur via 101" in visible_text(page)
     reports = client.get(reverse("police_reports", args=[belgian_group.pk])).content.decode()
     assert "bel de wijkinspecteur via 101" in visible_text(reports)
+
+
+def test_r_be_registration_asks_the_street_when_the_number_is_in_several(client, belgium):
+    form = {
+        "name": "Els Wouters",
+        "email": "els@example.be",
+        "date_of_birth": "1979-02-03",
+        "postcode": "9000",
+        "house_number": "12",
+        "password1": "veilig-in-de-buurt-2026",
+        "password2": "veilig-in-de-buurt-2026",
+    }
+    page = client.post(reverse("register"), form)
+    assert page.status_code == 200
+    text = visible_text(page.content.decode())
+    assert "Dit huisnummer bestaat in meer straten van 9000: Kouter, Veldstraat." in text
+    page = client.post(reverse("register"), {**form, "street": "kouter"})
+    assert "Kijk in je e-mail" in visible_text(page.content.decode())
+    from buurtwacht.accounts.models import HomeAddress
+
+    home = HomeAddress.objects.get(user__email="els@example.be")
+    assert (home.street, home.postcode, home.municipality_code) == ("Kouter", "9000", "44021")
+
+
+def test_r_be_a_dutch_only_instance_shows_no_street_field_and_refuses_9000(client, settings):
+    settings.COUNTRIES = ["NL"]
+    page = client.get(reverse("register")).content.decode()
+    assert 'name="street"' not in page
+    page = client.post(reverse("register"), {"postcode": "9000", "house_number": "12"})
+    assert "Vul een geldige postcode in: vier cijfers en twee letters" in visible_text(
+        page.content.decode()
+    )
