@@ -18,12 +18,15 @@ from buurtwacht.chat.models import ChatMessage
 from buurtwacht.core import clock, metrics
 from buurtwacht.core.errors import ActionError
 from buurtwacht.core.text import clean_text
+from buurtwacht.geo.geocoding import belgium_served
 from buurtwacht.groups.access import GroupAccess, access_group, passed_gate
 from buurtwacht.groups.models import AuditEntry, Group
 from buurtwacht.groups.policy import Action
 
+from . import french
 from .language import Outcome, Reason, Rule, Verdict, check, hits, profiled, verdict_of
 from .models import ModerationRecord, Place, RecordKind
+from .reasons import RANK
 
 MAX_REASON = 500
 
@@ -140,12 +143,19 @@ def gazetteer(word: str) -> list[str]:
 
 def check_texts(texts: Iterable[str]) -> Verdict:
     """The worst verdict over several fields of one post: each field on its own, and the
-    profiling rule over them together (a description's details may be in other fields)."""
+    profiling rule over them together (a description's details may be in other fields).
+    Where Belgium is served, each field is read in French too (french.py)."""
     texts = [t for t in texts if t]
     found = [hit for t in texts for hit in hits(t, names=gazetteer, profiling=False)]
     if texts and (hit := profiled("\n".join(texts))) is not None:
         found.append(hit)
-    return verdict_of(found)
+    verdict = verdict_of(found)
+    if belgium_served():
+        for text in texts:
+            other = french.check(text)
+            if RANK[other.reason] > RANK[verdict.reason]:
+                verdict = other
+    return verdict
 
 
 def screen(

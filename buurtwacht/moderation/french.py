@@ -1,13 +1,13 @@
 """The polite-language check in French (R-RUL-3, for French-speaking groups in Brussels and
 Wallonia): ``check(text)`` gives the same `Verdict` as the Dutch check in ``language.py``,
-with the same categories (cursing and insults warn; slurs, threats and statements about
-groups of people block) and the same disguises undone (case, accents, letters written
+with the same categories (cursing, insults and generalisations about a group of people
+warn; slurs and threats block) and the same disguises undone (case, accents, letters written
 apart, digits and signs for letters, a star for a few letters, repeated letters).
 
-Deliberately small and apart: ``language.py`` is being rewritten (branch ``mod``), so this
-module only borrows its types.  ``moderation.actions.screen`` does not call it yet; what it
-needs is said in the report of the branch ``be``: the author's or the group's language
-chooses ``french.check`` or ``language.check`` (both, for bilingual Brussels).
+Where Belgium is served (``settings.COUNTRIES``), ``moderation.actions.check_texts`` reads
+every text with both checks and keeps the worse verdict: Brussels is bilingual, and a
+French slur in a Flemish group is as much a slur.  The text is first normalised as for the
+Dutch check (``normalise.fold``: invisible characters, look-alike letters, NFKC).
 
 Word lists: ours, kept short and obvious; apostrophes and elision are read as spaces
 ("t'es con" -> "t es con", "d'enculé" -> "d enculé").
@@ -17,7 +17,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .language import CLEAN, Outcome, Reason, Verdict
+from .normalise import fold
+from .reasons import CLEAN, Outcome, Reason, Verdict
 
 CURSE_WORDS = ("merde", "putain", "bordel", "chier", "fait chier", "fais chier", "foutre")
 INSULT_WORDS = (
@@ -109,8 +110,8 @@ _LISTS = (
 )
 _THREATS = [re.compile(p) for p in THREATS]
 _GROUPS = [re.compile(p) for p in GROUP_STATEMENTS]
-_BLOCKING = {Reason.SLUR, Reason.THREAT, Reason.DISCRIMINATION}
-_RANK = [Reason.THREAT, Reason.DISCRIMINATION, Reason.SLUR, Reason.INSULT, Reason.CURSING]
+_BLOCKING = {Reason.SLUR, Reason.THREAT}
+_RANK = [Reason.THREAT, Reason.SLUR, Reason.GENERALISATION, Reason.INSULT, Reason.CURSING]
 
 
 def _wild(pattern: tuple[str, ...], tokens: list[str], at: int) -> bool:
@@ -130,7 +131,7 @@ def check(text: str) -> Verdict:
     if not text:
         return CLEAN
     found: dict[Reason, list[str]] = {}
-    for sentence in _SENTENCE.split(_fold(text)):
+    for sentence in _SENTENCE.split(_fold(fold(text))):
         tokens = [_read(t) for t in _TOKEN.findall(sentence)]
         plain = " ".join(tokens)
         for pattern in _THREATS:
@@ -138,7 +139,7 @@ def check(text: str) -> Verdict:
                 found.setdefault(Reason.THREAT, []).append(match.group())
         for pattern in _GROUPS:
             if match := pattern.search(plain):
-                found.setdefault(Reason.DISCRIMINATION, []).append(match.group())
+                found.setdefault(Reason.GENERALISATION, []).append(match.group())
         for reason, phrases in _LISTS:
             for phrase in phrases:
                 for at in range(len(tokens) - len(phrase) + 1):

@@ -14,7 +14,7 @@ from buurtwacht.chat import actions as chat_actions
 from buurtwacht.chat.models import ChatMessage
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups import actions as group_actions
-from buurtwacht.groups.models import Group, JoinRequest, Membership
+from buurtwacht.groups.models import Group, JoinRequest, Listing, Membership
 from buurtwacht.moderation.actions import LanguageBlocked, LanguageWarning
 from buurtwacht.moderation.models import ModerationRecord, RecordKind
 from buurtwacht.municipality import actions as municipality_actions
@@ -235,6 +235,8 @@ def test_r_rul_3_sign_request_note_and_municipality_message(
     settings, group, anna_admin, mo_member, gea_gemeente
 ):
     settings.SIGN_MIN_MEMBERS = 2
+    # Signs are for groups in the public register (R-VIS-1): this one is, so the note is read.
+    group_actions.set_listing(admin=anna_admin, group_id=group.pk, listing=Listing.LISTED)
     with pytest.raises(LanguageBlocked):
         sign_actions.request_signs(
             admin=anna_admin,
