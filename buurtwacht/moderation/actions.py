@@ -100,7 +100,7 @@ def screen(
     `access`: what the gate answered the posting action, if it asked already."""
     texts = list(texts)
     verdict = check_texts(texts)
-    metrics.MODERATION.labels(outcome=str(verdict.outcome)).inc()
+    metrics.MODERATION.labels(stage="screen", outcome=str(verdict.outcome)).inc()
     if verdict.outcome == Outcome.BLOCK:
         with transaction.atomic():
             group = passed_gate(access, user=user, group_id=group_id, action=action).group
@@ -123,7 +123,7 @@ def screen_outside_group(*, texts: Iterable[str], confirmed: bool) -> Verdict:
     """For text written before there is a group (a new group's name and description):
     block is refused (there are no admins yet to queue it for), warn asks to confirm."""
     verdict = check_texts(texts)
-    metrics.MODERATION.labels(outcome=str(verdict.outcome)).inc()
+    metrics.MODERATION.labels(stage="screen", outcome=str(verdict.outcome)).inc()
     if verdict.outcome == Outcome.BLOCK:
         raise LanguageBlocked(verdict)
     if verdict.outcome == Outcome.WARN and not confirmed:
@@ -179,6 +179,7 @@ def _audit(
     AuditEntry.objects.create(
         group=group, actor=actor, action=action, subject=subject, reason=reason, details=details
     )
+    transaction.on_commit(lambda: metrics.MODERATION.labels(stage="admin", outcome=action).inc())
 
 
 def _reason(value: str) -> str:

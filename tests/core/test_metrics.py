@@ -70,7 +70,7 @@ def test_alert_moves_events_moderation_outbox_and_notification_counters(
         if key[0] == "buurtwacht_events_published_total"
     )
     assert published >= 1
-    assert moved(queued, "buurtwacht_moderation_outcomes_total", outcome="ok") >= 1
+    assert moved(queued, "buurtwacht_moderation_outcomes_total", stage="screen", outcome="ok") >= 1
     assert value(queued, "buurtwacht_outbox_due") >= 1  # anna is not connected: e-mail
     assert value(queued, "buurtwacht_database_up") == 1
 
@@ -81,18 +81,35 @@ def test_alert_moves_events_moderation_outbox_and_notification_counters(
     assert value(sent, "buurtwacht_outbox_oldest_due_age_seconds") == 0
 
 
-def test_moderation_blocks_and_warnings_are_counted(client):
+def test_moderation_checks_and_admin_decisions_are_counted(
+    client, group, mo_member, anna_admin, django_capture_on_commit_callbacks
+):
+    def moved(after, before, stage, outcome):
+        name = "buurtwacht_moderation_outcomes_total"
+        return value(after, name, stage=stage, outcome=outcome) - value(
+            before, name, stage=stage, outcome=outcome
+        )
+
     before = scrape(client)
     with pytest.raises(moderation.LanguageWarning):
         moderation.screen_outside_group(texts=["Wat een kankerzooi hier"], confirmed=False)
     after = scrape(client)
-    warned = value(after, "buurtwacht_moderation_outcomes_total", outcome="warn") - value(
-        before, "buurtwacht_moderation_outcomes_total", outcome="warn"
-    )
-    blocked = value(after, "buurtwacht_moderation_outcomes_total", outcome="block") - value(
-        before, "buurtwacht_moderation_outcomes_total", outcome="block"
-    )
-    assert warned + blocked == 1
+    assert moved(after, before, "screen", "warn") + moved(after, before, "screen", "block") == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        alert, _created = alert_actions.post_alert(
+            user=mo_member,
+            group_id=group.pk,
+            draft=alert_actions.AlertDraft(
+                client_id="metrics-2",
+                kind="suspicious_person",
+                what="Iemand loopt met een koevoet door de straat",
+                street_id=Street.objects.filter(name=GROUP_STREET).first().pk,
+            ),
+        )
+        moderation.hide_alert(admin=anna_admin, alert_id=alert.pk, reason="Dubbele melding")
+    hidden = scrape(client)
+    assert moved(hidden, after, "admin", "hide_alert") == 1
 
 
 def test_worker_heartbeat_and_queue_gauges_come_from_the_database(client):
