@@ -45,6 +45,8 @@ def _user_id(request: HttpRequest) -> int | None:
 def _view_name(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
+        if request.path.startswith(f"/{settings.STATIC_URL.lstrip('/')}"):
+            return "static"  # served by WhiteNoise (nginx serves them in production)
         return getattr(request, "observed_view", "unmatched")
     return match.view_name or match._func_path
 

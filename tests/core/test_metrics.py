@@ -31,6 +31,7 @@ def test_requests_are_counted_and_timed_by_view_and_status(client):
     client.get("/")
     client.get("/")
     client.get("/bestaat-niet/")
+    client.get("/static/web/live.js")
     after = scrape(client)
 
     def moved(name, **labels):
@@ -40,6 +41,8 @@ def test_requests_are_counted_and_timed_by_view_and_status(client):
     assert moved("buurtwacht_http_request_duration_seconds_count", view="home") == 2
     unmatched = {"view": "unmatched", "method": "GET", "status": "404"}
     assert moved("buurtwacht_http_requests_total", **unmatched) == 1
+    static = {"view": "static", "method": "GET", "status": "200"}
+    assert moved("buurtwacht_http_requests_total", **static) == 1
     names = {name for name, _labels in after}
     assert "buurtwacht_http_request_duration_seconds_bucket" in names
 
