@@ -6,6 +6,9 @@ Redis PING) and says why it fails, in English for the operator:
   does);
 - worker: a task worker ran its heartbeat task less than READY_WORKER_SECONDS ago;
 - outbox: no notification has been due for longer than READY_OUTBOX_SECONDS.
+
+A failed check's `detail` (the error itself: host names, ports) is shown only to those
+who may read /metrics.
 """
 
 import datetime as dt
@@ -47,7 +50,7 @@ def _database() -> Check:
             _migrated = True
     except Exception as error:
         connection.close()  # the next check makes a new connection
-        return {"ok": False, "reason": f"unreachable ({type(error).__name__}: {error})"[:300]}
+        return {"ok": False, "reason": "unreachable", "detail": _detail(error)}
     return {"ok": True, "reason": ""}
 
 
@@ -65,7 +68,7 @@ def _channel_layer() -> Check:
     try:
         _redis(settings.REDIS_URL).ping()
     except Exception as error:
-        return {"ok": False, "reason": f"Redis unreachable ({type(error).__name__}: {error})"}
+        return {"ok": False, "reason": "Redis unreachable", "detail": _detail(error)}
     return {"ok": True, "reason": "", "layer": "redis"}
 
 
@@ -97,6 +100,11 @@ def _outbox() -> Check:
             "oldest_due_seconds": round(age, 1),
         }
     return {"ok": True, "reason": "", "oldest_due_seconds": round(max(age, 0.0), 1)}
+
+
+def _detail(error: Exception) -> str:
+    """What went wrong, for the operator only (/readyz shows it to METRICS_ALLOWED_IPS)."""
+    return f"{type(error).__name__}: {error}"[:300]
 
 
 def age_seconds(moment: dt.datetime | None) -> float:

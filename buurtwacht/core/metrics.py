@@ -68,8 +68,9 @@ NOTIFICATIONS = Counter(
 )
 MODERATION = Counter(
     "buurtwacht_moderation_outcomes",
-    "Language checks of posts (ok, warn, block) and admins' moderation decisions",
-    ["outcome"],
+    "Moderation: language checks of posts (stage screen: ok, warn, block) and the admins'"
+    " decisions (stage admin: hide_alert, hide_chat, review_let_stand, ...)",
+    ["stage", "outcome"],
 )
 TASKS = Counter("buurtwacht_tasks", "Background tasks finished", ["task", "status"])
 TASK_DURATION = Histogram(

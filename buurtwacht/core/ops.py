@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.functional import empty
 
@@ -23,6 +24,12 @@ task_log = logging.getLogger("buurtwacht.task")
 # A proxy's X-Request-ID is taken when it looks like one (no log injection), else we make one.
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 HEALTH_PATHS = {"/healthz": "healthz", "/readyz": "readyz", "/metrics": "metrics"}
+
+
+def _line_level() -> int:
+    """The line per request and per task: INFO in JSON; in text uvicorn's access log and
+    django-tasks' own lines say it already, so ours only at DEBUG."""
+    return logging.INFO if settings.LOG_FORMAT == "json" else logging.DEBUG
 
 
 def _user_id(request: HttpRequest) -> int | None:
@@ -38,6 +45,8 @@ def _user_id(request: HttpRequest) -> int | None:
 def _view_name(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
+        if request.path.startswith(f"/{settings.STATIC_URL.lstrip('/')}"):
+            return "static"  # served by WhiteNoise (nginx serves them in production)
         return getattr(request, "observed_view", "unmatched")
     return match.view_name or match._func_path
 
@@ -66,7 +75,8 @@ class ObserveMiddleware:
             metrics.observe_request(
                 view=view, method=request.method or "", status=status, seconds=duration
             )
-            log.info(
+            log.log(
+                _line_level(),
                 "%s %s %s",
                 request.method,
                 request.path,
@@ -101,6 +111,9 @@ class HealthMiddleware:
             return JsonResponse({"status": "ok"})
         if name == "readyz":
             ready, checks = health.readiness()
+            if not metrics.may_scrape(request):  # the internet sees no host names or ports
+                for check in checks.values():
+                    check.pop("detail", None)
             failed = [
                 f"{name}: {check['reason']}" for name, check in checks.items() if not check["ok"]
             ]
@@ -121,7 +134,8 @@ def log_task(*, task_result: Any) -> None:
     path = task_result.task.module_path
     status = str(task_result.status)
     metrics.observe_task(task=path, status=status, seconds=seconds)
-    task_log.info(
+    task_log.log(
+        _line_level(),
         "task %s %s",
         path,
         status,

@@ -175,7 +175,7 @@ def screen(
     if it asked already."""
     texts = list(texts)
     verdict = check_texts(texts)
-    metrics.MODERATION.labels(outcome=str(verdict.outcome)).inc()
+    metrics.MODERATION.labels(stage="screen", outcome=str(verdict.outcome)).inc()
     if verdict.outcome == Outcome.BLOCK:
         with transaction.atomic():
             group = passed_gate(access, user=user, group_id=group_id, action=action).group
@@ -205,7 +205,7 @@ def screen_outside_group(*, texts: Iterable[str], confirmed: bool = False) -> Ve
     police's feedback, a municipality's message, reasons and notes.  The same check:
     block is refused, warn asks to confirm (`confirmed`)."""
     verdict = check_texts(texts)
-    metrics.MODERATION.labels(outcome=str(verdict.outcome)).inc()
+    metrics.MODERATION.labels(stage="screen", outcome=str(verdict.outcome)).inc()
     if verdict.outcome == Outcome.BLOCK:
         raise LanguageBlocked(verdict)
     if verdict.outcome == Outcome.WARN and not confirmed:
@@ -262,6 +262,7 @@ def _audit(
     AuditEntry.objects.create(
         group=group, actor=actor, action=action, subject=subject, reason=reason, details=details
     )
+    transaction.on_commit(lambda: metrics.MODERATION.labels(stage="admin", outcome=action).inc())
 
 
 def _reason(value: str, *, confirmed: bool = False) -> str:

@@ -18,6 +18,11 @@ from buurtwacht.core.tasks import schedule_heartbeat
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _json(settings):
+    settings.LOG_FORMAT = "json"
+
+
 def json_lines(caplog, logger: str) -> list[dict]:
     formatter = JsonFormatter()
     return [json.loads(formatter.format(r)) for r in caplog.records if r.name == logger]

@@ -31,6 +31,7 @@ def test_requests_are_counted_and_timed_by_view_and_status(client):
     client.get("/")
     client.get("/")
     client.get("/bestaat-niet/")
+    client.get("/static/web/live.js")
     after = scrape(client)
 
     def moved(name, **labels):
@@ -40,6 +41,8 @@ def test_requests_are_counted_and_timed_by_view_and_status(client):
     assert moved("buurtwacht_http_request_duration_seconds_count", view="home") == 2
     unmatched = {"view": "unmatched", "method": "GET", "status": "404"}
     assert moved("buurtwacht_http_requests_total", **unmatched) == 1
+    static = {"view": "static", "method": "GET", "status": "200"}
+    assert moved("buurtwacht_http_requests_total", **static) == 1
     names = {name for name, _labels in after}
     assert "buurtwacht_http_request_duration_seconds_bucket" in names
 
@@ -70,7 +73,7 @@ def test_alert_moves_events_moderation_outbox_and_notification_counters(
         if key[0] == "buurtwacht_events_published_total"
     )
     assert published >= 1
-    assert moved(queued, "buurtwacht_moderation_outcomes_total", outcome="ok") >= 1
+    assert moved(queued, "buurtwacht_moderation_outcomes_total", stage="screen", outcome="ok") >= 1
     assert value(queued, "buurtwacht_outbox_due") >= 1  # anna is not connected: e-mail
     assert value(queued, "buurtwacht_database_up") == 1
 
@@ -81,18 +84,35 @@ def test_alert_moves_events_moderation_outbox_and_notification_counters(
     assert value(sent, "buurtwacht_outbox_oldest_due_age_seconds") == 0
 
 
-def test_moderation_blocks_and_warnings_are_counted(client):
+def test_moderation_checks_and_admin_decisions_are_counted(
+    client, group, mo_member, anna_admin, django_capture_on_commit_callbacks
+):
+    def moved(after, before, stage, outcome):
+        name = "buurtwacht_moderation_outcomes_total"
+        return value(after, name, stage=stage, outcome=outcome) - value(
+            before, name, stage=stage, outcome=outcome
+        )
+
     before = scrape(client)
     with pytest.raises(moderation.LanguageWarning):
         moderation.screen_outside_group(texts=["Wat een kankerzooi hier"], confirmed=False)
     after = scrape(client)
-    warned = value(after, "buurtwacht_moderation_outcomes_total", outcome="warn") - value(
-        before, "buurtwacht_moderation_outcomes_total", outcome="warn"
-    )
-    blocked = value(after, "buurtwacht_moderation_outcomes_total", outcome="block") - value(
-        before, "buurtwacht_moderation_outcomes_total", outcome="block"
-    )
-    assert warned + blocked == 1
+    assert moved(after, before, "screen", "warn") + moved(after, before, "screen", "block") == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        alert, _created = alert_actions.post_alert(
+            user=mo_member,
+            group_id=group.pk,
+            draft=alert_actions.AlertDraft(
+                client_id="metrics-2",
+                kind="suspicious_person",
+                what="Iemand loopt met een koevoet door de straat",
+                street_id=Street.objects.filter(name=GROUP_STREET).first().pk,
+            ),
+        )
+        moderation.hide_alert(admin=anna_admin, alert_id=alert.pk, reason="Dubbele melding")
+    hidden = scrape(client)
+    assert moved(hidden, after, "admin", "hide_alert") == 1
 
 
 def test_worker_heartbeat_and_queue_gauges_come_from_the_database(client):
