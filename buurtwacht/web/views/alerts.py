@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from buurtwacht.alerts import actions as alert_actions
 from buurtwacht.alerts.forms import AlertForm, CloseForm, UpdateForm
 from buurtwacht.alerts.models import AckKind, Alert, CallChannel, Outcome
-from buurtwacht.alerts.selectors import alert_states, display_name
+from buurtwacht.alerts.selectors import alert_states, display_name, forwards_sent
 from buurtwacht.chat import actions as chat_actions
 from buurtwacht.chat.forms import ChatForm
 from buurtwacht.core.clock import clock_time
@@ -328,8 +328,19 @@ def cards(
     names = Names.of(group=group, payloads=[{"alert": state} for state in states])
     shown = [present_alert(state, names) for state in states]
     forwards = forwards_from(group=group, role=role)
+    sent = forwards_sent(alert_ids=[state["id"] for state in shown]) if forwards else {}
     return [
-        (alert, _render_card(request, alert=alert, role=role, event=position, forwards=forwards))
+        (
+            alert,
+            _render_card(
+                request,
+                alert=alert,
+                role=role,
+                event=position,
+                forwards=forwards,
+                warned=sent.get(alert["id"]),
+            ),
+        )
         for alert in shown
     ]
 
@@ -358,15 +369,19 @@ def card_template(request: HttpRequest, *, group: Group, role: Role) -> str:
 
 
 def _render_card(
-    request: HttpRequest, *, alert: dict[str, Any], role: Role, event: int, forwards: bool
+    request: HttpRequest,
+    *,
+    alert: dict[str, Any],
+    role: Role,
+    event: int,
+    forwards: bool,
+    warned: dict[str, Any] | None = None,
 ) -> str:
-    return render_to_string(
-        "alerts/_alert.html",
-        card_context(
-            alert=alert, role=role, user_id=request.user.pk, event=event, forwards=forwards
-        ),
-        request=request,
+    context = card_context(
+        alert=alert, role=role, user_id=request.user.pk, event=event, forwards=forwards
     )
+    context["warned"] = warned  # the admins' trace of a warning sent (R-ADJ-1)
+    return render_to_string("alerts/_alert.html", context, request=request)
 
 
 def card_context(

@@ -155,8 +155,9 @@
     updates.replaceChildren(...alert.updates.map((u) => {
       const item = element("li");
       const at = element("time", stamp(u.at));
+      at.className = "hint";
       at.dateTime = u.at || "";
-      item.append(element("strong", u.by), " ", at, ": " + u.text);
+      item.append(element("strong", u.by), ": " + u.text + " ", at);
       return item;
     }));
     updates.hidden = !alert.updates.length;
@@ -442,7 +443,10 @@
       const item = element("li");
       if (inputs.length) {
         const first = inputs[0];
-        const link = element("a", message);
+        const label = form.querySelector('label[for="' + first.id + '"]');
+        const legend = first.closest("fieldset") && first.closest("fieldset").querySelector("legend");
+        const named = ((label || legend || {}).textContent || "").trim();
+        const link = element("a", named ? named + ": " + message : message);
         link.href = "#" + first.id;
         link.addEventListener("click", (event) => {
           event.preventDefault();
@@ -567,6 +571,8 @@
       languageNote(form, response.ok ? null : answer);
       if (isAlert) errorSummary(form, response.ok ? null : answer);
       if (response.ok && form.dataset.ack) rememberAck(form);
+      const trace = form.querySelector('[data-part="warned"]');  // R-ADJ-1: the warning sent
+      if (response.ok && trace && answer.info) { trace.textContent = answer.info; trace.hidden = false; }
       if (response.ok && form.dataset.reset) {
         form.reset();
         const clientId = form.querySelector("input[name=client_id]");
