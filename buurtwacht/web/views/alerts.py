@@ -129,7 +129,7 @@ def post_alert(request: HttpRequest, group_id: int) -> HttpResponse:
             request,
             group_id,
             error=" ".join(photo_errors) or _("Say what you saw and where."),
-            fields={name: " ".join(errors) for name, errors in form.errors.items()},
+            fields={name: " ".join(str(e) for e in errors) for name, errors in form.errors.items()},
         )
     data = form.cleaned_data
     prepared = data.get("photo")
