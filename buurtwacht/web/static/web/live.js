@@ -566,13 +566,13 @@
         headers: { "X-Requested-With": "fetch" },
       });
       const answer = await response.json();
-      if (answer.error) say(answer.error);
+      const trace = form.querySelector('[data-part="warned"]');  // R-ADJ-1: the warning sent
+      if (response.ok && trace && answer.info) { trace.textContent = answer.info; trace.hidden = false; }
+      else if (answer.error) say(answer.error);
       else if (answer.info) say(answer.info);
       languageNote(form, response.ok ? null : answer);
       if (isAlert) errorSummary(form, response.ok ? null : answer);
       if (response.ok && form.dataset.ack) rememberAck(form);
-      const trace = form.querySelector('[data-part="warned"]');  // R-ADJ-1: the warning sent
-      if (response.ok && trace && answer.info) { trace.textContent = answer.info; trace.hidden = false; }
       if (response.ok && form.dataset.reset) {
         form.reset();
         const clientId = form.querySelector("input[name=client_id]");
