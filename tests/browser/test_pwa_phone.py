@@ -97,8 +97,13 @@ def test_pwa_manifest_served_and_valid_with_icons_and_standalone(browser, asgi_s
         context.close()
 
 
-def test_pwa_phone_alerts_first_short_header_and_tabs(browser, asgi_server, group, mo_member):
+def test_pwa_phone_alerts_first_short_header_and_tabs(
+    browser, asgi_server, group, mo_member, anna_admin
+):
     post_alert(group, mo_member)
+    anna_context, anna = open_as(
+        browser, asgi_server, anna_admin, f"/groepen/{group.pk}/", size="desktop"
+    )
     context, page = open_as(browser, asgi_server, mo_member, f"/groepen/{group.pk}/", size="360")
     try:
         page.get_by_text("Live: nieuwe meldingen verschijnen hier meteen.").wait_for()
@@ -118,8 +123,20 @@ def test_pwa_phone_alerts_first_short_header_and_tabs(browser, asgi_server, grou
         bar.get_by_role("link", name="Groep").click()
         assert page.get_by_role("heading", name="Huisregels").is_visible()
         shot(page, "pwa-360-group")
+        # A new alert while the group part is open: the alerts tab says so.
+        anna.get_by_text("Live: nieuwe meldingen verschijnen hier meteen.").wait_for()
+        anna.get_by_text("Melding maken").click()
+        anna.get_by_label("Wat zag je? Beschrijf het gedrag.").fill(
+            "Man met breekijzer bij de schuur"
+        )
+        anna.get_by_role("button", name="Melding versturen").click()
+        page.locator("nav.tabbar a.has-new", has_text="Meldingen").wait_for()
+        bar.get_by_role("link", name="Meldingen").click()
+        assert page.locator("nav.tabbar a.has-new").count() == 0
+        assert page.get_by_text("Man met breekijzer bij de schuur").is_visible()
     finally:
         context.close()
+        anna_context.close()
 
 
 def test_pwa_desktop_shows_the_whole_group_page_without_tabs(

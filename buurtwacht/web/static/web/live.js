@@ -175,6 +175,7 @@
     if (type === "alert.created" && announce) {
       announce.textContent = fill(text.msgNew, { kind: alert.kind_label, where: alert.street });
     }
+    if (type === "alert.created") document.dispatchEvent(new CustomEvent("buurtwacht:new-alert"));
   }
 
   // A report to the police (R-FUP-1), as police/_report_line.html shows it.
