@@ -372,3 +372,29 @@ def test_last_member_leaves_and_dissolves_the_group_after_confirming(
         assert not Group.objects.filter(pk=group.pk).exists()
     finally:
         context.close()
+
+
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+
+
+def test_pwa_install_guidance_for_an_iphone_on_the_members_page(
+    browser, asgi_server, group, mo_member
+):
+    cookie = session_cookie(mo_member)
+    context = browser.new_context(locale="nl-NL", user_agent=IPHONE, **PHONE)
+    name, value = cookie.split("=", 1)
+    context.add_cookies([{"name": name, "value": value, "url": f"http://{asgi_server}/"}])
+    page = context.new_page()
+    try:
+        page.goto(f"http://{asgi_server}/groepen/{group.pk}/#tab-group")
+        guidance = page.locator("#install .js-install-ios")
+        guidance.wait_for()
+        assert "Zet op beginscherm" in guidance.inner_text()
+        assert "alleen vanaf het beginscherm" in guidance.inner_text()
+        assert page.locator("#install .js-install").is_hidden()  # Safari has no prompt
+        shot(page, "install-iphone-360")
+    finally:
+        context.close()
