@@ -167,7 +167,7 @@ def test_offline_page_and_the_last_seen_group_page(browser, asgi_server, group, 
         page.goto(f"http://{asgi_server}/kaart/")  # never seen: the offline page
         assert page.get_by_role("heading", name="Geen verbinding").is_visible()
         assert page.locator('a[href="tel:112"]').first.is_visible()
-        page.get_by_role("link", name=f"Groepspagina {group.pk}").wait_for()
+        page.get_by_role("link", name=group.name).wait_for()  # the kept page, by its name
         shot(page, "offline-360")
         context.set_offline(False)
     finally:
