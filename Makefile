@@ -31,7 +31,12 @@ demo: messages
 	DEBUG=1 SITE_URL=$(SITE_URL) $(PY) manage.py demo
 	DEBUG=1 SITE_URL=$(SITE_URL) ALLOWED_HOSTS=$(ALLOWED_HOSTS) $(PY) manage.py serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.dev messages
+# axe-core for the browser tests' accessibility check (tests/browser/axe.py), from npm.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm ontbreekt (apt-get install npm): de browsertests slaan de axe-controle over"; fi
+
+test: $(VENV)/.dev messages node_modules/.installed
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev messages
@@ -51,4 +56,4 @@ bench: $(VENV)/.dev messages
 	$(PY) bench/fanout.py --mode both --members 16 64 256 --alerts 20 --rate 5 --ack-rate 20
 
 clean:
-	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache node_modules

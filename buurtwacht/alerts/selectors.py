@@ -7,7 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from buurtwacht.accounts.models import User
@@ -198,3 +198,14 @@ def waiting_forwards(*, group: Group) -> list[Forward]:
         .select_related("from_group")
         .order_by("-created_at", "-id")[:50]
     )
+
+
+def forwards_sent(*, alert_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """R-ADJ-1, the trace on the admins' card: per alert, to how many neighbouring groups
+    it was sent and when first ({"count", "at"})."""
+    rows = (
+        Forward.objects.filter(alert_id__in=alert_ids)
+        .values("alert_id")
+        .annotate(count=Count("id"), at=Min("created_at"))
+    )
+    return {row["alert_id"]: {"count": row["count"], "at": row["at"]} for row in rows}

@@ -166,6 +166,7 @@ def change_streets(
         raise ActionError(
             "overlap", _("There are already groups in this area. Look at them and confirm first.")
         )
+    off_before = selectors.off_streets(group=group)
     GroupStreet.objects.filter(group=group).delete()
     GroupStreet.objects.bulk_create([GroupStreet(group=group, street=s) for s in streets])
     fields = _area_fields(selectors.area_of_streets(street_ids=wanted))
@@ -176,7 +177,8 @@ def change_streets(
     refresh_adjacency(group=group)
     # R-RUL-2: who no longer lives on the streets is told; the admins see them on the
     # members page (selectors.off_streets) and decide, with a reason (R-GRP-4).
-    for user in User.objects.filter(pk__in=selectors.off_streets(group=group) - {admin.pk}):
+    newly_off = selectors.off_streets(group=group) - off_before - {admin.pk}
+    for user in User.objects.filter(pk__in=newly_off):
         notify_membership(
             entry=_audit(group=group, actor=admin, action="off_streets", subject=user)
         )

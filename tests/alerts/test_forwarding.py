@@ -350,3 +350,15 @@ def test_r_adj_1_the_button_only_where_there_are_neighbours(
     assert button in client.get(reverse("alert_card", args=[alert.pk])).content.decode()
     client.force_login(mo_member)  # members never get it
     assert button not in client.get(reverse("group", args=[group.pk])).content.decode()
+
+
+def test_r_adj_1_the_warning_leaves_a_trace_on_the_admins_card(
+    client, group, anna_admin, mo_member, neighbourhood
+):
+    alert = _alert(anna_admin, group)
+    client.force_login(anna_admin)
+    before = client.get(reverse("group", args=[group.pk])).content.decode()
+    assert "buurgroepen gewaarschuwd om" not in visible_text(before)
+    alert_actions.forward_alert(admin=anna_admin, alert_id=alert.pk)
+    page = client.get(reverse("group", args=[group.pk])).content.decode()
+    assert "2 buurgroepen gewaarschuwd om" in visible_text(page, element_id=f"alert-{alert.pk}")

@@ -6,6 +6,7 @@ import shutil
 import pytest
 from django.test import override_settings
 
+from tests.browser.axe import check_axe
 from tests.conftest import PLAIN_HTTP
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -33,8 +34,36 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        yield axe_on_every_page(browser)
         browser.close()
+
+
+def axe_on_every_page(browser):
+    """Every page of every context a test makes is checked by axe when the test leaves it
+    (page.goto, context.close): tests/browser/axe.py."""
+    new_context = browser.new_context
+
+    def checked_context(**options):
+        context = new_context(**options)
+        new_page, close = context.new_page, context.close
+
+        def checked_page():
+            return checked_by_axe(new_page())
+
+        def close_after_check(**kwargs):
+            try:
+                for open_page in context.pages:
+                    if not open_page.is_closed():
+                        check_axe(open_page)
+            finally:
+                close(**kwargs)
+
+        context.new_page = checked_page
+        context.close = close_after_check
+        return context
+
+    browser.new_context = checked_context
+    return browser
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -45,9 +74,38 @@ def _plain_http_live_server():
         yield
 
 
+def checked_by_axe(page):
+    """Every page the test leaves (by page.goto) and the one it ends on is checked by axe:
+    no serious or critical violation (tests/browser/axe.py)."""
+    goto = page.goto
+
+    def goto_after_check(url, **kwargs):
+        check_axe(page)
+        return goto(url, **kwargs)
+
+    page.goto = goto_after_check
+    return page
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A 360 px phone (touch, a coarse pointer), checked by axe like `page`."""
+    context = browser.new_context(
+        locale="nl-NL",
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

@@ -40,7 +40,7 @@ def test_r_rul_7_publish_then_a_visitor_reads_and_subscribes(
         visitor.goto(f"http://{asgi_server}/kaart/groep/{group.pk}/")
         news = visitor.locator("article.notice").first
         assert "Buurtbijeenkomst in het buurthuis" in news.inner_text()
-        visitor.get_by_label("Je e-mailadres").fill("buur@example.nl")
+        visitor.locator("form.subscribe").get_by_label("Je e-mailadres").fill("buur@example.nl")
         visitor.get_by_role("button", name="Aanmelden").click()
         visitor.get_by_text("Bijna klaar").wait_for()
         visitor.screenshot(path=str(tmp_path / "public-news-360.png"), full_page=True)

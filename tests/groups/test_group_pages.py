@@ -95,6 +95,8 @@ def test_resident_finds_group_asks_to_join_and_admin_admits(client, group, anna_
         follow=True,
     )
     assert "Je aanvraag is verstuurd" in asked.text
+    assert "wacht op een beheerder" not in asked.text  # confirmed once, not twice
+    assert "wacht op een beheerder" in client.get(reverse("group", args=[group.pk])).text
 
     client.force_login(anna_admin)
     queue = client.get(reverse("group_requests", args=[group.pk]))

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from buurtwacht.alerts import actions as alert_actions
 from buurtwacht.alerts.forms import AlertForm, CloseForm, UpdateForm
 from buurtwacht.alerts.models import AckKind, Alert, CallChannel, Outcome
-from buurtwacht.alerts.selectors import alert_states, display_name
+from buurtwacht.alerts.selectors import alert_states, display_name, forwards_sent
 from buurtwacht.chat import actions as chat_actions
 from buurtwacht.chat.forms import ChatForm
 from buurtwacht.core.clock import clock_time
@@ -131,7 +131,7 @@ def post_alert(request: HttpRequest, group_id: int) -> HttpResponse:
             request,
             group_id,
             error=" ".join(photo_errors) or _("Say what you saw and where."),
-            fields={name: " ".join(errors) for name, errors in form.errors.items()},
+            fields={name: " ".join(str(e) for e in errors) for name, errors in form.errors.items()},
         )
     data = form.cleaned_data
     prepared = data.get("photo")
@@ -330,11 +330,18 @@ def cards(
     names = Names.of(group=group, payloads=[{"alert": state} for state in states])
     shown = [present_alert(state, names) for state in states]
     forwards = forwards_from(group=group, role=role)
+    sent = forwards_sent(alert_ids=[state["id"] for state in shown]) if forwards else {}
     return [
         (
             alert,
             _render_card(
-                request, alert=alert, group=group, role=role, event=position, forwards=forwards
+                request,
+                alert=alert,
+                group=group,
+                role=role,
+                event=position,
+                forwards=forwards,
+                warned=sent.get(alert["id"]),
             ),
         )
         for alert in shown
@@ -372,10 +379,12 @@ def _render_card(
     role: Role,
     event: int,
     forwards: bool,
+    warned: dict[str, Any] | None = None,
 ) -> str:
     """The card as every reader with the same controls and language sees it, rendered once
     per state of the alert (web/fragments.py); the CSRF token, the position and the client
-    ids are this request's."""
+    ids are this request's.  `warned`: the admins' trace of a warning sent to the
+    neighbouring groups (R-ADJ-1)."""
     controls = card_controls(alert=alert, role=role, user_id=request.user.pk, forwards=forwards)
     country = group.country
     return fragments.render(
@@ -387,12 +396,14 @@ def _render_card(
             "alert": alert,
             "country": country,
             "event": fragments.EVENT,
+            "warned": warned,
         },
         key=(
             alert,
             sorted(name for name, shown in controls.items() if shown),
             _zone(),
             country.code,
+            warned,
         ),
         event=event,
     )

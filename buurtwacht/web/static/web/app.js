@@ -42,7 +42,7 @@
     const show = (id, focus) => {
       links.forEach((link, n) => {
         const current = link.hash === "#" + id;
-        if (current) link.setAttribute("aria-current", "page");
+        if (current) { link.setAttribute("aria-current", "page"); link.classList.remove("has-new"); }
         else link.removeAttribute("aria-current");
         if (panels[n]) panels[n].classList.toggle("current", current);
       });
@@ -60,6 +60,13 @@
     apply();
     const start = links.find((link) => link.hash === location.hash);
     show(start ? start.hash.slice(1) : "tab-alerts", false);
+    // A new alert while the chat or the group is open: the alerts tab says so.
+    const alertsTab = links.find((link) => link.hash === "#tab-alerts");
+    document.addEventListener("buurtwacht:new-alert", () => {
+      if (alertsTab && narrow.matches && !alertsTab.hasAttribute("aria-current")) {
+        alertsTab.classList.add("has-new");
+      }
+    });
     bar.addEventListener("click", (event) => {
       const link = event.target.closest("a[href^='#tab-']");
       if (!link || !narrow.matches) return;

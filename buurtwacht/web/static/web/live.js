@@ -156,8 +156,9 @@
     updates.replaceChildren(...alert.updates.map((u) => {
       const item = element("li");
       const at = element("time", stamp(u.at));
+      at.className = "hint";
       at.dateTime = u.at || "";
-      item.append(element("strong", u.by), " ", at, ": " + u.text);
+      item.append(element("strong", u.by), ": " + u.text + " ", at);
       return item;
     }));
     updates.hidden = !alert.updates.length;
@@ -175,6 +176,7 @@
     if (type === "alert.created" && announce) {
       announce.textContent = fill(text.msgNew, { kind: alert.kind_label, where: alert.street });
     }
+    if (type === "alert.created") document.dispatchEvent(new CustomEvent("buurtwacht:new-alert"));
   }
 
   // A report to the police (R-FUP-1), as police/_report_line.html shows it.
@@ -452,7 +454,10 @@
       const item = element("li");
       if (inputs.length) {
         const first = inputs[0];
-        const link = element("a", message);
+        const label = form.querySelector('label[for="' + first.id + '"]');
+        const legend = first.closest("fieldset") && first.closest("fieldset").querySelector("legend");
+        const named = ((label || legend || {}).textContent || "").trim();
+        const link = element("a", named ? named + ": " + message : message);
         link.href = "#" + first.id;
         link.addEventListener("click", (event) => {
           event.preventDefault();
@@ -572,7 +577,9 @@
         headers: { "X-Requested-With": "fetch" },
       });
       const answer = await response.json();
-      if (answer.error) say(answer.error);
+      const trace = form.querySelector('[data-part="warned"]');  // R-ADJ-1: the warning sent
+      if (response.ok && trace && answer.info) { trace.textContent = answer.info; trace.hidden = false; }
+      else if (answer.error) say(answer.error);
       else if (answer.info) say(answer.info);
       languageNote(form, response.ok ? null : answer);
       if (isAlert) errorSummary(form, response.ok ? null : answer);

@@ -16,8 +16,18 @@ const OFFLINE_URL = "/offline/";
 const GROUP_PAGE = /^\/groepen\/[0-9]+\/$/;
 const MUTES = "/__buurtwacht/mutes";
 
+// The offline page with the style sheet and script it names (whatever their names are).
+async function keepOfflinePage() {
+  const cache = await caches.open(SHELL);
+  const response = await fetch(OFFLINE_URL, { credentials: "omit" });
+  const html = await response.clone().text();
+  await cache.put(OFFLINE_URL, response);
+  const assets = [...html.matchAll(/(?:href|src)="(\/static\/[^"]+)"/g)].map((found) => found[1]);
+  await Promise.all(assets.map(async (asset) => cache.put(asset, await fetch(asset))));
+}
+
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(SHELL).then((cache) => cache.add(OFFLINE_URL)).then(() => self.skipWaiting()));
+  event.waitUntil(keepOfflinePage().then(() => self.skipWaiting()));
 });
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
