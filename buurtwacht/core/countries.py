@@ -137,6 +137,18 @@ def served_countries() -> list[Country]:
     return [COUNTRIES[code] for code in settings.COUNTRIES]
 
 
+# The public register's heading, by the countries served (in either order).
+_REGISTER_TITLES = {
+    frozenset({"NL"}): _("Neighbourhood watch groups in the Netherlands"),
+    frozenset({"BE"}): _("Neighbourhood watch groups in Belgium"),
+    frozenset({"NL", "BE"}): _("Neighbourhood watch groups in the Netherlands and Belgium"),
+}
+
+
+def register_title() -> Promise:
+    return _REGISTER_TITLES[frozenset(c.code for c in served_countries())]
+
+
 def country_of_postcode(postcode: str) -> Country | None:
     """The served country whose postcode form this normalised postcode has."""
     for country in served_countries():

@@ -51,3 +51,12 @@ def test_r_be_a_four_digit_postcode_with_number_is_dutch_only_instance_error(
     settings.COUNTRIES = ["NL"]
     response = client.get(reverse("register_search"), {"q": "9000 5"})
     assert listed_belgian_group.name not in response.content.decode()
+
+
+def test_r_be_the_map_is_headed_with_the_countries_served(client, settings):
+    settings.COUNTRIES = ["NL", "BE"]
+    assert (
+        "Buurtpreventiegroepen in Nederland en België" in client.get(reverse("register_map")).text
+    )
+    settings.COUNTRIES = ["NL"]
+    assert "<h1>Buurtpreventiegroepen in Nederland</h1>" in client.get(reverse("register_map")).text

@@ -13,7 +13,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 
 from buurtwacht.bulletin.forms import SubscribeForm
 from buurtwacht.bulletin.selectors import published_notices
-from buurtwacht.core import ratelimit
+from buurtwacht.core import countries, ratelimit
 from buurtwacht.core.errors import ActionError
 from buurtwacht.groups.models import Group
 from buurtwacht.register import actions, selectors
@@ -82,6 +82,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "municipalities": selectors.by_municipality(index=index),
             "group_count": len(index.groups),
             "search_form": SearchForm(),
+            "title": countries.register_title(),
             **map_context(),
         },
     )
