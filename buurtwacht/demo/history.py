@@ -226,7 +226,7 @@ def _report(town: Town, living: Living, alert, reporter) -> None:
     timeline.at(due, lambda: police_actions.send_follow_up(report_id=report.pk))
     officer = living.officer
     if officer is not None and rng.random() < 0.75:
-        late = rng.random() < 0.25
+        late = rng.random() < 0.4  # enough either side of 48 h for the statistics
         hours = rng.randint(50, 110) if late else rng.randint(1, 40)
         text = rng.choice(texts.FEEDBACK)
         timeline.at(
