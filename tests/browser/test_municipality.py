@@ -4,11 +4,14 @@ chart, and handles a sign request that the group's admin made on the group's pag
 request to placed.  On a 360 px phone the dashboard and the request fit without sideways
 scrolling."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 import shapely
+import time_machine
+from django.utils import timezone
 
 from buurtwacht.geo import actions as geo_actions
 from buurtwacht.groups import actions as group_actions
@@ -47,7 +50,7 @@ def fits(page, width):
 
 
 def test_r_vis_1_coordinator_handles_a_sign_request_from_request_to_placed(
-    browser, asgi_server, settings, group, anna_admin, mo_member, gea_gemeente
+    request, browser, asgi_server, settings, group, anna_admin, mo_member, gea_gemeente
 ):
     settings.SIGN_MIN_MEMBERS = 2
     settings.MAP_TILES_URL = ""  # no network: outlines on a plain background
@@ -75,7 +78,10 @@ def test_r_vis_1_coordinator_handles_a_sign_request_from_request_to_placed(
     page.locator("#sign-open").wait_for()  # said once: the request under way
     admin.close()
 
-    # The coordinator logs in and finds her municipality.
+    # The coordinator logs in a week later: the statistics are of closed weeks.
+    later = time_machine.travel(timezone.now() + dt.timedelta(weeks=1), tick=True)
+    later.start()
+    request.addfinalizer(later.stop)
     context = browser.new_context(locale="nl-NL", viewport={"width": 1024, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
