@@ -87,7 +87,9 @@ def register(town: Town, *, row: Address, name: str = "", email: str = "") -> Us
     if address is None:
         raise RuntimeError(f"demo address {row} not in the gazetteer")
     today = town.timeline.today
-    born = dt.date(today.year - rng.randint(19, 84), rng.randint(1, 12), rng.randint(1, 28))
+    # Born 20 to 85 calendar years before the build: 18 or older at any moment of the
+    # history, whatever the day of the year the demo is built on.
+    born = dt.date(today.year - rng.randint(20, 85), rng.randint(1, 12), rng.randint(1, 28))
     slug = name.lower().replace(" ", ".").replace("'", "")
     user = account_actions.register_user(
         registration=account_actions.Registration(
