@@ -38,6 +38,28 @@ PDOK_FIELDS = (
 )
 
 
+def fetch_json(url: str, *, timeout: float, accept: str, service: str) -> Any:
+    """GET a geocoder's JSON answer; every way it can fail is GeocoderUnavailable, named
+    after the `service`.  The caller checked the URL's scheme."""
+    request = urllib.request.Request(  # noqa: S310 (scheme checked by the caller)
+        url, headers={"Accept": accept, "User-Agent": "buurtwacht/0.1"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            body = response.read(_MAX_RESPONSE_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        raise GeocoderUnavailable(f"{service} answered HTTP {exc.code}") from exc
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+        # OSError covers TimeoutError and refused or reset connections.
+        raise GeocoderUnavailable(f"{service} could not be reached: {exc}") from exc
+    if len(body) > _MAX_RESPONSE_BYTES:
+        raise GeocoderUnavailable(f"{service} answer is too large")
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise GeocoderUnavailable(f"{service} answer is not JSON: {exc}") from exc
+
+
 def _normalized(query: AddressQuery) -> AddressQuery | None:
     postcode = normalize_postcode(query.postcode)
     if postcode is None or query.number <= 0:
@@ -231,23 +253,7 @@ class PdokGeocoder:
         return found
 
     def _fetch(self, url: str) -> Any:
-        request = urllib.request.Request(  # noqa: S310 (scheme checked in __init__)
-            url, headers={"Accept": "application/json", "User-Agent": "buurtwacht/0.1"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                body = response.read(_MAX_RESPONSE_BYTES + 1)
-        except urllib.error.HTTPError as exc:
-            raise GeocoderUnavailable(f"PDOK answered HTTP {exc.code}") from exc
-        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
-            # OSError covers TimeoutError and refused or reset connections.
-            raise GeocoderUnavailable(f"PDOK could not be reached: {exc}") from exc
-        if len(body) > _MAX_RESPONSE_BYTES:
-            raise GeocoderUnavailable("PDOK answer is too large")
-        try:
-            return json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise GeocoderUnavailable(f"PDOK answer is not JSON: {exc}") from exc
+        return fetch_json(url, timeout=self.timeout, accept="application/json", service="PDOK")
 
     @staticmethod
     def _docs(data: Any) -> list[dict[str, Any]]:
@@ -440,23 +446,12 @@ class VlaanderenGeocoder:
         return float(lon), float(lat)
 
     def _fetch(self, url: str) -> Any:
-        request = urllib.request.Request(  # noqa: S310 (scheme checked in __init__)
+        return fetch_json(
             url,
-            headers={"Accept": "application/ld+json, application/json", "User-Agent": "buurtwacht"},
+            timeout=self.timeout,
+            accept="application/ld+json, application/json",
+            service="Basisregisters",
         )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                body = response.read(_MAX_RESPONSE_BYTES + 1)
-        except urllib.error.HTTPError as exc:
-            raise GeocoderUnavailable(f"Basisregisters answered HTTP {exc.code}") from exc
-        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
-            raise GeocoderUnavailable(f"Basisregisters could not be reached: {exc}") from exc
-        if len(body) > _MAX_RESPONSE_BYTES:
-            raise GeocoderUnavailable("Basisregisters answer is too large")
-        try:
-            return json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise GeocoderUnavailable(f"Basisregisters answer is not JSON: {exc}") from exc
 
 
 class ByCountryGeocoder:
